@@ -1,0 +1,144 @@
+# posta's build. `make` builds every program into $(BUILD)/bin/.
+# Each folder src/PROG/ is one program; src/common (libc only), src/sk
+# (on skalibs) and src/owf (on libowfat) are the libraries they share.
+# Programs link skalibs, except those in OWFAT_PROGS, which link libowfat:
+# the two define the same names and never meet in one binary (tools/check-base).
+
+SHELL := /bin/sh
+BUILD ?= build
+PYTHON ?= /usr/bin/python3
+SAN ?=
+
+CONF_CC := $(shell head -n 1 conf-cc)
+CC := $(firstword $(CONF_CC))
+CFLAGS := $(wordlist 2,999,$(CONF_CC)) -I$(BUILD)/gen -Isrc
+LDFLAGS :=
+ifneq ($(SAN),)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Programs that need DNS link libowfat instead of skalibs.
+OWFAT_PROGS := posta-remote
+# Extra libraries of a program: LIBS_prog := ...
+LIBS_posta-checkpw := -lcrypt
+
+SKALIBS := -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
+LIBOWFAT := -Wl,-Bstatic -lowfat -Wl,-Bdynamic
+
+LIBDIRS := common sk owf
+PROGS := $(sort $(filter-out $(LIBDIRS),$(notdir $(wildcard src/*))))
+BINS := $(addprefix $(BUILD)/bin/,$(PROGS))
+
+obj = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c))
+COMMON_OBJS := $(call obj,common)
+SK_OBJS := $(call obj,sk)
+OWF_OBJS := $(call obj,owf)
+LIB_common := $(BUILD)/lib/libcommon.a
+LIB_sk := $(BUILD)/lib/libsk.a
+LIB_owf := $(BUILD)/lib/libowf.a
+base = $(if $(filter $(1),$(OWFAT_PROGS) owf),owf,$(if $(filter $(1),common),common,sk))
+SYSLIBS_sk := $(SKALIBS)
+SYSLIBS_owf := $(LIBOWFAT)
+SYSLIBS_common :=
+LIBCHAIN_sk := $(LIB_sk) $(LIB_common)
+LIBCHAIN_owf := $(LIB_owf) $(LIB_common)
+LIBCHAIN_common := $(LIB_common)
+
+GEN := $(BUILD)/gen/conf.h
+
+.PHONY: all deps check check-unit check-asan run run-setup install bench bench-quick fuzz clean tests
+.DELETE_ON_ERROR:
+
+all: $(BINS)
+
+# --- generated configuration ------------------------------------------------
+$(BUILD)/gen/conf.h: conf-home conf-split conf-users tools/gen-conf
+	@mkdir -p $(@D)
+	tools/gen-conf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/owfat-headers: tools/check-base
+	@mkdir -p $(@D)
+	(dpkg -L libowfat-dev 2>/dev/null | grep '^/usr/include/.*\.h$$' || true) > $@.tmp && mv $@.tmp $@
+
+# --- objects and libraries ----------------------------------------------------
+$(BUILD)/obj/%.o: src/%.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/unit/%.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
+
+$(LIB_common): $(COMMON_OBJS) $(BUILD)/owfat-headers
+	@mkdir -p $(@D)
+	@tools/check-base common $(BUILD)/owfat-headers $(COMMON_OBJS:.o=.d)
+	rm -f $@ && ar rcs $@ $(COMMON_OBJS)
+$(LIB_sk): $(SK_OBJS) $(BUILD)/owfat-headers
+	@mkdir -p $(@D)
+	@tools/check-base sk $(BUILD)/owfat-headers $(SK_OBJS:.o=.d)
+	rm -f $@ && ar rcs $@ $(SK_OBJS)
+$(LIB_owf): $(OWF_OBJS) $(BUILD)/owfat-headers
+	@mkdir -p $(@D)
+	@tools/check-base owf $(BUILD)/owfat-headers $(OWF_OBJS:.o=.d)
+	rm -f $@ && ar rcs $@ $(OWF_OBJS)
+
+# --- programs -----------------------------------------------------------------
+define prog_rule
+$(BUILD)/bin/$(1): $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(BUILD)/owfat-headers
+	@mkdir -p $$(@D)
+	@tools/check-base $(call base,$(1)) $(BUILD)/owfat-headers $(patsubst %.o,%.d,$(call obj,$(1)))
+	$(CC) $(LDFLAGS) -o $$@ $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(SYSLIBS_$(call base,$(1))) $(LIBS_$(1))
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+# --- unit tests: tests/unit/test_M.c tests module M (src/D/M.c) -------------
+# It links D's objects but D's main file, D's libraries, and cmocka.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+moddir = $(patsubst src/%/,%,$(dir $(firstword $(wildcard src/*/$(1).c))))
+nomain = $(filter-out $(BUILD)/obj/$(1)/$(1).o,$(call obj,$(1)))
+define unit_rule
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(BUILD)/owfat-headers
+	@mkdir -p $$(@D)
+	@test -n "$(call moddir,$(2))" || { echo "posta: tests/unit/$(1).c: no module src/*/$(2).c to test" >&2; exit 100; }
+	@tools/check-base $(call base,$(call moddir,$(2))) $(BUILD)/owfat-headers $(BUILD)/obj/tests/$(1).d $(patsubst %.o,%.d,$(call nomain,$(call moddir,$(2))))
+	$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) -lcmocka $(LIBS_$(call moddir,$(2)))
+endef
+$(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(patsubst test_%,%,$(basename $(notdir $(t)))))))
+
+tests: $(UNIT_BINS) $(BINS)
+
+# --- dependencies -------------------------------------------------------------
+# Packages that building, running and testing need; bench and fuzz add theirs.
+DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
+	ucspi-tcp-ipv6 python3 swaks dnsmasq-base iproute2 strace util-linux \
+	procps openssl python3-aiosmtpd
+deps:
+	@tools/deps $(DEPS)
+
+# --- tests --------------------------------------------------------------------
+check: deps
+	$(MAKE) tests
+	$(PYTHON) tests/run.py --build $(BUILD)
+
+check-unit: tests
+	$(PYTHON) tests/run.py --build $(BUILD) --unit-only
+
+# --- the demo -----------------------------------------------------------------
+run: deps
+	$(MAKE) all
+	tools/demo $(BUILD) run
+
+run-setup: all
+	tools/demo $(BUILD) setup
+
+install: deps
+	$(MAKE) all
+	$(BUILD)/bin/posta-setup $(shell head -n 1 conf-home)
+	$(BUILD)/bin/posta-setup -c $(shell head -n 1 conf-home)
+
+clean:
+	rm -rf $(BUILD) build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
