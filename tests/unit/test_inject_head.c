@@ -164,6 +164,14 @@ static void bounded(void **state)
   assert_int_equal(read_head(big, 3000, 1000, &head, &rest, 0), 0);
   assert_int_equal(head.len, 0);
   assert_int_equal(rest.len, 1000);
+  /* many short fields past the bound: still EFBIG, not a body */
+  head.len = rest.len = 0;
+  for (n = 0; n + 10 < sizeof big; n += 10) memcpy(big + n, "X-Long: y\n", 10);
+  assert_int_equal(read_head(big, n, 1005, &head, &rest, 0), -1);
+  assert_int_equal(errno, EFBIG);
+  head.len = rest.len = 0;
+  assert_int_equal(read_head(big, 1000, 1000, &head, &rest, 0), 0);   /* exactly the bound */
+  assert_int_equal(head.len, 1000);
   stralloc_free(&head);
   stralloc_free(&rest);
 }
