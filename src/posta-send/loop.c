@@ -44,7 +44,13 @@ typedef void sig_handler(send_ctx *);
 static void on_chld(send_ctx *ctx) { reap(ctx); }
 static void on_hup(send_ctx *ctx) { init_reload(ctx); }
 static void on_alrm(send_ctx *ctx) { note(ctx, "info: SIGALRM: trying everything now"); sched_force_all(ctx); }
-static void on_term(send_ctx *ctx) { note(ctx, "info: stopping"); sched_stop(ctx, 0); }
+static void on_term(send_ctx *ctx)
+{
+  /* a second one: stop waiting for the deliveries in flight */
+  if (ctx->stopping) ctx->stop_by = ctx->now;
+  note(ctx, "info: stopping");
+  sched_stop(ctx, 0);
+}
 
 static struct { int sig; sig_handler *f; } const handlers[] = {
   { SIGCHLD, on_chld }, { SIGHUP, on_hup }, { SIGALRM, on_alrm },
@@ -137,6 +143,7 @@ static void events(send_ctx *ctx, struct pollfd *p)
       ch->fd = -1;
       ch->full = 1;
       sched_stop(ctx, 111);
+      results_abandon(ctx, c);
     }
   }
   if (p[P_CLEAN_R].revents && cleancl_read(ctx) < 0 && !ctx->stopping) {

@@ -106,6 +106,20 @@ void results_apply(send_ctx *ctx, int c, spawnresp *p)
   end_job(ctx, c, j);
 }
 
+void results_abandon(send_ctx *ctx, int c)
+{
+  chan *ch = &ctx->ch[c];
+  for (unsigned s = 0; s < ch->njobs; s++) {
+    job *j = &ch->jobs[s];
+    if (!j->m) continue;
+    /* no result will come: the recipients stay pending, on disk as in
+     * memory, and are tried again after the restart */
+    for (size_t k = 0; k < j->nr; k++) j->m->rc[c].v[j->ri[k]].busy = 0;
+    if (j->d) j->d->inflight--;
+    end_job(ctx, c, j);
+  }
+}
+
 int results_read(send_ctx *ctx, int c)
 {
   chan *ch = &ctx->ch[c];

@@ -16,6 +16,8 @@
 /* Reads every response waiting on the channel's socket: 0, or -1 when the
  * spawner is gone (end of file or an error). */
 int results_read(send_ctx *, int c);
+/* The spawner is gone: its deliveries in flight end without a result. */
+void results_abandon(send_ctx *, int c);
 /* Applies one parsed response (exposed for the unit tests). */
 void results_apply(send_ctx *, int c, spawnresp *);
 /* Builds the line recorded for a recipient given up after
