@@ -10,13 +10,15 @@ static char const *const names[] = {
   "HOST4", "EXT", "EXT2", "EXT3", "EXT4", "DEFAULT", "DTLINE", "RPLINE", "UFLINE", 0,
 };
 
+/* Only the *LINE values keep their final LF. */
 static int add(stralloc *sa, char const *name, char const *v, size_t n)
 {
+  int line = strstr(name, "LINE") != 0;
   if (!stralloc_cats(sa, name) || !stralloc_append(sa, '=')) return -1;
   for (size_t i = 0; i < n; i++) {
     char ch = v[i];
     if (!ch) break;
-    if ((unsigned char)ch < 0x20 && ch != '\n') ch = '_';
+    if (((unsigned char)ch < 0x20 || ch == 0x7f) && !(line && ch == '\n' && i == n - 1)) ch = '_';
     if (!stralloc_append(sa, ch)) return -1;
   }
   return stralloc_0(sa) ? 0 : -1;
