@@ -96,8 +96,8 @@ void init_all(send_ctx *ctx, int notify)
   settings_load(&ctx->set, ctx->logfd);
   channels(ctx);
   cleancl_init(&ctx->cl, FD_CLEAN_W, FD_CLEAN_R);
-  qscan_start(&ctx->todo, "todo");
-  qscan_start(&ctx->infoscan, "info");
+  qwalk_start(&ctx->todo, "todo");
+  qwalk_start(&ctx->infoscan, "info");
   ctx->recover_next = ctx->now;
 }
 

@@ -70,7 +70,7 @@ static void trigger(send_ctx *ctx)
   char buf[256];
   while (read(ctx->fd_trigger, buf, sizeof buf) > 0) ;
   if (ctx->todo.running) ctx->todo_again = 1;
-  else qscan_start(&ctx->todo, "todo");
+  else qwalk_start(&ctx->todo, "todo");
 }
 
 static void new_message(send_ctx *ctx, uint64_t id)
@@ -93,12 +93,12 @@ static void preprocess(send_ctx *ctx)
 {
   uint64_t id;
   for (unsigned n = 0; n < PREPROC_BATCH && !ctx->stopping; n++) {
-    int r = qscan_next(&ctx->todo, &id);
+    int r = qwalk_next(&ctx->todo, &id);
     if (r < 0) continue;
     if (!r) {
       if (!ctx->todo_again) return;
       ctx->todo_again = 0;
-      qscan_start(&ctx->todo, "todo");
+      qwalk_start(&ctx->todo, "todo");
       continue;
     }
     if (!idset_has(&ctx->known, id)) new_message(ctx, id);
@@ -110,7 +110,7 @@ static void infoscan(send_ctx *ctx)
 {
   uint64_t id;
   for (unsigned n = 0; n < INFOSCAN_BATCH; n++) {
-    int r = qscan_next(&ctx->infoscan, &id);
+    int r = qwalk_next(&ctx->infoscan, &id);
     if (!r) return;
     if (r < 0 || idset_has(&ctx->known, id)) continue;
     if (idset_add(&ctx->known, id) < 0 || mheap_push(&ctx->heap, id, 0, 0) < 0) { sched_nomem(ctx); return; }
@@ -184,7 +184,7 @@ static void housekeeping(send_ctx *ctx, uint64_t *last_todo, uint64_t *last_swee
   if (!ctx->stopping && *last_todo + TODO_RESCAN <= ctx->now) {
     *last_todo = ctx->now;
     if (ctx->todo.running) ctx->todo_again = 1;
-    else qscan_start(&ctx->todo, "todo");
+    else qwalk_start(&ctx->todo, "todo");
   }
   if (*last_sweep + 3600 <= ctx->now) {
     *last_sweep = ctx->now;

@@ -55,7 +55,7 @@ int recover_step(send_ctx *ctx)
   if (ctx->recover_stage == IDLE) {
     if (ctx->now < ctx->recover_next) return 0;
     ctx->recover_stage = LOCAL;
-    qscan_start(&ctx->recov, scans[LOCAL]);
+    qwalk_start(&ctx->recov, scans[LOCAL]);
   }
   for (unsigned n = 0; n < RECOVER_BATCH; n++) {
     if (ctx->recover_stage == STALE) {
@@ -64,11 +64,11 @@ int recover_step(send_ctx *ctx)
       ctx->recover_next = ctx->now + RECOVER_INTERVAL;
       return 0;
     }
-    int r = qscan_next(&ctx->recov, &id);
+    int r = qwalk_next(&ctx->recov, &id);
     if (r > 0) { one(ctx, id); continue; }
     if (r < 0) continue;
     ctx->recover_stage++;
-    if (ctx->recover_stage < STALE) qscan_start(&ctx->recov, scans[ctx->recover_stage]);
+    if (ctx->recover_stage < STALE) qwalk_start(&ctx->recov, scans[ctx->recover_stage]);
   }
   return 1;
 }

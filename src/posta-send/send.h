@@ -20,7 +20,7 @@
 #include "posta-send/idset.h"
 #include "posta-send/inforec.h"
 #include "posta-send/mheap.h"
-#include "posta-send/qscan.h"
+#include "posta-send/qwalk.h"
 #include "posta-send/rcptrec.h"
 #include "posta-send/retrysched.h"
 #include "posta-send/spawnproto.h"
@@ -111,11 +111,11 @@ struct send_ctx_s {
   size_t nactive;
   msg *flush;
   cleancl cl;
-  qscan todo;           /* todo/: new messages */
+  qwalk todo;           /* todo/: new messages */
   int todo_again;       /* the trigger fired while todo/ was being scanned */
-  qscan infoscan;       /* info/ at start: the messages already preprocessed */
+  qwalk infoscan;       /* info/ at start: the messages already preprocessed */
   int recover_stage;    /* recover.c's progress through its scans */
-  qscan recov;
+  qwalk recov;
   uint64_t recover_next;
   uint64_t now;
   uint64_t deliveries;

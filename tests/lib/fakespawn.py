@@ -66,6 +66,7 @@ def answer(sock, fields, fd, counter):
 
 
 def main():
+    os.umask(0)
     os.makedirs(DIR, exist_ok=True)
     sock = socket.socket(fileno=0)
     counter = 0

@@ -1,5 +1,5 @@
-/* qscan: incremental readdir over the split folders. See qscan.h. */
-#include "posta-send/qscan.h"
+/* qwalk: incremental readdir over the split folders. See qwalk.h. */
+#include "posta-send/qwalk.h"
 
 #include <errno.h>
 #include <string.h>
@@ -7,16 +7,16 @@
 #include "common/qpath.h"
 #include "conf.h"
 
-void qscan_start(qscan *s, char const *kind)
+void qwalk_start(qwalk *s, char const *kind)
 {
-  qscan_stop(s);
+  qwalk_stop(s);
   strncpy(s->kind, kind, sizeof s->kind - 1);
   s->kind[sizeof s->kind - 1] = 0;
   s->split = 0;
   s->running = 1;
 }
 
-int qscan_next(qscan *s, uint64_t *id)
+int qwalk_next(qwalk *s, uint64_t *id)
 {
   while (s->running) {
     if (!s->dir) {
@@ -45,7 +45,7 @@ int qscan_next(qscan *s, uint64_t *id)
   return 0;
 }
 
-void qscan_stop(qscan *s)
+void qwalk_stop(qwalk *s)
 {
   if (s->dir) closedir(s->dir);
   s->dir = 0;
