@@ -85,7 +85,7 @@ int msg_copy(int fd, local_ctx const *c, unsigned flags)
 int msg_loopcheck(loopcheck *l)
 {
   char buf[8192];
-  ssize_t r;
+  ssize_t r = 0;
   if (msg_rewind() < 0) return -1;
   while (!l->done && (r = get(buf, sizeof buf)) > 0) loopcheck_feed(l, buf, (size_t)r);
   if (!l->done) {
