@@ -43,7 +43,9 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
   asv_lock(c);
   char const *domain = c->addr + c->at + 1;
   if (!ctlfile_has("control/locals", domain) || !ctlfile_has("control/rcpthosts", domain)) {
-    if (getuid()) strerr_dief3x(100, "domain ", domain, " is not in control/locals and control/rcpthosts: only root may add it");
+    /* control/ is root's, or the owner's in a single-user instance */
+    if (getuid() && !c->ro.single)
+      strerr_dief3x(100, "domain ", domain, " is not in control/locals and control/rcpthosts: only root may add it");
     ctlfile_add("control/locals", domain);
     ctlfile_add("control/rcpthosts", domain);
   }
