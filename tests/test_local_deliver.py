@@ -6,8 +6,10 @@ Maildir."""
 import fcntl
 import os
 import re
+import shutil
 import stat
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -279,6 +281,36 @@ class DeliverTest(unittest.TestCase):
         newest = max(files, key=os.path.getmtime)
         with open(newest, "rb") as f:
             self.assertTrue(f.read().startswith(b"Return-Path: <evil__X-Injected: yes@x.org>\nDelivered-To:"))
+
+    @unittest.skipUnless(IS_ROOT and shutil.which("unshare"), "needs root to mount a small tmpfs")
+    def test_disk_full(self):
+        # A 256 KiB tmpfs in a private mount namespace, nearly filled: the
+        # delivery fails for now, leaves nothing behind, and succeeds once
+        # there is room again.
+        home = tempfile.mkdtemp(dir=self.inst.home)
+        msg = write_message(self.inst, b"Subject: big\n\n" + b"x" * 100000 + b"\n", 0o644)
+        local = " ".join([self.inst.bin("posta-local"), "u", home, "alice", "''", "''", "example.com",
+                          "s@x.org", "./Maildir/"])
+        script = """
+set -e
+mount -t tmpfs -o size=256k,mode=0755 none "$B"
+mkdir -p "$B/Maildir/tmp" "$B/Maildir/new" "$B/Maildir/cur"
+chown -R posta-v "$B"
+head -c 200000 /dev/zero > "$B/filler" || true
+set +e
+s6-setuidgid posta-v %(local)s < "$M" > "$B/../out1"; echo "rc1=$?"
+echo "new1=$(ls "$B/Maildir/new" | wc -l) tmp1=$(ls "$B/Maildir/tmp" | wc -l)"
+rm "$B/filler"
+s6-setuidgid posta-v %(local)s < "$M" > /dev/null; echo "rc2=$?"
+echo "new2=$(ls "$B/Maildir/new" | wc -l) tmp2=$(ls "$B/Maildir/tmp" | wc -l)"
+""" % {"local": local}
+        p = subprocess.run(["unshare", "-m", "--", "sh", "-c", script], env=dict(os.environ, B=home, M=msg),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        out = dict(kv.split("=") for kv in p.stdout.decode().split())
+        self.assertEqual(out, {"rc1": "111", "new1": "0", "tmp1": "0", "rc2": "0", "new2": "1", "tmp2": "0"},
+                         p.stderr.decode())
+        with open(os.path.join(self.inst.home, "out1")) as f:
+            self.assertRegex(f.read(), r"unable to write \./Maildir/tmp/.*: No space left on device \(#4\.3\.1\)")
 
     def test_sticky_home(self):
         os.chmod(self.home, 0o1700)
