@@ -133,6 +133,28 @@ class UsersTest(unittest.TestCase):
             for n in dirs + files:
                 self.assertEqual(os.lstat(os.path.join(dirpath, n)).st_uid, vuid, os.path.join(dirpath, n))
 
+    @unittest.skipUnless(IS_ROOT, "needs root and posta-v apart")
+    def test_root_never_reads_through_posta_v_links(self):
+        inst = Instance()
+        try:
+            secret = inst.path("secret")
+            with open(secret, "w") as f:
+                f.write("TOPSECRET@root.only\n")
+            os.chmod(secret, 0o600)
+            inst.add_mailbox("a@links.example")
+            lst = inst.path("mailboxes", ".virtual")
+            os.unlink(lst)
+            os.symlink(secret, lst)
+            os.lchown(lst, *owner("posta-v"))
+            for args in (("list",), ("path", "TOPSECRET@root.only"), ("add", "b@links.example")):
+                p = inst.run("posta-user", *args)
+                self.assertNotIn(b"TOPSECRET", p.stdout + p.stderr, args)
+                self.assertNotEqual(p.returncode, 0, args)
+            with open(secret) as f:
+                self.assertEqual(f.read(), "TOPSECRET@root.only\n")
+        finally:
+            inst.cleanup()
+
     def test_password_accepted(self):
         p = self.inst.run("posta-user", "add", "pw@example.com", "-p", "secret")
         self.assertEqual(p.returncode, 0, p.stderr)
