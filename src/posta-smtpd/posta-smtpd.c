@@ -27,7 +27,7 @@ int main(int argc, char const *const *argv)
     write(1, "421 4.3.0 unable to find the mail system's home\r\n", 50);
     strerr_diefusys(111, "chdir to ", home);
   }
-  if (smtpd_init(&s, lookup_exists) < 0) {
+  if (smtpd_init(&s, lookup_exists, 0, 1) < 0) {
     write(1, "421 4.3.0 unable to read the settings\r\n", 39);
     strerr_diefusys(111, "read settings in ", home, "/control");
   }

@@ -62,8 +62,9 @@ struct smtpd_s {
 };
 
 /* smtpd_session.c */
-/* Reads the settings and the environment: 0, or -1 with errno. */
-int smtpd_init(smtpd *, smtpd_exists_func *);
+/* Reads the settings and the environment; the client is on descriptors in
+ * and out. 0, or -1 with errno. */
+int smtpd_init(smtpd *, smtpd_exists_func *, int in, int out);
 void smtpd_free(smtpd *);
 /* Runs the session to its end: greeting, commands, QUIT or the client gone. */
 void smtpd_run(smtpd *);

@@ -88,19 +88,19 @@ static void finish(smtpd *s, smtpd_inj *j, smtpd_data const *d, int early)
 {
   char why[16], pid[24], now[24];
   char const *no = refusal(d, early);
-  if (no) smtpd_inj_abort(j);
-  if (no || smtpd_inj_commit(j, s->sender, s->sender_len, s->rcpts, s->rcpts_len) < 0) {
-    int st = smtpd_inj_wait(j);
-    if (!no) no = st ? smtpd_inj_reply(st, why) : "451 4.3.0 unable to write to the queue";
+  if (no) {
+    smtpd_inj_abort(j);
+    smtpd_inj_wait(j);
     log_result(s, j, d, "refused message");
     smtpd_reply(s, no);
     return;
   }
+  int committed = smtpd_inj_commit(j, s->sender, s->sender_len, s->rcpts, s->rcpts_len) == 0;
   int st = smtpd_inj_wait(j);
-  if (st) {
-    no = smtpd_inj_reply(st, why);
+  if (!committed || st) {
     log_result(s, j, d, "queue failed for message");
-    smtpd_reply(s, no, " (", why, ")");
+    if (st) smtpd_reply(s, smtpd_inj_reply(st, why), " (", why, ")");
+    else smtpd_reply(s, "451 4.3.0 unable to write to the queue");
     return;
   }
   snprintf(pid, sizeof pid, "%ld", (long)j->pid);

@@ -22,7 +22,7 @@ static char const *env_or(char const *name, char const *dflt)
   return v && *v ? v : dflt;
 }
 
-int smtpd_init(smtpd *s, smtpd_exists_func *exists)
+int smtpd_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
 {
   memset(s, 0, sizeof *s);
   s->dom = (domains)DOMAINS_ZERO;
@@ -40,8 +40,8 @@ int smtpd_init(smtpd *s, smtpd_exists_func *exists)
   s->localip = env_or("TCPLOCALIP", 0);
   s->relayclient = getenv("RELAYCLIENT");
   s->tls = !!getenv("SSL_PROTOCOL");
-  sio_init(&s->in, 0, (unsigned)s->cfg.timeout);
-  sio_init(&s->out, 1, (unsigned)s->cfg.timeout);
+  sio_init(&s->in, in, (unsigned)s->cfg.timeout);
+  sio_init(&s->out, out, (unsigned)s->cfg.timeout);
   smtpd_line_reset(&s->line);
   return 0;
 }
