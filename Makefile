@@ -57,6 +57,11 @@ $(BUILD)/gen/conf.h: conf-home conf-split conf-users tools/gen-conf
 	@mkdir -p $(@D)
 	tools/gen-conf > $@.tmp && mv $@.tmp $@
 
+$(BUILD)/gen/svc_templates.h: tools/gen-svc $(shell find svc -type f 2>/dev/null)
+	@mkdir -p $(@D)
+	tools/gen-svc > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/posta-setup/setup_svc.o: $(BUILD)/gen/svc_templates.h
+
 $(BUILD)/owfat-headers: tools/check-base
 	@mkdir -p $(@D)
 	(dpkg -L libowfat-dev 2>/dev/null | grep '^/usr/include/.*\.h$$' || true) > $@.tmp && mv $@.tmp $@
@@ -118,9 +123,12 @@ deps:
 	@tools/deps $(DEPS)
 
 # --- tests --------------------------------------------------------------------
+# Every test runs twice: against the normal build, then against programs
+# built with -fsanitize=address,undefined; any sanitizer report fails.
 check: deps
 	$(MAKE) tests
-	$(PYTHON) tests/run.py --build $(BUILD)
+	$(MAKE) BUILD=build-asan SAN=1 tests
+	$(PYTHON) tests/run.py --build $(BUILD) --build-asan build-asan
 
 check-unit: tests
 	$(PYTHON) tests/run.py --build $(BUILD) --unit-only
