@@ -50,6 +50,7 @@ struct smtpd_s {
   unsigned errors;            /* failed commands */
   unsigned refused;           /* refused recipients */
   int quit;                   /* the session ends after this command */
+  int linger;                 /* it ends on an error: let the client read it */
   /* the transaction */
   int inmail;
   unsigned mailopts;          /* SMTPD_MAIL_* */

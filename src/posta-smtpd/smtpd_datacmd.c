@@ -120,6 +120,7 @@ static void lost(smtpd *s, smtpd_inj *j, int how)
   if (how == RECV_BARE) {
     strerr_warnw("closing session from ", ip, ": bare CR or LF in DATA");
     smtpd_reply(s, "421 4.5.2 ", s->cfg.greeting, " bare CR or LF received (RFC 5321 2.3.8), closing connection");
+    s->linger = 1;
   } else if (how == RECV_ERROR && e == ETIMEDOUT) {
     strerr_warnw("closing session from ", ip, ": timeout in DATA");
     smtpd_reply(s, "421 4.4.2 ", s->cfg.greeting, " timeout, closing connection");

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void sio_init(sio *s, int fd, unsigned timeout)
@@ -75,6 +76,27 @@ int sio_put(sio *s, char const *p, size_t n)
   memcpy(s->buf + s->len, p, n);
   s->len += n;
   return 0;
+}
+
+static long long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void sio_drain(sio *s, int ms, size_t max)
+{
+  struct pollfd p = { .fd = s->fd, .events = POLLIN, .revents = 0 };
+  long long end = now_ms() + ms;
+  size_t total = 0;
+  for (long long left = ms; total < max && left > 0; left = end - now_ms()) {
+    if (poll(&p, 1, (int)left) <= 0) break;
+    ssize_t r = read(s->fd, s->buf, sizeof s->buf);
+    if (r > 0) total += (size_t)r;
+    else if (!r || (errno != EINTR && errno != EAGAIN)) break;
+  }
+  s->pos = s->len = 0;
 }
 
 int sio_puts(sio *s, char const *p)

@@ -36,5 +36,8 @@ int sio_put(sio *, char const *, size_t);
 int sio_puts(sio *, char const *);
 /* Writes out everything queued: 0 or -1. */
 int sio_flush(sio *);
+/* Reads and throws away input until end of file, for at most ms
+ * milliseconds in all and max octets. */
+void sio_drain(sio *, int ms, size_t max);
 
 #endif

@@ -21,7 +21,7 @@ static void too_many(smtpd *s, char const *what)
   smtpd_clean(ip, sizeof ip, s->remoteip);
   strerr_warnw("closing session from ", ip, ": too many ", what);
   smtpd_reply(s, "421 4.7.0 ", s->cfg.greeting, " too many ", what, ", closing connection");
-  s->quit = 1;
+  s->quit = s->linger = 1;
 }
 
 void smtpd_failv(smtpd *s, char const *const *v, unsigned n)

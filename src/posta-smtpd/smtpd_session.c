@@ -8,11 +8,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <skalibs/strerr.h>
 
 #include "posta-smtpd/smtpd.h"
 
+#define SMTPD_LINGER_MS 2000
+#define SMTPD_LINGER_MAX (4 << 20)
 #define LINE_EOF (-1)
 #define LINE_ERROR (-2)
 
@@ -74,6 +77,7 @@ static void lost(smtpd *s, int why)
   if (why == LINE_BARE) {
     strerr_warnw("closing session from ", ip, ": bare CR or LF in a command");
     smtpd_reply(s, "421 4.5.2 ", s->cfg.greeting, " bare CR or LF received (RFC 5321 2.3.8), closing connection");
+    s->linger = 1;
   } else if (why == LINE_ERROR && errno == ETIMEDOUT) {
     strerr_warnw("closing session from ", ip, ": timeout");
     smtpd_reply(s, "421 4.4.2 ", s->cfg.greeting, " timeout, closing connection");
@@ -109,9 +113,18 @@ static void one_line(smtpd *s)
   else smtpd_dispatch(s, s->line.s, s->line.len);
 }
 
+/* Closing a socket that still has unread input makes the kernel send a
+ * reset, which can destroy the 421 before the client reads it: say we are
+ * done writing, then throw away what the client still sends, for a while. */
+static void linger(smtpd *s)
+{
+  if (shutdown(s->out.fd, SHUT_WR) < 0) return;
+  sio_drain(&s->in, SMTPD_LINGER_MS, SMTPD_LINGER_MAX);
+}
+
 void smtpd_run(smtpd *s)
 {
   smtpd_reply(s, "220 ", s->cfg.greeting, " ESMTP");
   while (!s->quit) one_line(s);
-  sio_flush(&s->out);
+  if (sio_flush(&s->out) == 0 && s->linger) linger(s);
 }
