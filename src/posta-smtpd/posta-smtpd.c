@@ -21,7 +21,10 @@ int main(int argc, char const *const *argv)
   static smtpd s;
   PROG = "posta-smtpd";
   if (argc > 1) strerr_dieusage(100, USAGE);
+  /* a dead injector is a write error, not a signal; and its exit code must
+   * be ours to read, whatever the super-server left ignored */
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGCHLD, SIG_DFL);
   char const *home = home_get();
   if (chdir(home) < 0) {
     write(1, "421 4.3.0 unable to find the mail system's home\r\n", 50);
