@@ -20,6 +20,7 @@ class LimitsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.srv = Smtpd()
+        cls.addClassCleanup(cls.srv.cleanup)
         configure(cls.srv.inst)
         cls.srv.start()
         # the yardstick: a session that sent one small message, so that the
@@ -44,10 +45,6 @@ class LimitsTest(unittest.TestCase):
         cls.bound = cls.idle + (16 * MiB if cls.srv.asan() else 1 * MiB)
         if not cls.srv.asan():
             cls.bound = min(cls.bound, 4 * MiB)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
 
     def setUp(self):
         clear_queue(self.srv)

@@ -14,11 +14,9 @@ MESSAGES = 10
 class LoadTest(unittest.TestCase):
     def setUp(self):
         self.srv = Smtpd(concurrency=CONNECTIONS + 10)
+        self.addCleanup(self.srv.cleanup)
         configure(self.srv.inst)
         self.srv.start()
-
-    def tearDown(self):
-        self.srv.cleanup()
 
     def test_200_connections_10_messages_each(self):
         start = threading.Barrier(CONNECTIONS)

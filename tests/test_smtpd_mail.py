@@ -32,12 +32,9 @@ class MailTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.srv = Smtpd()
+        cls.addClassCleanup(cls.srv.cleanup)
         configure(cls.srv.inst)
         cls.srv.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
 
     def setUp(self):
         clear_queue(self.srv)

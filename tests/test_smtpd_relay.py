@@ -36,12 +36,9 @@ class RelayTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.srv = Smtpd()
+        cls.addClassCleanup(cls.srv.cleanup)
         configure(cls.srv.inst, mailboxes=("alice", "bob", "user%local"))
         cls.srv.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
 
     def setUp(self):
         clear_queue(self.srv)

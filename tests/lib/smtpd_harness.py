@@ -137,8 +137,10 @@ class Smtpd:
         wait_for(lambda: not self.sessions(), 30, what="posta-smtpd sessions to end")
 
     def cleanup(self):
-        self.stop()
-        self.inst.cleanup()
+        try:
+            self.stop()
+        finally:
+            self.inst.cleanup()
 
     def logtext(self):
         with open(self.inst.path("smtpd-test.log"), errors="replace") as f:
