@@ -89,6 +89,9 @@ void smtpd_refusev(smtpd *, char const *const *, unsigned);
  * added), every octet outside 0x21..0x7e, and ( ) [ ] \ ; replaced by '?':
  * safe in a header comment and in a log line. */
 void smtpd_clean(char *out, size_t outsize, char const *in);
+/* The same for a HELO name, but an address literal ("[192.0.2.1]",
+ * "[IPv6:...]"), valid as RFC 5321 4.1.3 says, is kept whole. */
+void smtpd_clean_helo(char *out, size_t outsize, char const *in);
 
 /* smtpd_cmd.c */
 /* Runs one command line (NUL-terminated, CRLF removed). */

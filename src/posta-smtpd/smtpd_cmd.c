@@ -19,7 +19,7 @@ struct smtpd_cmd_s {
 
 static void helo_name(smtpd *s, char *arg, size_t len)
 {
-  smtpd_clean(s->helo, sizeof s->helo, arg);
+  smtpd_clean_helo(s->helo, sizeof s->helo, arg);
 }
 
 static void cmd_helo(smtpd *s, char *arg, size_t len)

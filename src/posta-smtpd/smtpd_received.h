@@ -5,7 +5,7 @@
  *   	by ME ([LOCALIP]) with PROTO
  *   	for <RCPT>; DATE
  *
- * HOST, IP and LOCALIP when known; "for" only with one recipient (more
+ * HOST, IP and LOCALIP when known; a HELO that is an address literal stays; "for" only with one recipient (more
  * would disclose Bcc recipients to each other). Every text that came from
  * the network or the environment is cleaned (smtpd_clean) and bounded, so
  * the line never holds CR, LF, NUL or other controls. Pure: no I/O. */

@@ -3,6 +3,8 @@
  * Replies are queued in the output buffer and written when the session is
  * about to wait for input, so that a pipelined group is answered in one
  * write (RFC 2920). A reply that cannot be written ends the session. */
+#include <string.h>
+
 #include <skalibs/strerr.h>
 
 #include "posta-smtpd/smtpd.h"
@@ -47,4 +49,11 @@ void smtpd_clean(char *out, size_t outsize, char const *in)
     out[n++] = bad ? '?' : (char)c;
   }
   out[n] = 0;
+}
+
+void smtpd_clean_helo(char *out, size_t outsize, char const *in)
+{
+  size_t n = in ? strlen(in) : 0;
+  if (n && n < outsize && in[0] == '[' && addr_domain_ok(in, n, 0)) memcpy(out, in, n + 1);
+  else smtpd_clean(out, outsize, in);
 }

@@ -80,6 +80,24 @@ static void hostile(void **state)
   assert_int_equal(strchr(from, ' ') - from, 255);
 }
 
+static void helo_literal(void **state)
+{
+  char out[SMTPD_RECEIVED_MAX];
+  smtpd_received r = { .helo = "[192.0.2.1]", .me = "mx", .proto = "ESMTP", .when = 0 };
+  smtpd_received_fmt(out, &r);
+  assert_non_null(strstr(out, "from [192.0.2.1]\n"));
+  r.helo = "[IPv6:2001:db8::1]";
+  smtpd_received_fmt(out, &r);
+  assert_non_null(strstr(out, "from [IPv6:2001:db8::1]\n"));
+  /* not a valid literal: cleaned like any other text */
+  r.helo = "[192.0.2.1] (fake";
+  smtpd_received_fmt(out, &r);
+  assert_non_null(strstr(out, "from ?192.0.2.1???fake\n"));
+  r.helo = "[999.1.1.1]";
+  smtpd_received_fmt(out, &r);
+  assert_non_null(strstr(out, "from ?999.1.1.1?\n"));
+}
+
 static void clean(void **state)
 {
   char out[8];
@@ -98,6 +116,7 @@ int main(void)
     cmocka_unit_test(full),
     cmocka_unit_test(unknowns),
     cmocka_unit_test(hostile),
+    cmocka_unit_test(helo_literal),
     cmocka_unit_test(clean),
   };
   return cmocka_run_group_tests_name("smtpd_received", tests, 0, 0);
