@@ -105,7 +105,7 @@ class MailTest(unittest.TestCase):
             # newline in the file, what it sends is BODY exactly
             f.write(lf(BODY)[:-1])
             f.flush()
-            for pipe, n in ((True, 100), (False, 1), (True, 1), (False, 100)):
+            for pipe, n in ((True, 100), (False, 1), (True, 1), (False, 100), (True, 1000), (False, 1000)):
                 clear_queue(self.srv)
                 rcpts = ["w%d@sub.relayed.test" % i for i in range(n - 1)] + ["alice@posta.test"]
                 args = ["--from", "swaks@far.test", "--to", ",".join(rcpts), "--data", "@" + f.name]
