@@ -150,6 +150,22 @@ install: deps
 	$(BUILD)/bin/posta-setup $(shell head -n 1 conf-home)
 	$(BUILD)/bin/posta-setup -c $(shell head -n 1 conf-home)
 
+# --- the benchmark -------------------------------------------------------------
+# bench/bench (doc/benchmark.md); BENCH_PEER=postfix adds Postfix as the peer,
+# BENCH_N, BENCH_RUNS, BENCH_ONLY... change the load. Postfix's package (for
+# smtp-source and the peer) is installed by bench/bench itself, configured for
+# nothing, and its system service stopped and disabled: not listed here.
+BENCH_DEPS := linux-perf strace procps iproute2 util-linux python3
+bench: deps
+	@tools/deps $(BENCH_DEPS)
+	$(MAKE) all
+	$(PYTHON) bench/bench --build $(BUILD)
+
+bench-quick: deps
+	@tools/deps $(BENCH_DEPS)
+	$(MAKE) all
+	$(PYTHON) bench/bench --quick --build $(BUILD)
+
 clean:
 	rm -rf $(BUILD) build-asan
 

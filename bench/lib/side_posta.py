@@ -1,0 +1,159 @@
+"""side_posta.py: the posta instance under test.
+
+An instance made by posta-setup through tests/lib/posta.py's Instance, with
+B virtual mailboxes 1u@DOMAIN ... Bu@DOMAIN (posta-user add), run by its own
+s6-svscan inside the server's cgroup (cgroup.py), so that every process of
+the instance (s6, tcpserver, posta-smtpd, posta-queue, posta-send and its
+helpers, posta-local, s6-log) is counted. 127.0.0.1 may relay (tcp.smtp);
+control/smtproutes sends DEAD_DOMAIN to a closed loopback port (scale.py);
+DNSCACHEIP points at loopback, where no DNS server answers.
+
+missing() names the programs the build lacks, so that a partly built posta
+is reported, not crashed on.
+
+Never changes the build or the repository; its instance lives under /tmp.
+"""
+import os
+import subprocess
+import time
+
+import posta as plib  # tests/lib/posta.py
+
+DEAD_DOMAIN = "dead.test"
+DEAD_ROUTE = "[127.0.0.9]:9"   # a loopback address no interface has: every connection is refused
+
+NEEDED = ("posta-setup", "posta-user", "posta-queue", "posta-smtpd", "posta-send", "posta-start",
+          "posta-lspawn", "posta-local", "posta-rspawn", "posta-clean")
+NEEDED_REMOTE = ("posta-remote",)
+
+NOTIFY_BUG = "exec s6-envdir -I svc/posta-smtpd/env"
+
+
+def missing(build, remote=False):
+    names = NEEDED + (NEEDED_REMOTE if remote else ())
+    return [p for p in names if not os.access(os.path.join(build, "bin", p), os.X_OK)]
+
+
+class BenchInstance(plib.Instance):
+    """An Instance whose s6-svscan starts inside a cgroup."""
+
+    group = None
+
+    def start(self, services=plib.SERVICES, timeout=30):
+        for s in plib.SERVICES:
+            down = self.path("svc", s, "down")
+            if s in services:
+                if os.path.exists(down):
+                    os.unlink(down)
+            else:
+                open(down, "w").close()
+        self._svscan_log = open(self.path("svscan.log"), "ab")
+        self.svscan = subprocess.Popen(self.group.wrap(["s6-svscan", self.path("svc")]),
+                                       stdin=subprocess.DEVNULL, stdout=self._svscan_log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        if hasattr(self.group, "set_root"):
+            self.group.set_root(self.svscan.pid)
+        for s in services:
+            self.wait_service(s, timeout)
+
+
+class Posta:
+    name = "posta"
+
+    def __init__(self, build, group, ip, port, boxes, domain, notes):
+        self.build = build
+        self.group = group
+        self.ip, self.port = ip, port
+        self.nboxes = boxes
+        self.domain = domain
+        self.notes = notes
+        self.inst = None
+        self.maildirs = []
+
+    def setup(self):
+        os.environ["POSTA_BUILD"] = self.build
+        plib.BUILD, plib.BIN = self.build, os.path.join(self.build, "bin")
+        inst = BenchInstance(name="posta-bench", ip=self.ip, smtp_port=self.port, sub_port=self.port + 1)
+        inst.group = self.group
+        self.inst = inst
+        self.maildirs = [inst.add_mailbox("%du@%s" % (k, self.domain)) for k in range(1, self.nboxes + 1)]
+        inst.control("tcp.smtp", ['127.0.0.1:allow,RELAYCLIENT=""', ":allow"])
+        inst.control("smtproutes", ["%s:%s" % (DEAD_DOMAIN, DEAD_ROUTE)])
+        for svc in ("posta-send", "posta-smtpd"):
+            inst.service_env(svc, DNSCACHEIP="127.0.0.1")
+        self._fix_smtpd_run()
+
+    def _fix_smtpd_run(self):
+        """svc/posta-smtpd/run as posta-setup writes it may run
+        s6-notifyoncheck from the instance's home, where it finds no
+        supervise/ and exits: the service never starts. Run it from the
+        service folder instead, and say so."""
+        run = self.inst.path("svc", "posta-smtpd", "run")
+        with open(run) as f:
+            s = f.read()
+        if "s6-notifyoncheck" not in s or NOTIFY_BUG not in s:
+            return
+        s = s.replace("-x control/tcp.smtp.cdb", "-x %s/control/tcp.smtp.cdb" % self.inst.home)
+        s = s.replace(NOTIFY_BUG, "cd svc/posta-smtpd || exit 111\nexec s6-envdir -I env")
+        with open(run, "w") as f:
+            f.write(s)
+        self.notes.append("svc/posta-smtpd/run runs s6-notifyoncheck outside its service folder, "
+                          "where it exits at once (the service never comes up): the bench's instance "
+                          "runs it from svc/posta-smtpd")
+
+    def set_backlog(self, n):
+        """tcpserver -b N (its listen backlog; tcpserver's default is 20)."""
+        run = self.inst.path("svc", "posta-smtpd", "run")
+        with open(run) as f:
+            s = f.read()
+        with open(run, "w") as f:
+            f.write(s.replace("tcpserver -v", "tcpserver -b %d -v" % n, 1))
+        self.notes.append("posta-smtpd's tcpserver run with -b %d (not as shipped)" % n)
+
+    def start(self, services=("posta-send", "posta-smtpd")):
+        self.inst.start(services=services, timeout=60)
+
+    def up(self, service, timeout=120):
+        self.inst.svc(service, "-u")
+        self.inst.wait_service(service, timeout)
+
+    def down(self, service):
+        self.inst.svc(service, "-wD", "-d")
+
+    def stop(self):
+        if self.inst:
+            self.inst.stop()
+        self.group.kill()
+
+    def queue_size(self):
+        """Messages in the queue (files in queue/mess)."""
+        d = self.inst.path("queue", "mess")
+        return sum(len(os.listdir(os.path.join(d, s))) for s in os.listdir(d))
+
+    def wait_queue_empty(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while self.queue_size():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def qstat(self):
+        """(messages in queue, not yet preprocessed) from posta-qstat."""
+        p = self.inst.run("posta-qstat")
+        nums = [int(w) for w in p.stdout.decode().replace(":", " ").split() if w.isdigit()]
+        return tuple(nums[:2]) if len(nums) >= 2 else (None, None)
+
+    def manager_pid(self):
+        """posta-send's pid, or None."""
+        for pid in self.group.pids():
+            try:
+                with open("/proc/%d/comm" % pid) as f:
+                    if f.read().strip() == "posta-send":
+                        return pid
+            except OSError:
+                pass
+        return None
+
+    def log(self, service):
+        return self.inst.log(service)
