@@ -5,6 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+void result_textf(char *out, size_t size, char const *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, size, fmt, ap);
+  va_end(ap);
+}
+
 char result_class(char kind)
 {
   return kind == 'K' ? '2' : kind == 'D' ? '5' : '4';
@@ -59,7 +67,7 @@ void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address)
   char n[256], a[64];
   clean_copy(n, sizeof n, name);
   clean_copy(a, sizeof a, address);
-  snprintf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
+  result_textf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
 }
 
 size_t result_format(char *out, size_t size, char kind, char const *status, char const *mta, char const *text)
@@ -78,12 +86,4 @@ size_t result_format(char *out, size_t size, char kind, char const *status, char
   }
   out[o] = 0;
   return o;
-}
-
-void result_textf(char *out, size_t size, char const *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(out, size, fmt, ap);
-  va_end(ap);
 }
