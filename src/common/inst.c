@@ -1,0 +1,120 @@
+/* inst: the install table. See inst.h.
+ *
+ * Owners follow doc/queue.md: posta-q owns what posta-queue writes, posta-s
+ * what posta-send writes; group posta may read the queue, nobody else can. */
+#include "common/inst.h"
+
+#include <string.h>
+
+#define R INST_ROOT
+#define GP INST_GPOSTA
+#define GN INST_GNOFILES
+
+static char const tcp_smtp[] =
+  "# tcprules for posta-smtpd: ADDRESS:allow|deny[,VAR=\"value\"...]\n"
+  "# RELAYCLIENT=\"\" lets a client relay. Rebuild the cdb with\n"
+  "#   tcprules control/tcp.smtp.cdb control/tcp.smtp.tmp < control/tcp.smtp\n"
+  "127.:allow,RELAYCLIENT=\"\"\n"
+  "::1:allow,RELAYCLIENT=\"\"\n"
+  ":allow\n";
+
+static char const tcp_submission[] =
+  "# tcprules for the submission service (port 587). Until SMTP AUTH exists,\n"
+  "# only clients allowed to relay may submit.\n"
+  "127.:allow,RELAYCLIENT=\"\"\n"
+  "::1:allow,RELAYCLIENT=\"\"\n"
+  ":deny\n";
+
+static char const alias_maildir[] = "./Maildir/\n";
+
+inst_entry const inst_table[] = {
+  { "", INST_DIR, R, R, 0755, 0 },
+
+  { "bin", INST_DIR, R, R, 0755, 0 },
+  { "bin/posta-queue", INST_PROG, ROLE_Q, GP, 06711, 0 },
+  { "bin/posta-setup", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-smtpd", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-send", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-start", INST_PROG, R, R, 0700, 0 },
+  { "bin/posta-clean", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-lspawn", INST_PROG, R, R, 0700, 0 },
+  { "bin/posta-local", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-rspawn", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-remote", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-bounce", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-inject", INST_PROG, R, R, 0755, 0 },
+  { "bin/sendmail", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qstat", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qread", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-newu", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-user", INST_PROG, R, R, 0755, 0 },
+
+  { "control", INST_DIR, R, R, 0755, 0 },
+  { "control/tcp.smtp", INST_FILE, R, R, 0644, tcp_smtp },
+  { "control/tcp.submission", INST_FILE, R, R, 0644, tcp_submission },
+
+  { "users", INST_DIR, R, R, 0755, 0 },
+  { "users/assign", INST_FILE, R, R, 0644, ".\n" },
+
+  { "alias", INST_DIR, ROLE_ALIAS, GN, 0755, 0 },
+  { "alias/.qmail-postmaster", INST_FILE, ROLE_ALIAS, GN, 0644, alias_maildir },
+  { "alias/.qmail-mailer-daemon", INST_FILE, ROLE_ALIAS, GN, 0644, alias_maildir },
+  { "alias/.qmail-root", INST_FILE, ROLE_ALIAS, GN, 0644, alias_maildir },
+  { "alias/Maildir", INST_DIR, ROLE_ALIAS, GN, 0700, 0 },
+  { "alias/Maildir/tmp", INST_DIR, ROLE_ALIAS, GN, 0700, 0 },
+  { "alias/Maildir/new", INST_DIR, ROLE_ALIAS, GN, 0700, 0 },
+  { "alias/Maildir/cur", INST_DIR, ROLE_ALIAS, GN, 0700, 0 },
+
+  { "mailboxes", INST_DIR, ROLE_V, GN, 0755, 0 },
+  { "remote", INST_DIR, ROLE_R, GN, 0700, 0 },
+
+  { "queue", INST_DIR, ROLE_Q, GP, 0750, 0 },
+  { "queue/lock", INST_DIR, ROLE_Q, GP, 0750, 0 },
+  { "queue/lock/trigger", INST_FIFO, ROLE_S, GP, 0622, 0 },
+  { "queue/lock/sendmutex", INST_FILE, ROLE_S, GP, 0600, 0 },
+  { "queue/pid", INST_DIR, ROLE_Q, GP, 0700, 0 },
+  { "queue/mess", INST_SPLITDIR, ROLE_Q, GP, 0750, 0 },
+  { "queue/intd", INST_SPLITDIR, ROLE_Q, GP, 0700, 0 },
+  { "queue/todo", INST_SPLITDIR, ROLE_Q, GP, 0750, 0 },
+  { "queue/info", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/local", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/remote", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/bounce", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+
+  { "svc", INST_DIR, R, R, 0755, 0 },
+  { "log", INST_DIR, R, R, 0755, 0 },
+  { "log/posta-send", INST_DIR, ROLE_L, GN, 0755, 0 },
+  { "log/posta-smtpd", INST_DIR, ROLE_L, GN, 0755, 0 },
+  { "log/posta-submission", INST_DIR, ROLE_L, GN, 0755, 0 },
+};
+
+unsigned const inst_table_len = sizeof inst_table / sizeof inst_table[0];
+
+uid_t inst_uid(inst_entry const *e, roles const *r)
+{
+  if (r->single) return r->uid[ROLE_Q];
+  return e->owner == INST_ROOT ? 0 : r->uid[e->owner];
+}
+
+gid_t inst_gid(inst_entry const *e, roles const *r)
+{
+  if (r->single) return r->gid[ROLE_Q];
+  switch (e->group) {
+    case INST_ROOT: return 0;
+    case INST_GPOSTA: return r->gid_posta;
+    case INST_GNOFILES: return r->gid_nofiles;
+    default: return r->gid[e->group];
+  }
+}
+
+mode_t inst_mode(inst_entry const *e, roles const *r)
+{
+  return r->single ? (e->mode & 07777 & ~(mode_t)06000) : (e->mode & 07777);
+}
+
+inst_entry const *inst_find(char const *path)
+{
+  for (unsigned i = 0; i < inst_table_len; i++)
+    if (!strcmp(inst_table[i].path, path)) return &inst_table[i];
+  return 0;
+}

@@ -1,0 +1,70 @@
+/* setup_check: posta-setup -c. Compares an instance with the install table
+ * and names, on stdout, every entry that is missing or has the wrong type,
+ * owner, group or mode. Reads only; returns the number of problems. */
+#include "posta-setup/setup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+
+static int type_ok(inst_entry const *e, mode_t m)
+{
+  switch (e->type) {
+    case INST_DIR:
+    case INST_SPLITDIR: return S_ISDIR(m);
+    case INST_FIFO: return S_ISFIFO(m);
+    case INST_PROG:
+    case INST_FILE: return S_ISREG(m);
+  }
+  return 0;
+}
+
+static unsigned check_path(char const *path, inst_entry const *e, roles const *r)
+{
+  struct stat st;
+  unsigned bad = 0;
+  if (lstat(path, &st) < 0) {
+    printf("%s: missing\n", path);
+    return 1;
+  }
+  if (!type_ok(e, st.st_mode)) {
+    printf("%s: wrong type\n", path);
+    return 1;
+  }
+  if (st.st_uid != inst_uid(e, r)) {
+    printf("%s: owner is uid %u, should be %u\n", path, (unsigned)st.st_uid, (unsigned)inst_uid(e, r));
+    bad++;
+  }
+  if (st.st_gid != inst_gid(e, r)) {
+    printf("%s: group is gid %u, should be %u\n", path, (unsigned)st.st_gid, (unsigned)inst_gid(e, r));
+    bad++;
+  }
+  if ((st.st_mode & 07777) != inst_mode(e, r)) {
+    printf("%s: mode is %04o, should be %04o\n", path, (unsigned)(st.st_mode & 07777), (unsigned)inst_mode(e, r));
+    bad++;
+  }
+  return bad;
+}
+
+unsigned setup_check(char const *home, roles const *r)
+{
+  unsigned bad = 0;
+  for (unsigned i = 0; i < inst_table_len; i++) {
+    inst_entry const *e = &inst_table[i];
+    char path[PATH_MAX];
+    if (setup_path(path, sizeof path, home, e->path) < 0) { bad++; continue; }
+    bad += check_path(path, e, r);
+    if (e->type == INST_SPLITDIR) {
+      for (unsigned j = 0; j < CONF_SPLIT; j++) {
+        char sub[PATH_MAX + 16];
+        snprintf(sub, sizeof sub, "%s/%u", path, j);
+        bad += check_path(sub, e, r);
+      }
+    }
+  }
+  return bad;
+}
