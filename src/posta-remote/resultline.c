@@ -1,5 +1,5 @@
-/* result: RESULT lines. See result.h. */
-#include "posta-remote/result.h"
+/* resultline: RESULT lines. See resultline.h. */
+#include "posta-remote/resultline.h"
 
 #include <stdarg.h>
 #include <stdio.h>
