@@ -38,7 +38,7 @@ static size_t enhanced(char const *s, char cls)
   return s[n] == 0 || s[n] == ' ' ? n : 0;
 }
 
-void result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text)
+int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text)
 {
   char cls = (char)('0' + (code / 100) % 10);
   size_t n = 0;
@@ -46,10 +46,12 @@ void result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *t
   if (n && n < RESULT_STATUS_MAX) {
     memcpy(out, text + 4, n);
     out[n] = 0;
-    return;
+    return 1;
   }
+  if (code == 421) { memcpy(out, "4.3.2", 6); return 0; }
   out[0] = cls;
   memcpy(out + 1, ".0.0", 5);
+  return 0;
 }
 
 static void clean_copy(char *out, size_t size, char const *s)

@@ -37,6 +37,10 @@ static void status_defaults(void **state)
   assert_string_equal(st, "5.0.0");
   result_status(st, 550, "550 5..1 empty");
   assert_string_equal(st, "5.0.0");
+  assert_int_equal(result_status(st, 421, "421 closing"), 0);
+  assert_string_equal(st, "4.3.2");
+  assert_int_equal(result_status(st, 421, "421 4.7.0 go away"), 1);
+  assert_string_equal(st, "4.7.0");
 }
 
 static void format_line(void **state)
