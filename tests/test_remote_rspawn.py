@@ -171,6 +171,20 @@ class RemoteRspawn(unittest.TestCase):
         self.assertEqual(sorted(r[0] for r in rest), [0, 1])
         self.assertEqual(sp.proc.returncode, 0, sp.err)
 
+    def test_term_finishes_what_runs_and_hup_is_ignored(self):
+        import signal
+        self.home.fake("posta-remote", 'sleep 1\nshift 2; for r in "$@"; do echo "K2.0.0 fake[127.0.0.1] 250 ok"; done\n')
+        sp = self.start()
+        sp.request(0, "a@me.test", ["x@one.test"])
+        time.sleep(0.3)
+        sp.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.1)
+        self.assertIsNone(sp.proc.poll())
+        sp.proc.send_signal(signal.SIGTERM)
+        slot, results = sp.response()
+        self.assertEqual((slot, results[0].kind), (0, "K"))
+        self.assertEqual(sp.proc.wait(10), 0)
+
     def test_many_recipients_answer_fits(self):
         self.home.fake("posta-remote", 'shift 2; for r in "$@"; do printf "Z4.2.2 fake[127.0.0.1] 452 %0900d\\n" 0; done\n')
         sp = self.start()
