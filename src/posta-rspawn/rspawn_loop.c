@@ -13,8 +13,6 @@
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
 
-#define FIXED_FDS 3
-
 static void on_signals(rspawn *r)
 {
   int sig;
@@ -44,8 +42,8 @@ static unsigned int watch(rspawn *r, struct pollfd *fds, unsigned int *slot_of, 
 
 int rspawn_loop(rspawn *r)
 {
-  static struct pollfd fds[FIXED_FDS + RSPAWN_CONCURRENCY_MAX];
-  static unsigned int slot_of[FIXED_FDS + RSPAWN_CONCURRENCY_MAX];
+  struct pollfd *fds = r->fds;
+  unsigned int *slot_of = r->slot_of;
   int sfd = selfpipe_init();
   if (sfd < 0) strerr_diefusys(111, "create the selfpipe");
   if (selfpipe_trap(SIGCHLD) < 0 || selfpipe_trap(SIGTERM) < 0)
