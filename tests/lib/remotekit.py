@@ -114,12 +114,15 @@ class Spawner:
     """posta-rspawn run as posta-start runs it: one SOCK_SEQPACKET socket as
     its fd 0 and fd 1; requests carry the message descriptor."""
 
-    def __init__(self, home, dns="127.0.0.53"):
+    def __init__(self, home, dns="127.0.0.53", user=None, env=None):
         import socket
         self.home = home
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.proc = subprocess.Popen([home.path("bin", "posta-rspawn")], stdin=theirs, stdout=theirs,
-                                     stderr=subprocess.PIPE, cwd="/", env=home.env(dns))
+        cmd = [home.path("bin", "posta-rspawn")]
+        if user:
+            cmd = ["s6-setuidgid", user] + cmd
+        self.proc = subprocess.Popen(cmd, stdin=theirs, stdout=theirs, stderr=subprocess.PIPE, cwd="/",
+                                     env=env or home.env(dns))
         theirs.close()
         self.n = 0
 
@@ -131,12 +134,17 @@ class Spawner:
             self.sock.send(payload)
             return
         self.n += 1
-        path = self.home.path("message.%d" % self.n)
+        path = os.path.join(self.msgdir(), "message.%d" % self.n)
         with open(path, "wb") as f:
             f.write(message)
         with open(path, "rb") as f:
             f.seek(0, 2)   # a shared descriptor may be anywhere: posta-remote must not care
             socket.send_fds(self.sock, [payload], [f.fileno()])
+
+    def msgdir(self):
+        if not hasattr(self, "_msgdir"):
+            self._msgdir = tempfile.mkdtemp(prefix="posta-rspawn-msg-")
+        return self._msgdir
 
     def response(self, timeout=30):
         """(slot, [Result...]) or None at end of file."""
@@ -173,5 +181,8 @@ class Spawner:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        self.proc.stderr.close()
+        if not self.proc.stderr.closed:
+            self.proc.stderr.close()
         self.sock.close()
+        if hasattr(self, "_msgdir"):
+            shutil.rmtree(self._msgdir, ignore_errors=True)
