@@ -15,15 +15,16 @@ ENTRY = 32
 
 
 def entries(path):
-    """The valid entries of a tcpto file: {ip bytes: (until, fails)}."""
+    """The valid entries of a tcpto file (port 25): {ip bytes: (until, fails)}."""
     out = {}
     with open(path, "rb") as f:
         data = f.read()
     for i in range(0, len(data) - ENTRY + 1, ENTRY):
         e = data[i:i + ENTRY]
-        if e[26] != 1 or e[27] != 0 or zlib.crc32(e[:28]) != struct.unpack(">I", e[28:32])[0]:
+        if e[27] != 1 or zlib.crc32(e[:28]) != struct.unpack(">I", e[28:32])[0]:
             continue
-        out[e[:16]] = (struct.unpack(">Q", e[16:24])[0], struct.unpack(">H", e[24:26])[0])
+        if struct.unpack(">H", e[24:26])[0] == 25:
+            out[e[:16]] = (struct.unpack(">Q", e[16:24])[0], e[26])
     return out
 
 
