@@ -218,6 +218,16 @@ class DeliverTest(unittest.TestCase):
         self.assertEqual(code, 111)
         self.assertIn("killed by signal 9", text)
 
+    def test_program_descendants_do_not_hold_the_delivery(self):
+        # a background process that keeps the output pipe open, quiet or
+        # writing without end, does not keep posta-local waiting
+        for bg in ("sleep 3", "while :; do echo spam; done"):
+            self.write(".qmail", "|(%s) & echo started\n./Maildir/\n" % bg)
+            t0 = time.monotonic()
+            code, text = self.local()
+            self.assertEqual(code, 0, text)
+            self.assertLess(time.monotonic() - t0, 2.5, bg)
+
     def test_program_environment_and_stdin(self):
         self.write(".qmail-ext-default", "|env > env.out; cat > stdin.out\n")
         code, text = self.local(local="alice-ext-one-two", ext="ext-one-two", sender="bob@example.net")
