@@ -19,6 +19,7 @@
 #include "posta-send/recover.h"
 #include "posta-send/results.h"
 #include "posta-send/sched.h"
+#include "posta-send/settings.h"
 #include "posta-send/slog.h"
 
 enum { P_SIG, P_TRIGGER, P_LOCAL, P_REMOTE, P_CLEAN_R, P_CLEAN_W, P_N };
@@ -73,25 +74,11 @@ static void trigger(send_ctx *ctx)
   else qwalk_start(&ctx->todo, "todo");
 }
 
-static void new_message(send_ctx *ctx, uint64_t id)
-{
-  msg *m = 0;
-  switch (preproc_one(ctx, id, &m)) {  /* four outcomes, each one line */
-    case PREPROC_NEW:
-      if (idset_add(&ctx->known, id) < 0) { sched_nomem(ctx); msg_free(m); return; }
-      msg_attach(ctx, m);
-      cleancl_ask(ctx, "todo", id);
-      sched_evaluate(ctx, m);
-      return;
-    case PREPROC_BROKEN: if (idset_add(&ctx->known, id) < 0) sched_nomem(ctx); return;
-    case PREPROC_LATER: ctx->todo_again = 1; return;
-    case PREPROC_SKIP: return;
-  }
-}
-
 static void preprocess(send_ctx *ctx)
 {
   uint64_t id;
+  if (!ctx->todo.running) return;
+  settings_domains_fresh(&ctx->set, ctx->logfd);
   for (unsigned n = 0; n < PREPROC_BATCH && !ctx->stopping; n++) {
     int r = qwalk_next(&ctx->todo, &id);
     if (r < 0) continue;
@@ -101,7 +88,7 @@ static void preprocess(send_ctx *ctx)
       qwalk_start(&ctx->todo, "todo");
       continue;
     }
-    if (!idset_has(&ctx->known, id)) new_message(ctx, id);
+    if (!idset_has(&ctx->known, id)) preproc_new(ctx, id);
   }
 }
 

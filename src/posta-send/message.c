@@ -196,13 +196,9 @@ int msg_finish(send_ctx *ctx, msg *m)
   qpath(path, "info", m->id);
   if (ctx->unlink(path) < 0) { warn(ctx, "remove", path, errno); return -1; }
   log_end(ctx, m->id);
-  for (int c = 0; c < CHAN_N; c++) {
-    if (!m->rc[c].n) continue;
-    qpath(path, kinds[c], m->id);
-    if (unlink(path) < 0 && errno != ENOENT) warn(ctx, "remove", path, errno);
-  }
+  /* the local and remote records go, and the id is forgotten, once
+   * posta-clean removed mess (cleancl.c) */
   if (cleancl_ask(ctx, "mess", m->id) < 0) warn(ctx, "ask posta-clean to remove", "mess", errno);
-  idset_del(&ctx->known, m->id);
   msg_unload(ctx, m);
   return 0;
 }

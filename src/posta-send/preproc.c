@@ -10,6 +10,7 @@
 #include "common/rec.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/message.h"
+#include "posta-send/sched.h"
 #include "posta-send/slog.h"
 
 #define ROUTED_MAX 2048
@@ -231,4 +232,16 @@ enum preproc_result preproc_one(send_ctx *ctx, uint64_t id, msg **out)
   log_new(ctx, m, pid);
   *out = m;
   return r;
+}
+
+void preproc_new(send_ctx *ctx, uint64_t id)
+{
+  msg *m = 0;
+  enum preproc_result r = preproc_one(ctx, id, &m);
+  if (r == PREPROC_BROKEN && idset_add(&ctx->known, id) < 0) sched_nomem(ctx);
+  if (r != PREPROC_NEW) return;
+  if (idset_add(&ctx->known, id) < 0) { sched_nomem(ctx); msg_free(m); return; }
+  msg_attach(ctx, m);
+  cleancl_ask(ctx, "todo", id);
+  sched_evaluate(ctx, m);
 }

@@ -30,5 +30,9 @@ enum preproc_result {
 };
 
 enum preproc_result preproc_one(send_ctx *, uint64_t id, msg **out);
+/* A todo found by the scan: preprocessed, known, posta-clean asked to
+ * remove todo, and tried at once. A broken one is remembered so that it is
+ * not looked at again before the next start. */
+void preproc_new(send_ctx *, uint64_t id);
 
 #endif

@@ -84,6 +84,7 @@ struct settings_s {
   retrysched sched;
   uint64_t lifetime;
   domains doms;
+  uint64_t doms_sig[3][4];   /* control/me, locals, virtualdomains as read */
 };
 
 /* The posta-clean client (doc/protocols.md): requests wait here until the
@@ -95,6 +96,7 @@ struct cleancl_s {
   char in[256];         /* a partial answer line */
   size_t inlen;
   idq sent;             /* ids asked, in order, one per request line */
+  idq ops;              /* their operations (CLEAN_OP_...), in the same order */
   idset todo_asked;     /* todo removals asked, not yet answered */
   int eof;
 };

@@ -38,6 +38,7 @@ struct fix_s {
   send_ctx ctx;
   int peer[CHAN_N];       /* the spawners' ends */
   int clean_peer;         /* posta-clean's end: what posta-send asked */
+  int clean_answer;       /* posta-clean's answers go in here */
   char home[64];
   char writes[64][QPATH_MAX + 8];   /* paths given to replace/unlink, in order */
   unsigned nwrites;
@@ -123,9 +124,11 @@ static __attribute__((unused)) int fix_setup(unsigned local, unsigned remote, un
   ctx->bounce.limit = BOUNCE_CONCURRENCY;
   ctx->req.s = malloc(SPAWN_PACKET_MAX);
   ctx->rbuf = malloc(SPAWN_PACKET_MAX);
-  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0) return -1;
-  cleancl_init(&ctx->cl, p[1], -1);
+  int a[2];
+  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(a, O_NONBLOCK | O_CLOEXEC) < 0) return -1;
+  cleancl_init(&ctx->cl, p[1], a[0]);
   F.clean_peer = p[0];
+  F.clean_answer = a[1];
   return 0;
 }
 
@@ -135,6 +138,8 @@ static __attribute__((unused)) int fix_teardown(void)
   snprintf(cmd, sizeof cmd, "rm -rf %s", F.home);
   for (int c = 0; c < CHAN_N; c++) { close(F.ctx.ch[c].fd); close(F.peer[c]); }
   close(F.clean_peer);
+  close(F.clean_answer);
+  close(F.ctx.cl.rfd);
   return system(cmd);
 }
 
@@ -226,6 +231,13 @@ static __attribute__((unused)) char const *fix_clean_asked(void)
   return out;
 }
 
+/* posta-clean answers (lines, LF included); posta-send reads them. */
+static __attribute__((unused)) void fix_clean_answer(char const *lines)
+{
+  if (write(F.clean_answer, lines, strlen(lines)) != (ssize_t)strlen(lines)) abort();
+  cleancl_read(&F.ctx);
+}
+
 static __attribute__((unused)) int fix_exists(char const *kind, uint64_t id)
 {
   char path[QPATH_MAX];
@@ -247,12 +259,9 @@ static __attribute__((unused)) void fix_read_rcpts(char const *kind, uint64_t id
 /* A new message, as the loop takes it: preprocessed, then tried at once. */
 static __attribute__((unused)) void fix_new(uint64_t id, char const *sender, char const *const *rcpts)
 {
-  msg *m = 0;
   fix_todo(id, sender, rcpts);
-  if (preproc_one(&F.ctx, id, &m) != PREPROC_NEW) abort();
-  idset_add(&F.ctx.known, id);
-  msg_attach(&F.ctx, m);
-  sched_evaluate(&F.ctx, m);
+  preproc_new(&F.ctx, id);
+  if (!idset_has(&F.ctx.known, id)) abort();
 }
 
 /* Every request waiting at channel c, counted; the last one in buf. */

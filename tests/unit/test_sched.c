@@ -47,6 +47,7 @@ static void local_one_per_delivery_and_channel_limit(void **state)
   msg_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 0);
   assert_false(fix_exists("info", 5000));
+  fix_clean_answer("+5000\n+5000\n");
   assert_false(fix_exists("local", 5000));
 }
 
