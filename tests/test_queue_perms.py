@@ -37,7 +37,7 @@ class QueuePermissions(unittest.TestCase):
 
     def test_owners_and_modes(self):
         q = self.inst.path("queue")
-        self.assertEqual(owner(self.inst.bin("posta-queue")), ("posta-q", "posta", 0o4711))
+        self.assertEqual(owner(self.inst.bin("posta-queue")), ("posta-q", "posta", 0o6711))
         self.assertEqual(owner(q), ("posta-q", "posta", 0o750))
         self.assertEqual(owner(os.path.join(q, "pid")), ("posta-q", "posta", 0o700))
         self.assertEqual(owner(os.path.join(q, "lock", "trigger")), ("posta-s", "posta", 0o622))
@@ -52,16 +52,14 @@ class QueuePermissions(unittest.TestCase):
         self.assertNotIn(b"queue", p.stdout, p.stdout.decode())
 
     def test_files_a_message_gets(self):
-        # a setuid program keeps its caller's group: files are 0640 posta-q:posta
-        # when the caller's group is posta, else 0644 posta-q:CALLERGROUP, and the
-        # 0750 posta-q:posta folders keep everyone else out
+        # posta-queue is setuid posta-q and setgid posta: whoever calls it, its
+        # files are 0640 posta-q:posta, readable by posta-send and nobody else
         for user in (None, "nobody", "posta-d", "posta-s"):
             rc, err = inject(self.inst, MSG, envelope("a@b", ["%s@c" % user]), user=user)
             self.assertEqual(rc, 0, err)
         for mid, fields in todo_records(self.inst).items():
             user = field(fields, "T").decode().split("@")[0]
-            want = {"None": ("root", 0o644), "nobody": (None, 0o644), "posta-d": ("posta-nofiles", 0o644),
-                    "posta-s": ("posta", 0o640)}[user]
+            want = ("posta", 0o640)
             for kind in ("mess", "todo"):
                 o = owner(self.inst.path("queue", kind, str(mid % 23), str(mid)))
                 self.assertEqual(o[0], "posta-q", (kind, user))
