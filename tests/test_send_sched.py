@@ -72,26 +72,30 @@ class DeadDestinationTest(unittest.TestCase):
 
 class SignalsTest(unittest.TestCase):
     def test_hup_alrm_term(self):
-        inst = send_instance(retry=[3600], fake_rspawn=True, fake_lspawn=True, concurrencyremote="1")
+        inst = send_instance(retry=[3600], fake_rspawn=True, fake_lspawn=True, concurrencyremote="5")
         inst.service_env("posta-send", FAKESPAWN_DELAY="0.5")
         try:
             inst.start(services=("posta-send",))
-            inject(inst, lambda i: ["r%d@d%d.example" % (i, i)], 6, threads=1)
-            # concurrencyremote 1: never more than one in flight
-            wait_for(lambda: len(remote_requests(inst)) >= 2, 10, what="two deliveries")
-            inst.control("concurrencyremote", "5")
+            # HUP: concurrencyremote 1, never more than one in flight; 9 is
+            # above the value at start, which the spawners' slots are sized by
+            inst.control("concurrencyremote", "1")
             inst.svc("posta-send", "-h")
             wait_log(inst, r"^posta-send: info: control files read again$")
+            inject(inst, lambda i: ["r%d@d%d.example" % (i, i)], 6, threads=1)
             wait_for(lambda: queue_empty(inst), 15, what="delivery")
             with open(os.path.join(inst.spool, "posta-rspawn.maxinflight")) as f:
-                self.assertGreater(int(f.read()), 1)
-            first = [l for l in log_lines(inst) if l.startswith("status: ")]
-            self.assertTrue(any(l.endswith("remote 1/1") for l in first))
-            self.assertTrue(any(l.endswith("/5") for l in first))
+                self.assertEqual(int(f.read()), 1)
+            self.assertTrue(any(l.endswith("remote 1/1") for l in log_lines(inst) if l.startswith("status: ")))
+            inst.control("concurrencyremote", "9")
+            inst.svc("posta-send", "-h")
+            wait_log(inst, r"^posta-send: info: control/concurrencyremote above its value at start takes effect"
+                           r" at the next restart$")
+            wait_log(inst, r"^posta-send: info: control files read again$", count=2)
             # a deferral an hour away: SIGALRM tries it now
             inst.sendmail("defer@later.example")
             wait_log(inst, r"^delivery \d+: deferral: <defer@later\.example> ")
             n = len(remote_requests(inst))
+            self.assertTrue(any(l.endswith("remote 1/5") for l in log_lines(inst) if l.startswith("status: ")))
             inst.svc("posta-send", "-a")
             wait_for(lambda: len(remote_requests(inst)) > n, 10, what="the retry after SIGALRM")
             # SIGTERM with a delivery in flight: its result is recorded, exit 0
@@ -101,7 +105,8 @@ class SignalsTest(unittest.TestCase):
             wait_log(inst, r"^posta-send: info: stopped$")
             lines = log_lines(inst)
             self.assertTrue(any(l.startswith("delivery ") and "<late@slow.example>" in l for l in lines))
-            st = inst.svstat("posta-send")
+            st = wait_for(lambda: inst.svstat("posta-send").startswith("down") and inst.svstat("posta-send"), 10,
+                          what="posta-send down")
             self.assertIn("exitcode 0", st)
         finally:
             inst.cleanup()

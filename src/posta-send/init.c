@@ -71,7 +71,7 @@ static void channels(send_ctx *ctx)
     chan *ch = &ctx->ch[c];
     ch->name = names[c];
     ch->fd = fds[c];
-    ch->g.limit = ctx->set.conc[c];
+    ch->g.limit = ch->start_limit = ctx->set.conc[c];
     if (dispatch_slots(ch, ch->g.limit) < 0) strerr_diefusys(111, "allocate delivery slots");
   }
   ctx->bounce.limit = BOUNCE_CONCURRENCY;
@@ -107,7 +107,16 @@ void init_reload(send_ctx *ctx)
   unsigned bad = settings_load(&ctx->set, ctx->logfd);
   for (int c = 0; c < CHAN_N; c++) {
     chan *ch = &ctx->ch[c];
-    if (dispatch_slots(ch, ctx->set.conc[c]) < 0) continue;
+    /* the spawners size their slots when they start, which is when
+     * posta-send starts: more takes a restart */
+    if (ctx->set.conc[c] > ch->start_limit) {
+      slog_start(&l, ctx->logfd);
+      slog_str(&l, "posta-send: info: control/concurrency");
+      slog_str(&l, ch->name);
+      slog_str(&l, " above its value at start takes effect at the next restart");
+      slog_end(&l);
+      ctx->set.conc[c] = ch->start_limit;
+    }
     ch->g.limit = ctx->set.conc[c];
     sched_gate_freed(ctx, &ch->g);
   }

@@ -59,6 +59,7 @@ struct chan_s {
   gate g;
   job *jobs;            /* g.limit slots (more after a HUP that lowered it) */
   unsigned njobs;
+  unsigned start_limit; /* the concurrency at start: the spawner's slots */
   int full;             /* the socket refused a request: wait for POLLOUT */
 };
 
