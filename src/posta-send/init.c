@@ -21,6 +21,7 @@
 #include "posta-send/sched.h"
 #include "posta-send/settings.h"
 #include "posta-send/slog.h"
+#include "posta-send/wbatch.h"
 
 static void helper_fd(int fd)
 {
@@ -84,8 +85,9 @@ void init_all(send_ctx *ctx, int notify)
 {
   ctx->logfd = 2;
   ctx->fd_notify = notify;
-  ctx->replace = durable_replace;
-  ctx->unlink = durable_unlink;
+  ctx->put = wbatch_put_file;
+  ctx->rm = wbatch_rm_file;
+  ctx->syncdir = durable_fsync_dir;
   ctx->now = (uint64_t)time(0);
   for (int fd = FD_LSPAWN; fd <= FD_CLEAN_R; fd++) helper_fd(fd);
   if (notify >= 0 && coe(notify) < 0) strerr_diefusys(111, "set up the notification descriptor");

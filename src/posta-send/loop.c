@@ -76,20 +76,25 @@ static void trigger(send_ctx *ctx)
 
 static void preprocess(send_ctx *ctx)
 {
-  uint64_t id;
+  uint64_t id, ids[PREPROC_BATCH];
+  size_t n = 0;
   if (!ctx->todo.running) return;
   settings_domains_fresh(&ctx->set, ctx->logfd);
-  for (unsigned n = 0; n < PREPROC_BATCH && !ctx->stopping; n++) {
+  while (n < PREPROC_BATCH && !ctx->stopping) {
     int r = qwalk_next(&ctx->todo, &id);
     if (r < 0) continue;
     if (!r) {
-      if (!ctx->todo_again) return;
+      if (!ctx->todo_again) break;
       ctx->todo_again = 0;
       qwalk_start(&ctx->todo, "todo");
       continue;
     }
-    if (!idset_has(&ctx->known, id)) preproc_new(ctx, id);
+    if (idset_has(&ctx->known, id)) continue;
+    size_t i = 0;
+    while (i < n && ids[i] != id) i++;
+    if (i == n) ids[n++] = id;
   }
+  if (n) preproc_batch(ctx, ids, n);
 }
 
 /* The messages already preprocessed when posta-send started. */

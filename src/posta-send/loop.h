@@ -12,7 +12,7 @@
 
 #include "posta-send/send.h"
 
-#define PREPROC_BATCH 64        /* new messages per turn */
+#define PREPROC_BATCH 64        /* new messages per turn (PREPROC_BATCH_MAX) */
 #define INFOSCAN_BATCH 2048     /* names of the start scan per turn */
 #define TODO_RESCAN 60          /* seconds: todo/ is read again even without a trigger */
 

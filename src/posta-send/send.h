@@ -75,6 +75,7 @@ struct msg_s {
   uint64_t bounce_due;  /* when posta-bounce may be run again */
   uint32_t flags;       /* MHEAP_FORCED */
   int in_flush;
+  int staged;           /* msg_flush_all: this message's write is in the batch */
   msg *next_flush;
   msg *prev, *next;     /* the list of messages in memory */
 };
@@ -129,9 +130,10 @@ struct send_ctx_s {
   int fd_trigger, fd_trigger_w, fd_notify, fd_sig, fd_lock;
   spawnreq req;
   char *rbuf;           /* SPAWN_PACKET_MAX bytes for responses */
-  /* how records reach the disk; the unit tests count the calls */
-  int (*replace)(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
-  int (*unlink)(char const *path);
+  /* how records reach the disk (wbatch.h); the unit tests count the calls */
+  int (*put)(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
+  int (*rm)(char const *path);
+  int (*syncdir)(char const *dir);
   int logfd;
 };
 

@@ -30,6 +30,7 @@
 #include "posta-send/sched.h"
 #include "posta-send/send.h"
 #include "posta-send/settings.h"
+#include "posta-send/wbatch.h"
 
 #define FIX_NOW 1700000000ULL
 
@@ -42,7 +43,7 @@ struct fix_s {
   char home[64];
   char writes[64][QPATH_MAX + 8];   /* paths given to replace/unlink, in order */
   unsigned nwrites;
-  unsigned replaces, unlinks;
+  unsigned replaces, unlinks, syncs;
 };
 
 static fix F;
@@ -52,18 +53,25 @@ static __attribute__((unused)) void fix_note(char const *op, char const *path)
   if (F.nwrites < 64) snprintf(F.writes[F.nwrites++], sizeof F.writes[0], "%s %s", op, path);
 }
 
-static __attribute__((unused)) int fix_replace(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
+static __attribute__((unused)) int fix_put(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
 {
   F.replaces++;
   fix_note("w", path);
-  return durable_replace(path, tmp, data, len, mode);
+  return wbatch_put_file(path, tmp, data, len, mode);
 }
 
-static __attribute__((unused)) int fix_unlink(char const *path)
+static __attribute__((unused)) int fix_rm(char const *path)
 {
   F.unlinks++;
   fix_note("u", path);
-  return durable_unlink(path);
+  return wbatch_rm_file(path);
+}
+
+static __attribute__((unused)) int fix_syncdir(char const *dir)
+{
+  F.syncs++;
+  fix_note("s", dir);
+  return durable_fsync_dir(dir);
 }
 
 static __attribute__((unused)) void fix_file(char const *fn, char const *s)
@@ -110,8 +118,9 @@ static __attribute__((unused)) int fix_setup(unsigned local, unsigned remote, un
   ctx->set.conc[CHAN_REMOTE] = remote;
   ctx->set.concdest = concdest;
   ctx->logfd = open("log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  ctx->replace = fix_replace;
-  ctx->unlink = fix_unlink;
+  ctx->put = fix_put;
+  ctx->rm = fix_rm;
+  ctx->syncdir = fix_syncdir;
   ctx->now = FIX_NOW;
   for (int c = 0; c < CHAN_N; c++) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) return -1;
