@@ -112,7 +112,9 @@ static void infoscan(send_ctx *ctx)
 static int timeout_ms(send_ctx *ctx, uint64_t last_todo)
 {
   uint64_t next = sched_next_wakeup(ctx);
-  if (ctx->todo.running || ctx->infoscan.running || ctx->recover_stage || ctx->flush) return 0;
+  if (ctx->flush) return 0;
+  /* work that goes on a batch per turn (none of it while stopping) */
+  if (!ctx->stopping && (ctx->todo.running || ctx->infoscan.running || ctx->recover_stage)) return 0;
   if (!ctx->stopping && last_todo + TODO_RESCAN < next) next = last_todo + TODO_RESCAN;
   if (ctx->stopping && ctx->stop_by < next) next = ctx->stop_by;
   if (!ctx->stopping && ctx->recover_next < next) next = ctx->recover_next;
@@ -193,7 +195,7 @@ int loop_run(send_ctx *ctx)
       preprocess(ctx);
       infoscan(ctx);
       sched_step(ctx);
-      if (!ctx->ready.n && !ctx->todo.running) recover_step(ctx);
+      if (!ctx->todo.running) recover_step(ctx);
     }
     msg_flush_all(ctx);
     if (cleancl_write(ctx) < 0 && !ctx->stopping) sched_stop(ctx, 111);
