@@ -18,6 +18,7 @@
 #include "common/durable.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
+#include "posta-send/message.h"
 #include "posta-send/sched.h"
 #include "posta-send/settings.h"
 #include "posta-send/slog.h"
@@ -127,4 +128,34 @@ void init_reload(send_ctx *ctx)
   if (bad) slog_str(&l, ", some kept their previous values");
   slog_end(&l);
   ctx->status_changed = 1;
+}
+
+void init_free(send_ctx *ctx)
+{
+  while (ctx->active) msg_unload(ctx, ctx->active);
+  ctx->flush = 0;
+  for (int c = 0; c < CHAN_N; c++) {
+    for (unsigned s = 0; s < ctx->ch[c].njobs; s++) free(ctx->ch[c].jobs[s].ri);
+    free(ctx->ch[c].jobs);
+    ctx->ch[c].jobs = 0;
+    ctx->ch[c].njobs = 0;
+    idq_free(&ctx->ch[c].g.waiters);
+  }
+  idq_free(&ctx->bounce.waiters);
+  desttab_free(&ctx->dests);
+  mheap_free(&ctx->heap);
+  idq_free(&ctx->ready);
+  idset_free(&ctx->known);
+  free(ctx->cl.out);
+  ctx->cl.out = 0;
+  idq_free(&ctx->cl.sent);
+  idq_free(&ctx->cl.ops);
+  idset_free(&ctx->cl.todo_asked);
+  qwalk_stop(&ctx->todo);
+  qwalk_stop(&ctx->infoscan);
+  qwalk_stop(&ctx->recov);
+  settings_free(&ctx->set);
+  free(ctx->req.s);
+  free(ctx->rbuf);
+  ctx->req.s = ctx->rbuf = 0;
 }

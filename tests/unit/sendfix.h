@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
+#include "posta-send/init.h"
 #include "posta-send/preproc.h"
 #include "posta-send/message.h"
 #include "posta-send/results.h"
@@ -149,6 +150,9 @@ static __attribute__((unused)) int fix_teardown(void)
   close(F.clean_peer);
   close(F.clean_answer);
   close(F.ctx.cl.rfd);
+  close(F.ctx.cl.wfd);
+  close(F.ctx.logfd);
+  init_free(&F.ctx);
   return system(cmd);
 }
 
