@@ -49,8 +49,8 @@ class KillTest(unittest.TestCase):
     N = 500
 
     def test_sigkill_in_the_middle_loses_nothing(self):
-        # slow deliveries (a program in the dot-qmail file sleeps) so that
-        # the kill falls with deliveries in flight
+        # 500 messages to 50 mailboxes, ten deliveries at a time: the kill
+        # falls, once a third are delivered, with deliveries in flight
         inst = send_instance(concurrencylocal="10")
         try:
             boxes = [inst.add_mailbox("k%d@kill.example" % i) for i in range(50)]
