@@ -58,18 +58,18 @@ static int try_target(job *j, plan_target const *t)
   ipaddr_fmt(ip, t->ip);
   result_mta(mta, t->host, ip);
   j->tried++;
-  if (tcpto_dead(&j->tcpto, t->ip, now, &until)) {
+  if (tcpto_dead(&j->tcpto, t->ip, t->port, now, &until)) {
     note(j, mta, "%s %s", "not tried: it failed to connect a short while ago (remote/tcpto)");
     return 0;
   }
   int fd = netio_connect(t->ip, t->port, j->timeoutconnect);
   if (fd < 0) {
     int e = errno;
-    if (e == ETIMEDOUT || e == ECONNREFUSED) tcpto_fail(&j->tcpto, t->ip, now);
+    if (e == ETIMEDOUT || e == ECONNREFUSED) tcpto_fail(&j->tcpto, t->ip, t->port, now);
     note(j, mta, "%s %s", connect_error(e));
     return 0;
   }
-  tcpto_ok(&j->tcpto, t->ip);
+  tcpto_ok(&j->tcpto, t->ip, t->port);
   smtpc_init(&c, fd, j->timeoutremote, mta);
   int r = smtpc_hello(&c, j->helo);
   if (r < 0) {

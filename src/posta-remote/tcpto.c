@@ -13,6 +13,7 @@
 typedef struct entry_s entry;
 struct entry_s {
   char ip[16];
+  unsigned int port;
   uint64_t until;
   unsigned int fails;
 };
@@ -33,11 +34,12 @@ static void put32(unsigned char *s, uint32_t v)
 /* 1 and *e when raw is a valid entry, else 0 (a free slot). */
 static int unpack(unsigned char const *raw, entry *e)
 {
-  if (raw[26] != 1 || raw[27]) return 0;
+  if (raw[27] != 1) return 0;
   if (rec_crc32(0, (char const *)raw, 28) != get32(raw + 28)) return 0;
   memcpy(e->ip, raw, 16);
   e->until = (uint64_t)get32(raw + 16) << 32 | get32(raw + 20);
-  e->fails = (unsigned int)raw[24] << 8 | raw[25];
+  e->port = (unsigned int)raw[24] << 8 | raw[25];
+  e->fails = raw[26];
   return 1;
 }
 
@@ -46,10 +48,10 @@ static void pack(unsigned char *raw, entry const *e)
   memcpy(raw, e->ip, 16);
   put32(raw + 16, (uint32_t)(e->until >> 32));
   put32(raw + 20, (uint32_t)e->until);
-  raw[24] = (unsigned char)(e->fails >> 8);
-  raw[25] = (unsigned char)e->fails;
-  raw[26] = 1;
-  raw[27] = 0;
+  raw[24] = (unsigned char)(e->port >> 8);
+  raw[25] = (unsigned char)e->port;
+  raw[26] = (unsigned char)(e->fails > 255 ? 255 : e->fails);
+  raw[27] = 1;
   put32(raw + 28, rec_crc32(0, (char const *)raw, 28));
 }
 
@@ -79,20 +81,20 @@ static int load(tcpto const *t, unsigned char *buf)
   return 0;
 }
 
-/* The slot of ip, else -1; *e gets it. */
-static int find(unsigned char const *buf, char const ip[16], entry *e)
+/* The slot of ip, port, else -1; *e gets it. */
+static int find(unsigned char const *buf, char const ip[16], unsigned int port, entry *e)
 {
   for (int i = 0; i < TCPTO_SLOTS; i++)
-    if (unpack(buf + i * TCPTO_ENTRY, e) && !memcmp(e->ip, ip, 16)) return i;
+    if (unpack(buf + i * TCPTO_ENTRY, e) && !memcmp(e->ip, ip, 16) && e->port == port) return i;
   return -1;
 }
 
-int tcpto_dead(tcpto const *t, char const ip[16], uint64_t now, uint64_t *until)
+int tcpto_dead(tcpto const *t, char const ip[16], unsigned int port, uint64_t now, uint64_t *until)
 {
   unsigned char buf[FILE_SIZE];
   entry e;
   if (t->fd < 0 || load(t, buf) < 0) return 0;
-  if (find(buf, ip, &e) < 0 || e.until <= now) return 0;
+  if (find(buf, ip, port, &e) < 0 || e.until <= now) return 0;
   if (until) *until = e.until;
   return 1;
 }
@@ -128,19 +130,20 @@ static void store(tcpto const *t, int slot, unsigned char const *raw)
   while (r < 0 && errno == EINTR);
 }
 
-void tcpto_fail(tcpto const *t, char const ip[16], uint64_t now)
+void tcpto_fail(tcpto const *t, char const ip[16], unsigned int port, uint64_t now)
 {
   unsigned char buf[FILE_SIZE];
   entry e;
   if (t->fd < 0 || lock(t, F_WRLCK) < 0) return;
   if (load(t, buf) == 0) {
-    int slot = find(buf, ip, &e);
+    int slot = find(buf, ip, port, &e);
     if (slot < 0) {
       slot = victim(buf);
       memcpy(e.ip, ip, 16);
+      e.port = port;
       e.fails = 0;
     }
-    if (e.fails < 0xffff) e.fails++;
+    if (e.fails < 255) e.fails++;
     uint64_t wait = e.fails > 7 ? TCPTO_MAX : (uint64_t)TCPTO_BASE << (e.fails - 1);
     e.until = now + (wait > TCPTO_MAX ? TCPTO_MAX : wait);
     pack(buf + slot * TCPTO_ENTRY, &e);
@@ -149,15 +152,15 @@ void tcpto_fail(tcpto const *t, char const ip[16], uint64_t now)
   lock(t, F_UNLCK);
 }
 
-void tcpto_ok(tcpto const *t, char const ip[16])
+void tcpto_ok(tcpto const *t, char const ip[16], unsigned int port)
 {
   unsigned char buf[FILE_SIZE];
   entry e;
   if (t->fd < 0) return;
-  if (load(t, buf) < 0 || find(buf, ip, &e) < 0) return; /* the common case: no lock */
+  if (load(t, buf) < 0 || find(buf, ip, port, &e) < 0) return; /* the common case: no lock */
   if (lock(t, F_WRLCK) < 0) return;
   int slot;
-  if (load(t, buf) == 0 && (slot = find(buf, ip, &e)) >= 0) {
+  if (load(t, buf) == 0 && (slot = find(buf, ip, port, &e)) >= 0) {
     memset(buf + slot * TCPTO_ENTRY, 0, TCPTO_ENTRY);
     store(t, slot, buf + slot * TCPTO_ENTRY);
   }

@@ -4,11 +4,13 @@
  * for a while instead of each waiting for the same timeout. The memory is
  * one small file, remote/tcpto in the instance's home (a folder posta-r
  * owns; posta-r cannot write in queue/): TCPTO_SLOTS entries of 32 bytes,
+ * one per address and port (a relay of smtproutes may use another port),
  *
  *   0..15  the address (IPv4 mapped)
  *   16..23 until: seconds since the epoch, big-endian; skip it before then
- *   24..25 consecutive failures, big-endian
- *   26     version (1)    27 zero
+ *   24..25 the port, big-endian
+ *   26     consecutive failures (at most 255)
+ *   27     version (1)
  *   28..31 CRC-32 of bytes 0..27, big-endian
  *
  * An entry whose CRC or version is wrong is free: a torn or foreign entry
@@ -37,11 +39,11 @@ struct tcpto_s {
 /* Opens (creates) path. Never fails: a failure leaves fd -1. */
 void tcpto_open(tcpto *, char const *path);
 void tcpto_close(tcpto *);
-/* 1 and *until when ip is to be skipped at time now, else 0. */
-int tcpto_dead(tcpto const *, char const ip[16], uint64_t now, uint64_t *until);
-/* Records a failure (refused, timed out) of ip at time now. */
-void tcpto_fail(tcpto const *, char const ip[16], uint64_t now);
-/* Forgets ip: it accepted a connection. */
-void tcpto_ok(tcpto const *, char const ip[16]);
+/* 1 and *until when ip, port is to be skipped at time now, else 0. */
+int tcpto_dead(tcpto const *, char const ip[16], unsigned int port, uint64_t now, uint64_t *until);
+/* Records a failure (refused, timed out) of ip, port at time now. */
+void tcpto_fail(tcpto const *, char const ip[16], unsigned int port, uint64_t now);
+/* Forgets ip, port: it accepted a connection. */
+void tcpto_ok(tcpto const *, char const ip[16], unsigned int port);
 
 #endif

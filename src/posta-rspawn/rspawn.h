@@ -8,6 +8,7 @@
 #ifndef POSTA_RSPAWN_H
 #define POSTA_RSPAWN_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -46,10 +47,13 @@ struct rspawn_s {
   rspawn_answer *head, *tail;
   char prog[4096];           /* posta-remote's path */
   char *req;                 /* room for one request packet */
+  /* the loop's poll set: the selfpipe, fd 0, fd 1, then the children */
+  struct pollfd fds[3 + RSPAWN_CONCURRENCY_MAX];
+  unsigned int slot_of[3 + RSPAWN_CONCURRENCY_MAX];
 };
 
 /* rspawn_conf.c: reads control/concurrencyremote (default 20, at most
- * RSPAWN_CONCURRENCY_MAX). 0, or -1 with errno. */
+ * RSPAWN_CONCURRENCY_MAX), once at start. 0, or -1 with errno. */
 int rspawn_conf_concurrency(unsigned int *);
 
 /* rspawn_slots.c */
