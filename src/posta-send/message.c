@@ -10,7 +10,7 @@
 
 #include "common/qpath.h"
 #include "common/rec.h"
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "sendfix.h"
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/bouncerec.h"
 
 static int setup(void **state) { return fix_setup(10, 10, 10); }

@@ -1,4 +1,4 @@
-/* bounce: failure records and posta-bounce.
+/* bouncerun: failure records and posta-bounce.
  *
  * bounce_put adds a message's new failures to queue/bounce/N/ID
  * (rewritten whole, durably) and only then bounce_recorded marks those
@@ -9,8 +9,8 @@
  * removed; any other end (111, a crash, a missing program) is logged and
  * tried again after the first step of control/retryschedule. A record is
  * never dropped. Never exits. */
-#ifndef POSTA_SEND_BOUNCE_H
-#define POSTA_SEND_BOUNCE_H
+#ifndef POSTA_SEND_BOUNCERUN_H
+#define POSTA_SEND_BOUNCERUN_H
 
 #include <sys/types.h>
 

@@ -1,5 +1,5 @@
-/* bounce: bounce records and running posta-bounce. See bounce.h. */
-#include "posta-send/bounce.h"
+/* bouncerun: bounce records and running posta-bounce. See bouncerun.h. */
+#include "posta-send/bouncerun.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
-/* loop: the main loop. See loop.h. */
-#include "posta-send/loop.h"
+/* sendloop: the main loop. See sendloop.h. */
+#include "posta-send/sendloop.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -10,7 +10,7 @@
 
 #include <skalibs/selfpipe.h>
 
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/init.h"
@@ -186,7 +186,7 @@ static void housekeeping(send_ctx *ctx, uint64_t *last_todo, uint64_t *last_swee
   }
 }
 
-int loop_run(send_ctx *ctx)
+int sendloop_run(send_ctx *ctx)
 {
   uint64_t last_todo = ctx->now, last_sweep = ctx->now;
   for (;;) {
