@@ -7,7 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/qpath.h"
 #include "posta-send/slog.h"
+
+static char const *const opnames[] = { "todo", "mess", "stale" };
+enum { OP_TODO, OP_MESS, OP_STALE, OP_N };
 
 void cleancl_init(cleancl *c, int wfd, int rfd)
 {
@@ -30,8 +34,10 @@ int cleancl_ask(send_ctx *ctx, char const *op, uint64_t id)
   }
   /* the answer names the id; todo requests are remembered so that a scan
    * does not ask twice */
-  if (idq_push(&c->sent, id) < 0) return -1;
-  if (!strcmp(op, "todo") && idset_add(&c->todo_asked, id) < 0) return -1;
+  uint64_t k = 0;
+  while (k < OP_N && strcmp(op, opnames[k])) k++;
+  if (idq_push(&c->sent, id) < 0 || idq_push(&c->ops, k) < 0) return -1;
+  if (k == OP_TODO && idset_add(&c->todo_asked, id) < 0) return -1;
   memcpy(c->out + c->outlen, line, (size_t)n);
   c->outlen += (size_t)n;
   return 0;
@@ -58,13 +64,28 @@ int cleancl_write(send_ctx *ctx)
   return 0;
 }
 
+/* mess is gone: the records kept to say so can go too, and the id is
+ * free for a new message (its inode may be reused at once: todo/ is read
+ * again so that such a message is not skipped as known) */
+static void mess_removed(send_ctx *ctx, uint64_t id)
+{
+  char path[QPATH_MAX];
+  qpath(path, "local", id);
+  unlink(path);
+  qpath(path, "remote", id);
+  unlink(path);
+  idset_del(&ctx->known, id);
+  if (ctx->todo.running) ctx->todo_again = 1;
+  else qwalk_start(&ctx->todo, "todo");
+}
+
 static void answer(send_ctx *ctx, char *line)
 {
   cleancl *c = &ctx->cl;
-  uint64_t id = 0, want;
+  uint64_t id = 0, want, op = OP_N;
   char *p = line + 1;
   while (*p >= '0' && *p <= '9') id = id * 10 + (uint64_t)(*p++ - '0');
-  if (!idq_pop(&c->sent, &want) || want != id || (line[0] != '+' && line[0] != '!')) {
+  if (!idq_pop(&c->sent, &want) || !idq_pop(&c->ops, &op) || want != id || (line[0] != '+' && line[0] != '!')) {
     slog l;
     slog_start(&l, ctx->logfd);
     slog_str(&l, "posta-send: warning: unexpected answer from posta-clean: ");
@@ -73,6 +94,7 @@ static void answer(send_ctx *ctx, char *line)
     return;
   }
   idset_del(&c->todo_asked, id);
+  if (line[0] == '+' && op == OP_MESS) mess_removed(ctx, id);
   if (line[0] == '!') {
     slog l;
     slog_start(&l, ctx->logfd);

@@ -4,7 +4,14 @@
  * blocking; answers "+ID" or "!ID reason" come back in order. A refusal is
  * logged and nothing else: every removal posta-clean is asked for is found
  * again by a later scan (todo at the next start, leftovers by recovery).
- * Uses libc and slog; never exits. */
+ * A message's local and remote records outlive its info record until
+ * posta-clean confirmed the removal of its mess file: after a crash they
+ * tell recovery that the mess file is a finished message's leftover, to be
+ * removed at once rather than after STALE_SECONDS.
+ * An id stays known (ctx->known) until its mess file is confirmed removed:
+ * while it is known no scan preprocesses its todo again nor asks for its
+ * removal twice, and no second "mess ID" request can reach posta-clean after
+ * the inode was given to a new message. Uses libc and slog; never exits. */
 #ifndef POSTA_SEND_CLEANCL_H
 #define POSTA_SEND_CLEANCL_H
 
@@ -13,7 +20,8 @@
 #include "posta-send/send.h"
 
 void cleancl_init(cleancl *, int wfd, int rfd);
-/* Queues one request: 0, or -1 (ENOMEM). */
+/* Queues one request: 0, or -1 (ENOMEM). For "mess", id must be known
+ * (ctx->known): the answer forgets it. */
 int cleancl_ask(send_ctx *, char const *op, uint64_t id);
 /* 1 when bytes wait for the pipe. */
 int cleancl_want_write(cleancl const *);

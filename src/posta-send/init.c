@@ -18,9 +18,11 @@
 #include "common/durable.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
+#include "posta-send/message.h"
 #include "posta-send/sched.h"
 #include "posta-send/settings.h"
 #include "posta-send/slog.h"
+#include "posta-send/wbatch.h"
 
 static void helper_fd(int fd)
 {
@@ -71,7 +73,7 @@ static void channels(send_ctx *ctx)
     chan *ch = &ctx->ch[c];
     ch->name = names[c];
     ch->fd = fds[c];
-    ch->g.limit = ctx->set.conc[c];
+    ch->g.limit = ch->start_limit = ctx->set.conc[c];
     if (dispatch_slots(ch, ch->g.limit) < 0) strerr_diefusys(111, "allocate delivery slots");
   }
   ctx->bounce.limit = BOUNCE_CONCURRENCY;
@@ -84,8 +86,9 @@ void init_all(send_ctx *ctx, int notify)
 {
   ctx->logfd = 2;
   ctx->fd_notify = notify;
-  ctx->replace = durable_replace;
-  ctx->unlink = durable_unlink;
+  ctx->put = wbatch_put_file;
+  ctx->rm = wbatch_rm_file;
+  ctx->syncdir = durable_fsync_dir;
   ctx->now = (uint64_t)time(0);
   for (int fd = FD_LSPAWN; fd <= FD_CLEAN_R; fd++) helper_fd(fd);
   if (notify >= 0 && coe(notify) < 0) strerr_diefusys(111, "set up the notification descriptor");
@@ -107,7 +110,16 @@ void init_reload(send_ctx *ctx)
   unsigned bad = settings_load(&ctx->set, ctx->logfd);
   for (int c = 0; c < CHAN_N; c++) {
     chan *ch = &ctx->ch[c];
-    if (dispatch_slots(ch, ctx->set.conc[c]) < 0) continue;
+    /* the spawners size their slots when they start, which is when
+     * posta-send starts: more takes a restart */
+    if (ctx->set.conc[c] > ch->start_limit) {
+      slog_start(&l, ctx->logfd);
+      slog_str(&l, "posta-send: info: control/concurrency");
+      slog_str(&l, ch->name);
+      slog_str(&l, " above its value at start takes effect at the next restart");
+      slog_end(&l);
+      ctx->set.conc[c] = ch->start_limit;
+    }
     ch->g.limit = ctx->set.conc[c];
     sched_gate_freed(ctx, &ch->g);
   }
@@ -116,4 +128,34 @@ void init_reload(send_ctx *ctx)
   if (bad) slog_str(&l, ", some kept their previous values");
   slog_end(&l);
   ctx->status_changed = 1;
+}
+
+void init_free(send_ctx *ctx)
+{
+  while (ctx->active) msg_unload(ctx, ctx->active);
+  ctx->flush = 0;
+  for (int c = 0; c < CHAN_N; c++) {
+    for (unsigned s = 0; s < ctx->ch[c].njobs; s++) free(ctx->ch[c].jobs[s].ri);
+    free(ctx->ch[c].jobs);
+    ctx->ch[c].jobs = 0;
+    ctx->ch[c].njobs = 0;
+    idq_free(&ctx->ch[c].g.waiters);
+  }
+  idq_free(&ctx->bounce.waiters);
+  desttab_free(&ctx->dests);
+  mheap_free(&ctx->heap);
+  idq_free(&ctx->ready);
+  idset_free(&ctx->known);
+  free(ctx->cl.out);
+  ctx->cl.out = 0;
+  idq_free(&ctx->cl.sent);
+  idq_free(&ctx->cl.ops);
+  idset_free(&ctx->cl.todo_asked);
+  qwalk_stop(&ctx->todo);
+  qwalk_stop(&ctx->infoscan);
+  qwalk_stop(&ctx->recov);
+  settings_free(&ctx->set);
+  free(ctx->req.s);
+  free(ctx->rbuf);
+  ctx->req.s = ctx->rbuf = 0;
 }

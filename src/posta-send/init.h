@@ -21,5 +21,8 @@
 void init_all(send_ctx *, int notify);
 /* Re-reads control files (SIGHUP) and applies the new limits. */
 void init_reload(send_ctx *);
+/* Frees everything a context holds (its descriptors stay open): for the
+ * unit tests' leak checks; posta-send itself just exits. */
+void init_free(send_ctx *);
 
 #endif

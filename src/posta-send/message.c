@@ -10,10 +10,11 @@
 
 #include "common/qpath.h"
 #include "common/rec.h"
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"
+#include "posta-send/wbatch.h"
 
 #define RECORD_MAX (64u << 20)
 
@@ -97,19 +98,18 @@ int msg_load(send_ctx *ctx, uint64_t id, msg **out)
   return 0;
 }
 
-static int write_rec(send_ctx *ctx, char const *kind, uint64_t id, rec_buf *b)
+static int put_rec(send_ctx *ctx, wbatch *w, char const *kind, uint64_t id, rec_buf *b)
 {
-  char path[QPATH_MAX], tmp[QPATH_MAX + 8];
+  char path[QPATH_MAX];
   qpath(path, kind, id);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (ctx->replace(path, tmp, b->s, b->len, 0600) < 0) {
+  if (wbatch_put(ctx, w, path, b->s, b->len) < 0) {
     warn(ctx, "write", path, errno);
     return -1;
   }
   return 0;
 }
 
-int msg_write_rcpts(send_ctx *ctx, msg *m, int c)
+int msg_put_rcpts(send_ctx *ctx, wbatch *w, msg *m, int c)
 {
   rec_buf b = REC_BUF_ZERO;
   int r;
@@ -118,22 +118,22 @@ int msg_write_rcpts(send_ctx *ctx, msg *m, int c)
     struct stat st;
     qpath(path, kinds[c], m->id);
     if (stat(path, &st) < 0 && errno == ENOENT) return 0;
-    if (ctx->unlink(path) < 0) { warn(ctx, "remove", path, errno); return -1; }
+    if (wbatch_remove(ctx, w, path) < 0) { warn(ctx, "remove", path, errno); return -1; }
     return 0;
   }
   if (rcptrec_build(&b, &m->rc[c]) < 0) { rec_free(&b); return -1; }
-  r = write_rec(ctx, kinds[c], m->id, &b);
+  r = put_rec(ctx, w, kinds[c], m->id, &b);
   rec_free(&b);
   if (!r) m->dirty[c] = 0;
   return r;
 }
 
-int msg_write_info(send_ctx *ctx, msg *m)
+int msg_put_info(send_ctx *ctx, wbatch *w, msg *m)
 {
   rec_buf b = REC_BUF_ZERO;
   int r;
   if (inforec_build(&b, &m->inf) < 0) { rec_free(&b); return -1; }
-  r = write_rec(ctx, "info", m->id, &b);
+  r = put_rec(ctx, w, "info", m->id, &b);
   rec_free(&b);
   return r;
 }
@@ -187,46 +187,104 @@ static void log_end(send_ctx *ctx, uint64_t id)
   slog_end(&l);
 }
 
-int msg_finish(send_ctx *ctx, msg *m)
+/* What follows the durable removal of info: the log line, posta-clean's
+ * request (the local and remote records go, and the id is forgotten, once
+ * it removed mess: cleancl.c), and the memory. */
+static void finished(send_ctx *ctx, msg *m)
+{
+  log_end(ctx, m->id);
+  if (cleancl_ask(ctx, "mess", m->id) < 0) warn(ctx, "ask posta-clean to remove", "mess", errno);
+  msg_unload(ctx, m);
+}
+
+/* Removing info is the record that the message is done: the recipients'
+ * last D need not be written first (a crash before the removal is durable
+ * retries them, which is the one duplicate the queue allows). */
+static int remove_info(send_ctx *ctx, wbatch *w, msg *m)
 {
   char path[QPATH_MAX];
-  /* removing info is the record that the message is done: the recipients'
-   * last D need not be written first (a crash before this point retries
-   * them, which is the one duplicate the queue allows) */
   qpath(path, "info", m->id);
-  if (ctx->unlink(path) < 0) { warn(ctx, "remove", path, errno); return -1; }
-  log_end(ctx, m->id);
-  for (int c = 0; c < CHAN_N; c++) {
-    if (!m->rc[c].n) continue;
-    qpath(path, kinds[c], m->id);
-    if (unlink(path) < 0 && errno != ENOENT) warn(ctx, "remove", path, errno);
-  }
-  if (cleancl_ask(ctx, "mess", m->id) < 0) warn(ctx, "ask posta-clean to remove", "mess", errno);
-  idset_del(&ctx->known, m->id);
-  msg_unload(ctx, m);
+  if (wbatch_remove(ctx, w, path) == 0) return 0;
+  warn(ctx, "remove", path, errno);
+  return -1;
+}
+
+int msg_finish(send_ctx *ctx, msg *m)
+{
+  wbatch w = WBATCH_ZERO;
+  if (remove_info(ctx, &w, m) < 0) return -1;
+  if (wbatch_commit(ctx, &w) < 0) { warn(ctx, "fsync", "info", errno); return -1; }
+  finished(ctx, m);
   return 0;
 }
 
-static void flush_one(send_ctx *ctx, msg *m)
+/* The marked messages, in the order they were marked. */
+static msg *take_marked(send_ctx *ctx)
 {
-  if (m->nfailed && !m->bounce_pid) bounce_record(ctx, m);
-  if (msg_finished(m)) {
-    if (msg_finish(ctx, m) == 0) return;
-    sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
-    return;
+  msg *list = 0;
+  while (ctx->flush) {
+    msg *m = ctx->flush;
+    ctx->flush = m->next_flush;
+    m->in_flush = 0;
+    m->next_flush = list;
+    list = m;
   }
-  for (int c = 0; c < CHAN_N; c++)
-    if (m->dirty[c]) msg_write_rcpts(ctx, m, c);
-  if (!m->inflight && !m->bounce_pid) sched_evaluate(ctx, m);
+  return list;
+}
+
+/* Phase 1: failures into bounce records, durable before any B. */
+static void flush_bounces(send_ctx *ctx, msg *list)
+{
+  wbatch w = WBATCH_ZERO;
+  int any = 0;
+  for (msg *m = list; m; m = m->next_flush)
+    if (m->nfailed && !m->bounce_pid) any += m->staged = bounce_put(ctx, &w, m) == 0;
+  if (!any) return;
+  int ok = wbatch_commit(ctx, &w) == 0;
+  if (!ok) warn(ctx, "fsync", "bounce", errno);
+  for (msg *m = list; m; m = m->next_flush) {
+    if (m->staged && ok) bounce_recorded(m);
+    m->staged = 0;
+  }
+}
+
+/* Phase 2: the records that changed, and info of the finished messages. */
+static void flush_records(send_ctx *ctx, msg *list)
+{
+  wbatch w = WBATCH_ZERO;
+  int any = 0;
+  for (msg *m = list; m; m = m->next_flush) {
+    if (msg_finished(m)) {
+      m->staged = remove_info(ctx, &w, m) == 0;
+      any += m->staged;
+      continue;
+    }
+    for (int c = 0; c < CHAN_N; c++)
+      if (m->dirty[c]) any += msg_put_rcpts(ctx, &w, m, c) == 0;
+  }
+  if (any && wbatch_commit(ctx, &w) < 0) {
+    warn(ctx, "fsync", "the queue's records", errno);
+    /* not durable: not finished either; looked at again later */
+    for (msg *m = list; m; m = m->next_flush) m->staged = m->staged ? -1 : 0;
+  }
 }
 
 void msg_flush_all(send_ctx *ctx)
 {
-  while (ctx->flush) {
-    msg *m = ctx->flush;
-    ctx->flush = m->next_flush;
+  msg *list = take_marked(ctx);
+  if (!list) return;
+  flush_bounces(ctx, list);
+  flush_records(ctx, list);
+  /* Phase 3: what may follow only durable records */
+  while (list) {
+    msg *m = list;
+    list = m->next_flush;
     m->next_flush = 0;
-    m->in_flush = 0;
-    flush_one(ctx, m);
+    int staged = m->staged;
+    m->staged = 0;
+    if (staged > 0) finished(ctx, m);
+    else if (staged < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
+    else if (msg_finished(m)) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
+    else if (!m->inflight && !m->bounce_pid) sched_evaluate(ctx, m);
   }
 }

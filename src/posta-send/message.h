@@ -16,15 +16,17 @@
 #include <stdint.h>
 
 #include "posta-send/send.h"
+#include "posta-send/wbatch.h"
 
 msg *msg_new(uint64_t id);
 void msg_free(msg *);
 /* Loads a known message: 0, or -1 with errno (ENOENT: no info record, the
  * message is gone; EPROTO: a record is unreadable). */
 int msg_load(send_ctx *, uint64_t id, msg **out);
-/* Writes rc[chan] (or removes its file when it has no recipient). 0 / -1. */
-int msg_write_rcpts(send_ctx *, msg *, int chan);
-int msg_write_info(send_ctx *, msg *);
+/* Writes rc[chan] into a batch (or removes its file when it has no
+ * recipient): durable at the batch's commit. 0 / -1 (logged). */
+int msg_put_rcpts(send_ctx *, wbatch *, msg *, int chan);
+int msg_put_info(send_ctx *, wbatch *, msg *);
 /* The list of messages in memory. */
 void msg_attach(send_ctx *, msg *);
 void msg_detach(send_ctx *, msg *);
@@ -34,7 +36,8 @@ void msg_unload(send_ctx *, msg *);
 void msg_mark(send_ctx *, msg *);
 /* Every recipient D or B, nothing in flight, no bounce record to send. */
 int msg_finished(msg const *);
-/* Takes a finished message out of the queue; 0, or -1 (logged: it stays). */
+/* Takes a finished message out of the queue, alone; 0, or -1 (logged: it
+ * stays). */
 int msg_finish(send_ctx *, msg *);
 /* Writes what changed in every marked message, records failures in bounce
  * records, finishes what is finished, and hands the rest to the scheduler. */

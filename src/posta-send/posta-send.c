@@ -8,7 +8,7 @@
 #include <skalibs/types.h>
 
 #include "posta-send/init.h"
-#include "posta-send/loop.h"
+#include "posta-send/sendloop.h"
 #include "posta-send/send.h"
 
 #define USAGE "posta-send [ -d notif ]"
@@ -29,5 +29,5 @@ int main(int argc, char const *const *argv)
   }
   if (argc - l.ind) strerr_dieusage(100, USAGE);
   init_all(&ctx, notify);
-  return loop_run(&ctx);
+  return sendloop_run(&ctx);
 }

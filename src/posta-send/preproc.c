@@ -10,7 +10,9 @@
 #include "common/rec.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/message.h"
+#include "posta-send/sched.h"
 #include "posta-send/slog.h"
+#include "posta-send/wbatch.h"
 
 #define ROUTED_MAX 2048
 
@@ -138,8 +140,11 @@ static void warn(send_ctx *ctx, char const *what, uint64_t id, char const *why)
 {
   slog l;
   slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: unable to preprocess msg ");
-  slog_u(&l, id);
+  slog_str(&l, "posta-send: warning: unable to preprocess ");
+  if (id) {
+    slog_str(&l, "msg ");
+    slog_u(&l, id);
+  } else slog_str(&l, "new messages");
   slog_str(&l, ": ");
   slog_str(&l, what);
   slog_str(&l, ": ");
@@ -209,26 +214,73 @@ static enum preproc_result prepare(send_ctx *ctx, uint64_t id, msg *m, uint64_t 
   return PREPROC_NEW;
 }
 
+/* Writes the records of the messages prepared in v[0..n): every local
+ * and remote record durable, then every info record durable (info's
+ * presence says the others are complete; a record left by an earlier,
+ * interrupted preprocessing that routed differently is removed). A message
+ * whose write failed, or all of them when a commit failed, is set to 0. */
+static void write_all(send_ctx *ctx, msg **v, size_t n)
+{
+  wbatch w = WBATCH_ZERO;
+  for (size_t i = 0; i < n; i++)
+    for (int c = 0; c < CHAN_N && v[i]; c++)
+      if (msg_put_rcpts(ctx, &w, v[i], c) < 0) { msg_free(v[i]); v[i] = 0; }
+  int ok = wbatch_commit(ctx, &w) == 0;
+  for (size_t i = 0; i < n && ok; i++)
+    if (v[i] && msg_put_info(ctx, &w, v[i]) < 0) { msg_free(v[i]); v[i] = 0; }
+  if (ok) ok = wbatch_commit(ctx, &w) == 0;
+  if (ok) return;
+  warn(ctx, "fsync", 0, strerror(errno));
+  for (size_t i = 0; i < n; i++) { msg_free(v[i]); v[i] = 0; }
+}
+
 enum preproc_result preproc_one(send_ctx *ctx, uint64_t id, msg **out)
 {
   uint64_t pid = 0;
   msg *m = msg_new(id);
   if (!m) return PREPROC_LATER;
   enum preproc_result r = prepare(ctx, id, m, &pid);
-  if (r == PREPROC_NEW) {
-    /* every record present and durable before info: info's presence says
-     * the others are complete (a record left by an earlier, interrupted
-     * preprocessing that routed differently is removed) */
-    for (int c = 0; c < CHAN_N && r == PREPROC_NEW; c++) {
-      if (msg_write_rcpts(ctx, m, c) < 0) r = PREPROC_LATER;
-    }
-    if (r == PREPROC_NEW && msg_write_info(ctx, m) < 0) r = PREPROC_LATER;
-  }
   if (r != PREPROC_NEW) {
     msg_free(m);
     return r;
   }
+  write_all(ctx, &m, 1);
+  if (!m) return PREPROC_LATER;
   log_new(ctx, m, pid);
   *out = m;
   return r;
+}
+
+/* Known, posta-clean asked to remove todo, tried at once. */
+static void take(send_ctx *ctx, msg *m)
+{
+  if (idset_add(&ctx->known, m->id) < 0) { sched_nomem(ctx); msg_free(m); return; }
+  msg_attach(ctx, m);
+  cleancl_ask(ctx, "todo", m->id);
+  sched_evaluate(ctx, m);
+}
+
+void preproc_batch(send_ctx *ctx, uint64_t const *ids, size_t n)
+{
+  msg *v[PREPROC_BATCH_MAX];
+  uint64_t pid[PREPROC_BATCH_MAX];
+  size_t k = 0;
+  if (n > PREPROC_BATCH_MAX) n = PREPROC_BATCH_MAX;
+  for (size_t i = 0; i < n; i++) {
+    msg *m = msg_new(ids[i]);
+    if (!m) { sched_nomem(ctx); break; }
+    enum preproc_result r = prepare(ctx, ids[i], m, &pid[k]);
+    if (r == PREPROC_NEW) { v[k++] = m; continue; }
+    msg_free(m);
+    /* a broken one is not looked at again before the next start */
+    if (r == PREPROC_BROKEN && idset_add(&ctx->known, ids[i]) < 0) sched_nomem(ctx);
+  }
+  write_all(ctx, v, k);
+  for (size_t i = 0; i < k; i++) if (v[i]) log_new(ctx, v[i], pid[i]);
+  for (size_t i = 0; i < k; i++) if (v[i]) take(ctx, v[i]);
+}
+
+void preproc_new(send_ctx *ctx, uint64_t id)
+{
+  preproc_batch(ctx, &id, 1);
 }

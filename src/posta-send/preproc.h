@@ -3,7 +3,8 @@
  * doc/queue.md states 1 to 4: the todo record's recipients are routed
  * (domains.h) into the local and remote records, then the info record is
  * written, each durably, info last; then posta-clean is asked to remove the
- * todo file. A todo whose info record already exists (state 3) only gets
+ * todo file. Messages found together are preprocessed together, one fsync
+ * per folder for all of them. A todo whose info record already exists (state 3) only gets
  * that last step. Duplicate recipients (after routing) are kept once.
  * Never exits; a malformed todo record is logged and left alone. */
 #ifndef POSTA_SEND_PREPROC_H
@@ -16,6 +17,7 @@
 #define TODOREC_KIND "todo"
 #define TODOREC_VERSION 1
 #define TODO_MAX (64u << 20)
+#define PREPROC_BATCH_MAX 64
 
 /* Parses a todo record and routes its recipients: 0, or -1 with errno
  * EPROTO (malformed), ENOTSUP, ENOMEM. inf gets F, t and u; *pid the
@@ -30,5 +32,12 @@ enum preproc_result {
 };
 
 enum preproc_result preproc_one(send_ctx *, uint64_t id, msg **out);
+/* Todo files found by the scan (at most PREPROC_BATCH_MAX, none known):
+ * preprocessed together, with one fsync per folder (wbatch.h), then each
+ * known, posta-clean asked to remove its todo, and tried at once. A broken
+ * one is remembered so that it is not looked at again before the next
+ * start. */
+void preproc_batch(send_ctx *, uint64_t const *ids, size_t n);
+void preproc_new(send_ctx *, uint64_t id);
 
 #endif

@@ -23,19 +23,49 @@ static int exists(char const *kind, uint64_t id, struct stat *st)
   return errno == ENOENT ? 0 : -1;
 }
 
+static void say(send_ctx *ctx, uint64_t id, char const *what)
+{
+  slog l;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "posta-send: info: msg ");
+  slog_u(&l, id);
+  slog_str(&l, what);
+  slog_end(&l);
+}
+
+/* The one way recovery removes a mess file: the id is known until the
+ * answer, so that no other request for it can follow (cleancl.h). */
+static void remove_mess(send_ctx *ctx, uint64_t id)
+{
+  if (idset_add(&ctx->known, id) <= 0) return;
+  cleancl_ask(ctx, "mess", id);
+}
+
+static int before(struct stat const *a, struct stat const *b)
+{
+  return a->st_ctim.tv_sec < b->st_mtim.tv_sec
+      || (a->st_ctim.tv_sec == b->st_mtim.tv_sec && a->st_ctim.tv_nsec <= b->st_mtim.tv_nsec);
+}
+
+/* A local or remote record without info and todo: its message finished.
+ * Its mess file, if it is still there, is the one it was written for only
+ * when it is older than the record: a newer one is a new message that got
+ * the same inode, in the middle of its injection. */
 static void leftover(send_ctx *ctx, char const *kind, uint64_t id)
 {
   char path[QPATH_MAX];
-  slog l;
+  struct stat record, mess;
   qpath(path, kind, id);
-  if (unlink(path) < 0 && errno != ENOENT) return;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: info: removed a leftover of finished msg ");
-  slog_u(&l, id);
-  slog_str(&l, ": ");
-  slog_str(&l, path);
-  slog_end(&l);
-  cleancl_ask(ctx, "mess", id);
+  if (stat(path, &record) < 0) return;
+  int m = exists("mess", id, &mess);
+  if (m < 0) return;
+  if (m && !before(&mess, &record)) return;
+  if (m) {
+    say(ctx, id, ": removing the leftovers of a finished message");
+    remove_mess(ctx, id);
+    return;
+  }
+  if (unlink(path) == 0) say(ctx, id, ": removed a leftover record");
 }
 
 static void one(send_ctx *ctx, uint64_t id)
@@ -46,7 +76,8 @@ static void one(send_ctx *ctx, uint64_t id)
   if (ctx->recover_stage != MESS) { leftover(ctx, scans[ctx->recover_stage], id); return; }
   if (exists("mess", id, &st) != 1) return;
   if ((uint64_t)st.st_mtime + STALE_SECONDS > ctx->now) return;
-  cleancl_ask(ctx, "mess", id);
+  say(ctx, id, ": removing an abandoned message file");
+  remove_mess(ctx, id);
 }
 
 int recover_step(send_ctx *ctx)

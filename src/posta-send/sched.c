@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/message.h"
 #include "posta-send/slog.h"

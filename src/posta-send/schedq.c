@@ -89,8 +89,9 @@ static int room(send_ctx const *ctx)
 uint64_t sched_next_wakeup(send_ctx const *ctx)
 {
   mheap_entry const *t = mheap_top(&ctx->heap);
-  if (ctx->stopping) return UINT64_MAX;
-  if (ctx->ready.n && room(ctx)) return 0;
+  /* nothing can start before a delivery or a bounce ends: an event */
+  if (ctx->stopping || !room(ctx)) return UINT64_MAX;
+  if (ctx->ready.n) return 0;
   for (int c = 0; c < CHAN_N; c++) {
     chan const *ch = &ctx->ch[c];
     if (ch->g.waiters.n && gate_free(&ch->g) && !ch->full) return 0;

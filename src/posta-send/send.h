@@ -59,6 +59,7 @@ struct chan_s {
   gate g;
   job *jobs;            /* g.limit slots (more after a HUP that lowered it) */
   unsigned njobs;
+  unsigned start_limit; /* the concurrency at start: the spawner's slots */
   int full;             /* the socket refused a request: wait for POLLOUT */
 };
 
@@ -74,6 +75,7 @@ struct msg_s {
   uint64_t bounce_due;  /* when posta-bounce may be run again */
   uint32_t flags;       /* MHEAP_FORCED */
   int in_flush;
+  int staged;           /* msg_flush_all: this message's write is in the batch */
   msg *next_flush;
   msg *prev, *next;     /* the list of messages in memory */
 };
@@ -84,6 +86,7 @@ struct settings_s {
   retrysched sched;
   uint64_t lifetime;
   domains doms;
+  uint64_t doms_sig[3][4];   /* control/me, locals, virtualdomains as read */
 };
 
 /* The posta-clean client (doc/protocols.md): requests wait here until the
@@ -95,6 +98,7 @@ struct cleancl_s {
   char in[256];         /* a partial answer line */
   size_t inlen;
   idq sent;             /* ids asked, in order, one per request line */
+  idq ops;              /* their operations (CLEAN_OP_...), in the same order */
   idset todo_asked;     /* todo removals asked, not yet answered */
   int eof;
 };
@@ -126,9 +130,10 @@ struct send_ctx_s {
   int fd_trigger, fd_trigger_w, fd_notify, fd_sig, fd_lock;
   spawnreq req;
   char *rbuf;           /* SPAWN_PACKET_MAX bytes for responses */
-  /* how records reach the disk; the unit tests count the calls */
-  int (*replace)(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
-  int (*unlink)(char const *path);
+  /* how records reach the disk (wbatch.h); the unit tests count the calls */
+  int (*put)(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
+  int (*rm)(char const *path);
+  int (*syncdir)(char const *dir);
   int logfd;
 };
 

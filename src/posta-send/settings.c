@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/control.h"
 #include "posta-send/slog.h"
@@ -45,11 +46,48 @@ static struct { char const *fn; unsigned long dflt; } const concs[] = {
   { "control/concurrencydomain", DEST_CONCURRENCY_DEFAULT },
 };
 
+static char const *const domfiles[3] = { "control/me", "control/locals", "control/virtualdomains" };
+
+static void signature(uint64_t sig[3][4])
+{
+  struct stat st;
+  for (int i = 0; i < 3; i++) {
+    if (stat(domfiles[i], &st) < 0) memset(&st, 0, sizeof st);
+    sig[i][0] = (uint64_t)st.st_ino;
+    sig[i][1] = (uint64_t)st.st_size;
+    sig[i][2] = (uint64_t)st.st_mtim.tv_sec;
+    sig[i][3] = (uint64_t)st.st_mtim.tv_nsec;
+  }
+}
+
+static int load_domains(settings *s, int logfd)
+{
+  domains d = DOMAINS_ZERO;
+  uint64_t sig[3][4];
+  signature(sig);
+  if (domains_load(&d) < 0) {
+    complain(logfd, "control/locals or control/virtualdomains", errno);
+    domains_free(&d);
+    return -1;
+  }
+  domains_free(&s->doms);
+  s->doms = d;
+  memcpy(s->doms_sig, sig, sizeof sig);
+  return 0;
+}
+
+int settings_domains_fresh(settings *s, int logfd)
+{
+  uint64_t sig[3][4];
+  signature(sig);
+  if (!memcmp(sig, s->doms_sig, sizeof sig)) return 0;
+  return load_domains(s, logfd) < 0 ? -1 : 1;
+}
+
 unsigned settings_load(settings *s, int logfd)
 {
   unsigned bad = 0;
   unsigned long v[3];
-  domains d = DOMAINS_ZERO;
   for (unsigned i = 0; i < 3; i++) {
     v[i] = i == 2 ? s->concdest : s->conc[i];
     bad += number(concs[i].fn, &v[i], concs[i].dflt, 1, CONC_MAX, logfd);
@@ -66,14 +104,7 @@ unsigned settings_load(settings *s, int logfd)
     complain(logfd, "control/retryschedule", errno);
     bad++;
   }
-  if (domains_load(&d) < 0) {
-    complain(logfd, "control/locals or control/virtualdomains", errno);
-    domains_free(&d);
-    bad++;
-  } else {
-    domains_free(&s->doms);
-    s->doms = d;
-  }
+  if (load_domains(s, logfd) < 0) bad++;
   return bad;
 }
 

@@ -20,5 +20,10 @@ void settings_default(settings *);
 /* Reads every file; returns how many could not be used (each logged). */
 unsigned settings_load(settings *, int logfd);
 void settings_free(settings *);
+/* posta-user adds domains to control/locals on a running instance, and new
+ * mail must see them at once: reloads the domains when control/me, locals or
+ * virtualdomains changed (size, mtime or inode) since they were read.
+ * 1 reloaded, 0 unchanged, -1 unreadable (logged, the old ones kept). */
+int settings_domains_fresh(settings *, int logfd);
 
 #endif

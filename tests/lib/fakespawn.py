@@ -8,7 +8,8 @@ results it chooses, independently of the real spawners:
 
 - a recipient whose local part starts with "defer" gets Z4.2.0, "fail" gets
   D5.1.1, "down" gets Z4.4.1 with MTA "-" (a destination that does not
-  answer), "boxfull" Z4.2.2; any other K2.0.0, after its message is copied
+  answer) until the file FAKESPAWN_DIR/up exists, "boxfull" Z4.2.2; any
+  other K2.0.0, after its message is copied
   to FAKESPAWN_DIR/deliveries/ADDRESS/N;
 - FAKESPAWN_DELAY (seconds, default 0) delays every answer, in a thread,
   so that several deliveries are in flight at once;
@@ -35,7 +36,7 @@ def result(rcpt, fd, counter):
         return "Z4.2.0 fake.example[127.0.0.1] 451 deferred by the fake"
     if local.startswith("fail"):
         return "D5.1.1 fake.example[127.0.0.1] 550 no such user here"
-    if local.startswith("down"):
+    if local.startswith("down") and not os.path.exists(os.path.join(DIR, "up")):
         return "Z4.4.1 - connection refused"
     if local.startswith("boxfull"):
         return "Z4.2.2 fake.example[127.0.0.1] 452 mailbox full"

@@ -178,3 +178,81 @@ def wait_log(inst, pattern, timeout=10.0, count=1):
     rx = re.compile(pattern)
     return wait_for(lambda: len([l for l in log_lines(inst) if rx.search(l)]) >= count,
                     timeout, what="%d log line(s) matching %r" % (count, pattern))
+
+
+def record(kind, fields, version=1):
+    """A queue record (doc/queue.md): header, fields (tag, value), end, CRC."""
+    import zlib
+    body = b"posta %s %d\n" % (kind.encode(), version)
+    for tag, value in fields:
+        if isinstance(value, int):
+            value = str(value)
+        if isinstance(value, str):
+            value = value.encode()
+        body += tag.encode() + value + b"\0"
+    body += b"\0"
+    return body + b"%08x\n" % (zlib.crc32(body) & 0xffffffff)
+
+
+def _owner(name):
+    import pwd
+    from posta import IS_ROOT
+    if not IS_ROOT:
+        return os.getuid(), os.getgid()
+    import grp
+    return pwd.getpwnam(name).pw_uid, grp.getgrnam("posta").gr_gid
+
+
+def fabricate_deferred(inst, n, rcpt_of, due, sender="old@example.net", split=23, body=b"Subject: old\n\nold\n"):
+    """Writes n preprocessed messages straight into the queue (state 4), each
+    with one remote recipient rcpt_of(i) tried once and due again at `due`:
+    what a long outage leaves. Returns their ids. Run before posta-send
+    starts."""
+    quid, gid = _owner("posta-q")
+    suid, _ = _owner("posta-s")
+    ids = []
+    now = int(time.time())
+    for i in range(n):
+        d = inst.path("queue", "mess", "0")
+        fn = os.path.join(d, "tmp%d" % i)
+        with open(fn, "wb") as f:
+            f.write(body)
+        ino = os.stat(fn).st_ino
+        final = inst.path("queue", "mess", str(ino % split), str(ino))
+        os.rename(fn, final)
+        os.chown(final, quid, gid)
+        os.chmod(final, 0o640)
+        for kind, data in (
+            ("remote", record("rcpt", [("A", rcpt_of(i)), ("S", "P"), ("n", 1), ("w", due),
+                                       ("e", "Z4.4.1 - connection refused")])),
+            ("info", record("info", [("F", sender), ("t", now - 3600), ("u", 0), ("s", len(body)),
+                                     ("d", 0), ("h", 0), ("x", 0)])),
+        ):
+            p = inst.path("queue", kind, str(ino % split), str(ino))
+            with open(p, "wb") as f:
+                f.write(data)
+            os.chown(p, suid, gid)
+            os.chmod(p, 0o600)
+        ids.append(ino)
+    return ids
+
+
+def rss_kb(pid):
+    """The resident set size of a process, in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return None
+
+
+def requests(inst):
+    """The requests the fake spawners got: [(name, slot, id, sender, rcpts)]."""
+    out = []
+    fn = os.path.join(inst.spool, "requests")
+    if os.path.exists(fn):
+        with open(fn, "rb") as f:
+            for line in f:
+                p = line.rstrip(b"\n").decode("utf-8", "replace").split(" ")
+                out.append((p[0], p[1], p[2], p[3], p[4:]))
+    return out

@@ -24,12 +24,14 @@
 #include "conf.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
+#include "posta-send/init.h"
 #include "posta-send/preproc.h"
 #include "posta-send/message.h"
 #include "posta-send/results.h"
 #include "posta-send/sched.h"
 #include "posta-send/send.h"
 #include "posta-send/settings.h"
+#include "posta-send/wbatch.h"
 
 #define FIX_NOW 1700000000ULL
 
@@ -38,10 +40,11 @@ struct fix_s {
   send_ctx ctx;
   int peer[CHAN_N];       /* the spawners' ends */
   int clean_peer;         /* posta-clean's end: what posta-send asked */
+  int clean_answer;       /* posta-clean's answers go in here */
   char home[64];
   char writes[64][QPATH_MAX + 8];   /* paths given to replace/unlink, in order */
   unsigned nwrites;
-  unsigned replaces, unlinks;
+  unsigned replaces, unlinks, syncs;
 };
 
 static fix F;
@@ -51,18 +54,25 @@ static __attribute__((unused)) void fix_note(char const *op, char const *path)
   if (F.nwrites < 64) snprintf(F.writes[F.nwrites++], sizeof F.writes[0], "%s %s", op, path);
 }
 
-static __attribute__((unused)) int fix_replace(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
+static __attribute__((unused)) int fix_put(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
 {
   F.replaces++;
   fix_note("w", path);
-  return durable_replace(path, tmp, data, len, mode);
+  return wbatch_put_file(path, tmp, data, len, mode);
 }
 
-static __attribute__((unused)) int fix_unlink(char const *path)
+static __attribute__((unused)) int fix_rm(char const *path)
 {
   F.unlinks++;
   fix_note("u", path);
-  return durable_unlink(path);
+  return wbatch_rm_file(path);
+}
+
+static __attribute__((unused)) int fix_syncdir(char const *dir)
+{
+  F.syncs++;
+  fix_note("s", dir);
+  return durable_fsync_dir(dir);
 }
 
 static __attribute__((unused)) void fix_file(char const *fn, char const *s)
@@ -109,8 +119,9 @@ static __attribute__((unused)) int fix_setup(unsigned local, unsigned remote, un
   ctx->set.conc[CHAN_REMOTE] = remote;
   ctx->set.concdest = concdest;
   ctx->logfd = open("log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  ctx->replace = fix_replace;
-  ctx->unlink = fix_unlink;
+  ctx->put = fix_put;
+  ctx->rm = fix_rm;
+  ctx->syncdir = fix_syncdir;
   ctx->now = FIX_NOW;
   for (int c = 0; c < CHAN_N; c++) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) return -1;
@@ -123,9 +134,11 @@ static __attribute__((unused)) int fix_setup(unsigned local, unsigned remote, un
   ctx->bounce.limit = BOUNCE_CONCURRENCY;
   ctx->req.s = malloc(SPAWN_PACKET_MAX);
   ctx->rbuf = malloc(SPAWN_PACKET_MAX);
-  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0) return -1;
-  cleancl_init(&ctx->cl, p[1], -1);
+  int a[2];
+  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(a, O_NONBLOCK | O_CLOEXEC) < 0) return -1;
+  cleancl_init(&ctx->cl, p[1], a[0]);
   F.clean_peer = p[0];
+  F.clean_answer = a[1];
   return 0;
 }
 
@@ -135,6 +148,11 @@ static __attribute__((unused)) int fix_teardown(void)
   snprintf(cmd, sizeof cmd, "rm -rf %s", F.home);
   for (int c = 0; c < CHAN_N; c++) { close(F.ctx.ch[c].fd); close(F.peer[c]); }
   close(F.clean_peer);
+  close(F.clean_answer);
+  close(F.ctx.cl.rfd);
+  close(F.ctx.cl.wfd);
+  close(F.ctx.logfd);
+  init_free(&F.ctx);
   return system(cmd);
 }
 
@@ -226,6 +244,13 @@ static __attribute__((unused)) char const *fix_clean_asked(void)
   return out;
 }
 
+/* posta-clean answers (lines, LF included); posta-send reads them. */
+static __attribute__((unused)) void fix_clean_answer(char const *lines)
+{
+  if (write(F.clean_answer, lines, strlen(lines)) != (ssize_t)strlen(lines)) abort();
+  cleancl_read(&F.ctx);
+}
+
 static __attribute__((unused)) int fix_exists(char const *kind, uint64_t id)
 {
   char path[QPATH_MAX];
@@ -247,12 +272,9 @@ static __attribute__((unused)) void fix_read_rcpts(char const *kind, uint64_t id
 /* A new message, as the loop takes it: preprocessed, then tried at once. */
 static __attribute__((unused)) void fix_new(uint64_t id, char const *sender, char const *const *rcpts)
 {
-  msg *m = 0;
   fix_todo(id, sender, rcpts);
-  if (preproc_one(&F.ctx, id, &m) != PREPROC_NEW) abort();
-  idset_add(&F.ctx.known, id);
-  msg_attach(&F.ctx, m);
-  sched_evaluate(&F.ctx, m);
+  preproc_new(&F.ctx, id);
+  if (!idset_has(&F.ctx.known, id)) abort();
 }
 
 /* Every request waiting at channel c, counted; the last one in buf. */

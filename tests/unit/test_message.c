@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "sendfix.h"
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/bouncerec.h"
 
 static int setup(void **state) { return fix_setup(10, 10, 10); }
@@ -40,12 +40,13 @@ static void results_together_are_one_write(void **state)
   /* four local deliveries and one remote, answered in the same turn */
   answer_all(CHAN_REMOTE, "Z4.2.2 mx[192.0.2.1] 452 full");
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
-  F.replaces = F.nwrites = 0;
+  F.replaces = F.nwrites = F.syncs = 0;
   msg_flush_all(&F.ctx);
   /* one write per record, however many results came in */
   assert_int_equal(F.replaces, 2);
   assert_string_equal(F.writes[0], "w queue/local/19/8000");
   assert_string_equal(F.writes[1], "w queue/remote/19/8000");
+  assert_int_equal(F.syncs, 2);
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 8000, &l);
   assert_int_equal(l.v[0].state, RCPT_DONE);
@@ -70,12 +71,19 @@ static void finished_message_leaves_in_order(void **state)
   assert_int_equal(F.replaces, 0);
   assert_int_equal(F.unlinks, 1);
   assert_string_equal(F.writes[0], "u queue/info/20/8001");
+  assert_string_equal(F.writes[1], "s queue/info/20");
   assert_false(fix_exists("info", 8001));
-  assert_false(fix_exists("local", 8001));
-  /* posta-clean removes todo, then mess */
-  assert_string_equal(fix_clean_asked(), "mess 8001\n");
-  assert_false(idset_has(&F.ctx.known, 8001));
+  /* posta-clean removes todo, then mess; the local record stays until it
+   * did, to tell recovery what the mess file is if posta-send dies now */
+  assert_string_equal(fix_clean_asked(), "todo 8001\nmess 8001\n");
+  assert_true(fix_exists("local", 8001));
   assert_int_equal(F.ctx.nactive, 0);
+  /* known until mess is gone: a scan meanwhile must not take its todo
+   * (still there) for a new message */
+  assert_true(idset_has(&F.ctx.known, 8001));
+  fix_clean_answer("+8001\n+8001\n");
+  assert_false(fix_exists("local", 8001));
+  assert_false(idset_has(&F.ctx.known, 8001));
 }
 
 static pid_t reap_bounce(void)
@@ -102,9 +110,11 @@ static void failure_recorded_before_b(void **state)
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
   F.replaces = F.nwrites = 0;
   msg_flush_all(&F.ctx);
-  /* the bounce record first, then the recipients marked B */
+  /* the bounce record durable first, then the recipients marked B */
   assert_string_equal(F.writes[0], "w queue/bounce/21/8002");
-  assert_string_equal(F.writes[1], "w queue/remote/21/8002");
+  assert_string_equal(F.writes[1], "s queue/bounce/21");
+  assert_string_equal(F.writes[2], "w queue/remote/21/8002");
+  assert_string_equal(F.writes[3], "s queue/remote/21");
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 8002, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
@@ -139,8 +149,27 @@ static void failure_recorded_before_b(void **state)
   msg_flush_all(&F.ctx);
   assert_false(fix_exists("bounce", 8002));
   assert_false(fix_exists("info", 8002));
+  assert_true(fix_exists("remote", 8002));
+  fix_clean_answer("+8002\n+8002\n");
   assert_false(fix_exists("remote", 8002));
   assert_int_equal(F.ctx.nactive, 0);
+}
+
+/* Many messages ending in one turn: one fsync of each folder in all. */
+static void endings_share_fsyncs(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  for (uint64_t i = 0; i < 8; i++) fix_new(8100 + i * 23, "", r);
+  answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
+  F.replaces = F.unlinks = F.syncs = F.nwrites = 0;
+  msg_flush_all(&F.ctx);
+  assert_int_equal(F.unlinks, 8);
+  assert_int_equal(F.syncs, 1);
+  assert_string_equal(F.writes[8], "s queue/info/4");
+  /* posta-clean is asked only after the fsync */
+  assert_string_equal(fix_clean_asked(), "todo 8100\ntodo 8123\ntodo 8146\ntodo 8169\ntodo 8192\ntodo 8215\n"
+                      "todo 8238\ntodo 8261\nmess 8100\nmess 8123\nmess 8146\nmess 8169\nmess 8192\nmess 8215\n"
+                      "mess 8238\nmess 8261\n");
 }
 
 static void load_refuses_damage(void **state)
@@ -174,6 +203,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(results_together_are_one_write, setup, teardown),
     cmocka_unit_test_setup_teardown(finished_message_leaves_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown(failure_recorded_before_b, setup, teardown),
+    cmocka_unit_test_setup_teardown(endings_share_fsyncs, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
   };
   return cmocka_run_group_tests(tests, 0, 0);

@@ -97,11 +97,15 @@ static void one_message(void **state)
   assert_int_equal(preproc_one(&F.ctx, 4600, &m), PREPROC_NEW);
   assert_non_null(m);
   assert_int_equal(m->inf.size, 21);
-  /* three durable writes, info last */
+  /* three durable writes, info last, after the others' folders synced */
   assert_int_equal(F.replaces, 3);
+  assert_int_equal(F.nwrites, 6);
   assert_string_equal(F.writes[0], "w queue/local/0/4600");
   assert_string_equal(F.writes[1], "w queue/remote/0/4600");
-  assert_string_equal(F.writes[2], "w queue/info/0/4600");
+  assert_string_equal(F.writes[2], "s queue/local/0");
+  assert_string_equal(F.writes[3], "s queue/remote/0");
+  assert_string_equal(F.writes[4], "w queue/info/0/4600");
+  assert_string_equal(F.writes[5], "s queue/info/0");
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 4600, &l);
   assert_string_equal(l.v[0].addr, "bob@here.example");
@@ -133,10 +137,44 @@ static void rerouted_after_crash(void **state)
   assert_int_equal(preproc_one(&F.ctx, 4601, &m), PREPROC_NEW);
   assert_string_equal(F.writes[0], "w queue/local/1/4601");
   assert_string_equal(F.writes[1], "u queue/remote/1/4601");
-  assert_string_equal(F.writes[2], "w queue/info/1/4601");
+  assert_string_equal(F.writes[2], "s queue/local/1");
+  assert_string_equal(F.writes[3], "s queue/remote/1");
+  assert_string_equal(F.writes[4], "w queue/info/1/4601");
   assert_false(fix_exists("remote", 4601));
   assert_string_equal(m->inf.sender, "");
   msg_free(m);
+}
+
+/* Messages found together: one fsync per folder for all of them, every
+ * local and remote record durable before the first info. */
+static void batch(void **state)
+{
+  static char const *const rcpts[] = { "a@here.example", "b@far.example", 0 };
+  uint64_t ids[40];
+  for (unsigned i = 0; i < 40; i++) {
+    ids[i] = 4700 + i * 23;       /* all in the same folders: N = 8 */
+    fix_todo(ids[i], "", rcpts);
+  }
+  F.nwrites = F.replaces = F.syncs = 0;
+  preproc_batch(&F.ctx, ids, 40);
+  assert_int_equal(F.replaces, 120);
+  assert_int_equal(F.syncs, 3);
+  unsigned first_info = 0, last_rcpt = 0;
+  for (unsigned i = 0; i < F.nwrites; i++) {
+    if (!strncmp(F.writes[i], "w queue/info/", 13) && !first_info) first_info = i;
+    if (!strncmp(F.writes[i], "w queue/local/", 14) || !strncmp(F.writes[i], "w queue/remote/", 15)) last_rcpt = i;
+  }
+  /* F.writes holds the first 64 notes: 80 record writes, then the syncs */
+  assert_int_equal(first_info, 0);
+  assert_true(last_rcpt > 0);
+  for (unsigned i = 0; i < 40; i++) {
+    assert_true(fix_exists("info", ids[i]));
+    assert_true(idset_has(&F.ctx.known, ids[i]));
+  }
+  /* each tried at once: 40 local deliveries would pass the limit of 10, */
+  assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 10);
+  /* and 10 to one remote domain, its limit */
+  assert_int_equal(F.ctx.ch[CHAN_REMOTE].g.inflight, 10);
 }
 
 static void broken_and_missing(void **state)
@@ -165,6 +203,7 @@ int main(void)
     cmocka_unit_test(malformed),
     cmocka_unit_test(one_message),
     cmocka_unit_test(rerouted_after_crash),
+    cmocka_unit_test(batch),
     cmocka_unit_test(broken_and_missing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -47,6 +47,7 @@ static void local_one_per_delivery_and_channel_limit(void **state)
   msg_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 0);
   assert_false(fix_exists("info", 5000));
+  fix_clean_answer("+5000\n+5000\n");
   assert_false(fix_exists("local", 5000));
 }
 
@@ -196,7 +197,9 @@ static void held_message_not_delivered(void **state)
   fix_todo(7100, "", r);
   assert_int_equal(preproc_one(&F.ctx, 7100, &m), PREPROC_NEW);
   m->inf.h = 1;
-  assert_int_equal(msg_write_info(&F.ctx, m), 0);
+  wbatch w = WBATCH_ZERO;
+  assert_int_equal(msg_put_info(&F.ctx, &w, m), 0);
+  assert_int_equal(wbatch_commit(&F.ctx, &w), 0);
   msg_free(m);
   idset_add(&F.ctx.known, 7100);
   assert_int_equal(idq_push(&F.ctx.ready, 7100), 0);

@@ -1,5 +1,5 @@
-/* bounce: bounce records and running posta-bounce. See bounce.h. */
-#include "posta-send/bounce.h"
+/* bouncerun: bounce records and running posta-bounce. See bouncerun.h. */
+#include "posta-send/bouncerun.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include "posta-send/message.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"
+#include "posta-send/wbatch.h"
 
 static void say(send_ctx *ctx, uint64_t id, char const *what, char const *why)
 {
@@ -49,14 +50,13 @@ static int current(send_ctx *ctx, msg *m, bouncerec *b, char const *path)
   return 0;
 }
 
-int bounce_record(send_ctx *ctx, msg *m)
+int bounce_put(send_ctx *ctx, wbatch *w, msg *m)
 {
-  char path[QPATH_MAX], tmp[QPATH_MAX + 8];
+  char path[QPATH_MAX];
   bouncerec b = BOUNCEREC_ZERO;
   rec_buf out = REC_BUF_ZERO;
   int r = -1;
   qpath(path, "bounce", m->id);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
   if (current(ctx, m, &b, path) < 0) goto end;
   for (int c = 0; c < CHAN_N; c++)
     for (size_t i = 0; i < m->rc[c].n; i++) {
@@ -64,17 +64,7 @@ int bounce_record(send_ctx *ctx, msg *m)
       if (x->failed && rcptlist_add(&b.failed, x->addr, RCPT_BOUNCED, 0, 0, x->e) < 0) goto end;
     }
   if (bouncerec_build(&out, &b) < 0) goto end;
-  if (ctx->replace(path, tmp, out.s, out.len, 0600) < 0) goto end;
-  for (int c = 0; c < CHAN_N; c++)
-    for (size_t i = 0; i < m->rc[c].n; i++) {
-      rcpt *x = &m->rc[c].v[i];
-      if (!x->failed) continue;
-      x->failed = 0;
-      x->state = RCPT_BOUNCED;
-      m->dirty[c] = 1;
-    }
-  m->nfailed = 0;
-  m->has_bounce = 1;
+  if (wbatch_put(ctx, w, path, out.s, out.len) < 0) goto end;
   r = 0;
 end:
   if (r < 0) {
@@ -89,6 +79,20 @@ end:
   rec_free(&out);
   bouncerec_free(&b);
   return r;
+}
+
+void bounce_recorded(msg *m)
+{
+  for (int c = 0; c < CHAN_N; c++)
+    for (size_t i = 0; i < m->rc[c].n; i++) {
+      rcpt *x = &m->rc[c].v[i];
+      if (!x->failed) continue;
+      x->failed = 0;
+      x->state = RCPT_BOUNCED;
+      m->dirty[c] = 1;
+    }
+  m->nfailed = 0;
+  m->has_bounce = 1;
 }
 
 static void child(uint64_t id)
@@ -137,7 +141,8 @@ static void ended(send_ctx *ctx, msg *m, int wstat)
   char path[QPATH_MAX], why[64];
   qpath(path, "bounce", m->id);
   if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 0) {
-    if (ctx->unlink(path) == 0) {
+    wbatch w = WBATCH_ZERO;
+    if (wbatch_remove(ctx, &w, path) == 0 && wbatch_commit(ctx, &w) == 0) {
       m->has_bounce = 0;
       say(ctx, m->id, " done", 0);
       return;

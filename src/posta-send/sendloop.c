@@ -1,5 +1,5 @@
-/* loop: the main loop. See loop.h. */
-#include "posta-send/loop.h"
+/* sendloop: the main loop. See sendloop.h. */
+#include "posta-send/sendloop.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -10,7 +10,7 @@
 
 #include <skalibs/selfpipe.h>
 
-#include "posta-send/bounce.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/init.h"
@@ -19,6 +19,7 @@
 #include "posta-send/recover.h"
 #include "posta-send/results.h"
 #include "posta-send/sched.h"
+#include "posta-send/settings.h"
 #include "posta-send/slog.h"
 
 enum { P_SIG, P_TRIGGER, P_LOCAL, P_REMOTE, P_CLEAN_R, P_CLEAN_W, P_N };
@@ -73,36 +74,27 @@ static void trigger(send_ctx *ctx)
   else qwalk_start(&ctx->todo, "todo");
 }
 
-static void new_message(send_ctx *ctx, uint64_t id)
-{
-  msg *m = 0;
-  switch (preproc_one(ctx, id, &m)) {  /* four outcomes, each one line */
-    case PREPROC_NEW:
-      if (idset_add(&ctx->known, id) < 0) { sched_nomem(ctx); msg_free(m); return; }
-      msg_attach(ctx, m);
-      cleancl_ask(ctx, "todo", id);
-      sched_evaluate(ctx, m);
-      return;
-    case PREPROC_BROKEN: if (idset_add(&ctx->known, id) < 0) sched_nomem(ctx); return;
-    case PREPROC_LATER: ctx->todo_again = 1; return;
-    case PREPROC_SKIP: return;
-  }
-}
-
 static void preprocess(send_ctx *ctx)
 {
-  uint64_t id;
-  for (unsigned n = 0; n < PREPROC_BATCH && !ctx->stopping; n++) {
+  uint64_t id, ids[PREPROC_BATCH];
+  size_t n = 0;
+  if (!ctx->todo.running) return;
+  settings_domains_fresh(&ctx->set, ctx->logfd);
+  while (n < PREPROC_BATCH && !ctx->stopping) {
     int r = qwalk_next(&ctx->todo, &id);
     if (r < 0) continue;
     if (!r) {
-      if (!ctx->todo_again) return;
+      if (!ctx->todo_again) break;
       ctx->todo_again = 0;
       qwalk_start(&ctx->todo, "todo");
       continue;
     }
-    if (!idset_has(&ctx->known, id)) new_message(ctx, id);
+    if (idset_has(&ctx->known, id)) continue;
+    size_t i = 0;
+    while (i < n && ids[i] != id) i++;
+    if (i == n) ids[n++] = id;
   }
+  if (n) preproc_batch(ctx, ids, n);
 }
 
 /* The messages already preprocessed when posta-send started. */
@@ -120,7 +112,9 @@ static void infoscan(send_ctx *ctx)
 static int timeout_ms(send_ctx *ctx, uint64_t last_todo)
 {
   uint64_t next = sched_next_wakeup(ctx);
-  if (ctx->todo.running || ctx->infoscan.running || ctx->recover_stage || ctx->flush) return 0;
+  if (ctx->flush) return 0;
+  /* work that goes on a batch per turn (none of it while stopping) */
+  if (!ctx->stopping && (ctx->todo.running || ctx->infoscan.running || ctx->recover_stage)) return 0;
   if (!ctx->stopping && last_todo + TODO_RESCAN < next) next = last_todo + TODO_RESCAN;
   if (ctx->stopping && ctx->stop_by < next) next = ctx->stop_by;
   if (!ctx->stopping && ctx->recover_next < next) next = ctx->recover_next;
@@ -192,7 +186,7 @@ static void housekeeping(send_ctx *ctx, uint64_t *last_todo, uint64_t *last_swee
   }
 }
 
-int loop_run(send_ctx *ctx)
+int sendloop_run(send_ctx *ctx)
 {
   uint64_t last_todo = ctx->now, last_sweep = ctx->now;
   for (;;) {
@@ -201,7 +195,7 @@ int loop_run(send_ctx *ctx)
       preprocess(ctx);
       infoscan(ctx);
       sched_step(ctx);
-      if (!ctx->ready.n && !ctx->todo.running) recover_step(ctx);
+      if (!ctx->todo.running) recover_step(ctx);
     }
     msg_flush_all(ctx);
     if (cleancl_write(ctx) < 0 && !ctx->stopping) sched_stop(ctx, 111);
