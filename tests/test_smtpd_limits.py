@@ -4,8 +4,6 @@ an address, a client that vanishes in the middle of DATA or right after
 the final dot, a client that says nothing. Each gets the right reply, the
 session ends cleanly, and the posta-smtpd process's peak memory (VmHWM in
 /proc) stays under a bound whatever was sent."""
-import os
-import socket
 import threading
 import time
 import unittest
