@@ -29,7 +29,7 @@ RELAYLESS = "127.0.0.2"    # no RELAYCLIENT
 
 RULES = '%s:allow,RELAYCLIENT=""\n:allow\n' % RELAY
 
-Queued = collections.namedtuple("Queued", "sender rcpts body id")
+Queued = collections.namedtuple("Queued", "sender rcpts body id uid")
 
 def parse_record(data, kind):
     """The fields of a queue record (doc/queue.md) as (tag, value) pairs;
@@ -175,8 +175,8 @@ class Smtpd:
                     continue
                 fields = parse_record(open(os.path.join(todo, sub, f), "rb").read(), "todo")
                 msg = open(self.inst.path("queue", "mess", sub, f), "rb").read()
-                sender = [v for t, v in fields if t == "F"][0]
-                out.append(Queued(sender, [v for t, v in fields if t == "T"], msg, int(f)))
+                one = dict(fields)
+                out.append(Queued(one["F"], [v for t, v in fields if t == "T"], msg, int(f), int(one["u"])))
         return sorted(out, key=lambda q: q.id)
 
     def bodies(self):
