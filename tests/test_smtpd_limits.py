@@ -198,6 +198,21 @@ class LimitsTest(unittest.TestCase):
             c.expect(want)
         self.quit(c)
 
+    def test_queueminfree(self):
+        """Short of space in the queue's file system: 452 at MAIL, never a 250."""
+        self.srv.inst.control("queueminfree", str(1 << 62))
+        try:
+            c = self.start()
+            c.send(b"MAIL FROM:<a@far.test>\r\n")
+            c.expect(b"452 4.3.1")
+            self.quit(c)
+        finally:
+            self.srv.inst.remove_control("queueminfree")
+        c = self.start()
+        c.send(b"MAIL FROM:<a@far.test>\r\n")
+        c.expect(b"250 2.1.0")
+        self.quit(c)
+
     def test_databytes(self):
         self.srv.inst.control("databytes", "5000")
         try:
