@@ -246,15 +246,18 @@ def clear_queue(srv):
                 os.unlink(os.path.join(d, sub, f))
 
 
-def configure(inst, mailboxes=("alice", "bob")):
+def configure(inst, mailboxes=("alice", "bob"), aliases=()):
     """The settings the smtpd tests assume: me mx.posta.test; local domains
-    posta.test and mx.posta.test; rcpthosts those and every subdomain of
-    relayed.test (delivered elsewhere); mailboxes NAME@posta.test as alias
-    dot-qmail files, which lookup_exists() finds."""
+    posta.test and mx.posta.test; rcpthosts those, backup.test and every
+    subdomain of relayed.test (delivered elsewhere); virtual mailboxes
+    NAME@posta.test made by posta-user, and aliases NAME (any local domain)
+    as the alias user's dot-qmail files: lookup_exists() finds both."""
     inst.control("me", "mx.posta.test")
     inst.control("locals", ["posta.test", "mx.posta.test"])
     inst.control("rcpthosts", ["posta.test", "mx.posta.test", ".relayed.test", "backup.test"])
     for name in mailboxes:
+        inst.add_mailbox(name + "@posta.test")
+    for name in aliases:
         add_alias(inst, name)
 
 
