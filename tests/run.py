@@ -92,6 +92,12 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
 
+    # Debian's python3 has the packages the tests use (python3-aiosmtpd);
+    # another python3 first in PATH (pyenv) would not
+    system = "/usr/bin/python3"
+    if os.path.exists(system) and os.path.realpath(sys.executable) != os.path.realpath(system):
+        os.execv(system, [system] + sys.argv)
+
     if os.geteuid() == 0 and not in_private_netns() and not a.unit_only:
         # Re-run inside a new network namespace: loopback only, nothing leaks.
         cmd = ["unshare", "--net", "--", "sh", "-c",
