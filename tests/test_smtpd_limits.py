@@ -4,8 +4,6 @@ an address, a client that vanishes in the middle of DATA or right after
 the final dot, a client that says nothing. Each gets the right reply, the
 session ends cleanly, and the posta-smtpd process's peak memory (VmHWM in
 /proc) stays under a bound whatever was sent."""
-import os
-import socket
 import threading
 import time
 import unittest
@@ -198,6 +196,21 @@ class LimitsTest(unittest.TestCase):
                            (b"2048", b"250 2.1.0")):
             c.send(b"MAIL FROM:<a@far.test> SIZE=" + size + b"\r\n")
             c.expect(want)
+        self.quit(c)
+
+    def test_queueminfree(self):
+        """Short of space in the queue's file system: 452 at MAIL, never a 250."""
+        self.srv.inst.control("queueminfree", str(1 << 62))
+        try:
+            c = self.start()
+            c.send(b"MAIL FROM:<a@far.test>\r\n")
+            c.expect(b"452 4.3.1")
+            self.quit(c)
+        finally:
+            self.srv.inst.remove_control("queueminfree")
+        c = self.start()
+        c.send(b"MAIL FROM:<a@far.test>\r\n")
+        c.expect(b"250 2.1.0")
         self.quit(c)
 
     def test_databytes(self):

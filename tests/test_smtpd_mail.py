@@ -8,7 +8,7 @@ import re
 import tempfile
 import unittest
 
-from smtpd_harness import RELAY, RELAYLESS, Smtpd, clear_queue, configure
+from smtpd_harness import RELAYLESS, Smtpd, clear_queue, configure, strip_fields
 
 BODY = (b"From: Alice <alice@posta.test>\r\n"
         b"To: Bob <bob@posta.test>\r\n"
@@ -45,8 +45,8 @@ class MailTest(unittest.TestCase):
         return q[0]
 
     def check_body(self, q, sent):
-        """The queued message is our Received line, then exactly what was sent."""
-        from smtpd_harness import strip_fields
+        """The queued message is posta-queue's Received line, ours, then
+        exactly what was sent."""
         self.assertEqual(strip_fields(q.body, self.srv.added_fields()), lf(sent))
 
     def test_smtplib_one_recipient(self):
@@ -179,6 +179,43 @@ class MailTest(unittest.TestCase):
         pid = m.group(2).decode()
         self.assertRegex(self.srv.logtext(), r"posta-smtpd: info: accepted message qp %s from 127\.0\.0\.1 "
                          r"sender <s@far\.test> rcpts 1 bytes %d" % (pid, len(lf(BODY))))
+
+
+class FilterTest(unittest.TestCase):
+    """QMAILQUEUE: a filter in front of posta-queue (qmail's hook)."""
+
+    FILTER = """#!/bin/sh
+# refuses messages that say REJECTME (31: permanent), queues the rest
+f=$(mktemp) || exit 71
+cat > "$f" || exit 54
+if grep -q REJECTME "$f"; then rm -f "$f"; exit 31; fi
+exec < "$f"
+rm -f "$f"
+exec %s
+"""
+
+    def test_filter(self):
+        srv = Smtpd()
+        self.addCleanup(srv.cleanup)
+        configure(srv.inst)
+        script = srv.inst.path("filter")
+        with open(script, "w") as f:
+            f.write(self.FILTER % srv.inst.bin("posta-queue"))
+        os.chmod(script, 0o755)
+        srv.env["QMAILQUEUE"] = script
+        srv.start()
+        with srv.client() as c:
+            c.ehlo("x")
+            c.mail("s@far.test")
+            c.rcpt("alice@posta.test")
+            code, text = c.data(b"Subject: bad\r\n\r\nREJECTME\r\n")
+            self.assertEqual(code, 554)
+            self.assertTrue(text.startswith(b"5.3.0 "), text)
+            self.assertTrue(text.endswith(b"(exit 31)"), text)
+            self.assertEqual(c.sendmail("s@far.test", ["alice@posta.test"], BODY), {})
+        q = srv.queued()
+        self.assertEqual(len(q), 1)
+        self.assertEqual(strip_fields(q[0].body, srv.added_fields()), lf(BODY))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ class RelayTest(unittest.TestCase):
     def setUpClass(cls):
         cls.srv = Smtpd()
         cls.addClassCleanup(cls.srv.cleanup)
-        configure(cls.srv.inst, mailboxes=("alice", "bob", "user%local"))
+        configure(cls.srv.inst, aliases=("user%local", "carol"))
         cls.srv.start()
 
     def setUp(self):
@@ -91,7 +91,9 @@ class RelayTest(unittest.TestCase):
         self.assertEqual([q.rcpts for q in self.srv.queued()], [[b"user%local@posta.test"]])
 
     def test_unknown_local_recipient(self):
-        replies, final = self.session(RELAYLESS, [b"<nobody@posta.test>", b"<NoBody@MX.posta.test>"])
+        # a virtual mailbox belongs to its domain only
+        replies, final = self.session(RELAYLESS, [b"<nobody@posta.test>", b"<NoBody@MX.posta.test>",
+                                                  b"<alice@mx.posta.test>"])
         self.assertTrue(all(r.startswith(b"550 5.1.1") for r in replies), replies)
         self.assertIsNone(final)
         self.assertEqual(self.srv.queued(), [])
@@ -103,12 +105,14 @@ class RelayTest(unittest.TestCase):
 
     def test_local_and_rcpthosts_domains(self):
         replies, final = self.session(RELAYLESS, [
-            b"<alice@posta.test>", b"<ALICE@Mx.Posta.Test>", b"<postmaster>", b"<postmaster@posta.test>",
+            b"<alice@posta.test>", b"<ALICE@Posta.Test>", b"<CAROL@Mx.Posta.Test>", b"<postmaster>",
+            b"<postmaster@posta.test>",
             b"<x@sub.relayed.test>", b"<y@backup.test>", b"<@far.test:bob@posta.test>"])
         self.assertTrue(all(r.startswith(b"250 2.1.5") for r in replies), replies)
         self.assertTrue(final.startswith(b"250 2.0.0"), final)
         self.assertEqual(self.srv.queued()[0].rcpts, [
-            b"alice@posta.test", b"ALICE@mx.posta.test", b"postmaster@mx.posta.test", b"postmaster@posta.test",
+            b"alice@posta.test", b"ALICE@posta.test", b"CAROL@mx.posta.test", b"postmaster@mx.posta.test",
+            b"postmaster@posta.test",
             b"x@sub.relayed.test", b"y@backup.test", b"bob@posta.test"])
 
     def test_relayclient(self):

@@ -5,7 +5,6 @@ message, never a message cut at the fake end, and never the smuggled one;
 it answers the bare CR or LF with 421 and ends the session. Also: the data
 ends only at CRLF.CRLF, and commands sent after DATA before the 354 are
 thrown away, never run."""
-import socket
 import time
 import unittest
 

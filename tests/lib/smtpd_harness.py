@@ -10,11 +10,9 @@ Instance, for the tests/test_smtpd_*.py integration tests.
 
 The test starts tcpserver itself (`tcpserver -x RULES.cdb 127.0.0.1 PORT
 posta-smtpd`), as posta-d when run as root, exactly as svc/posta-smtpd/run
-does. When the instance has bin/posta-queue, messages go into its real queue
-and queued() reads the todo records and message files; until then (the
-queue's branch not yet on main) a fake QMAILQUEUE script keeps each message
-and envelope in a folder, and queues nothing when the envelope is not whole,
-as posta-queue does.
+does. Messages go into the instance's real queue through bin/posta-queue;
+posta-send does not run, so queued() finds them in queue/todo and
+queue/mess, as posta-queue committed them.
 """
 import collections
 import os
@@ -22,7 +20,6 @@ import pwd
 import smtplib
 import socket
 import subprocess
-import time
 import zlib
 
 from posta import IS_ROOT, Instance, free_port, wait_for
@@ -32,20 +29,7 @@ RELAYLESS = "127.0.0.2"    # no RELAYCLIENT
 
 RULES = '%s:allow,RELAYCLIENT=""\n:allow\n' % RELAY
 
-Queued = collections.namedtuple("Queued", "sender rcpts body id")
-
-FAKE_QUEUE = r"""#!/bin/sh
-# A stand-in for posta-queue: message on fd 0, envelope on fd 1; keeps both
-# only when the envelope ends with its final NUL (posta-queue's rule).
-d=%(dir)s
-t=$d/tmp.$$
-cat > $t.msg || exit 54
-cat <&1 > $t.env || exit 54
-[ "$(tail -c 2 $t.env | od -An -tx1 | tr -d ' \n')" = 0000 ] || { rm -f $t.msg $t.env; exit 54; }
-mv $t.msg $d/$$.msg && mv $t.env $d/$$.env || exit 53
-exit ${FAKEQ_EXIT:-0}
-"""
-
+Queued = collections.namedtuple("Queued", "sender rcpts body id uid")
 
 def parse_record(data, kind):
     """The fields of a queue record (doc/queue.md) as (tag, value) pairs;
@@ -87,17 +71,6 @@ class Smtpd:
         self.env = dict(env or {})
         self.concurrency = concurrency
         self.proc = None
-        self.real_queue = os.path.exists(self.inst.bin("posta-queue"))
-        self.fq = self.inst.path("fakequeue")
-        if not self.real_queue:
-            os.makedirs(self.fq, exist_ok=True)
-            script = self.inst.path("fakeq")
-            with open(script, "w") as f:
-                f.write(FAKE_QUEUE % {"dir": self.fq})
-            os.chmod(script, 0o755)
-            if IS_ROOT:
-                os.chown(self.fq, pwd.getpwnam("posta-d").pw_uid, -1)
-            self.env["QMAILQUEUE"] = script
         self.set_rules(rules)
 
     # --- running -----------------------------------------------------------
@@ -188,23 +161,13 @@ class Smtpd:
 
     # --- the queue -----------------------------------------------------------
     def added_fields(self):
-        """Header fields put before the client's message: our Received, and
-        posta-queue's own."""
-        return 2 if self.real_queue else 1
+        """Header fields put before the client's message: posta-queue's
+        Received line, then ours."""
+        return 2
 
     def queued(self):
-        """Every message in the queue, oldest first."""
+        """Every message in the queue, by id."""
         out = []
-        if not self.real_queue:
-            for f in sorted(os.listdir(self.fq)):
-                if not f.endswith(".env") or f.startswith("tmp."):
-                    continue
-                base = os.path.join(self.fq, f[:-4])
-                env = open(base + ".env", "rb").read()
-                fields = env[:-1].split(b"\0")[:-1]
-                msg = open(base + ".msg", "rb").read()
-                out.append(Queued(fields[0][1:], [x[1:] for x in fields[1:]], msg, f[:-4]))
-            return out
         todo = self.inst.path("queue", "todo")
         for sub in os.listdir(todo):
             for f in os.listdir(os.path.join(todo, sub)):
@@ -212,8 +175,8 @@ class Smtpd:
                     continue
                 fields = parse_record(open(os.path.join(todo, sub, f), "rb").read(), "todo")
                 msg = open(self.inst.path("queue", "mess", sub, f), "rb").read()
-                sender = [v for t, v in fields if t == "F"][0]
-                out.append(Queued(sender, [v for t, v in fields if t == "T"], msg, int(f)))
+                one = dict(fields)
+                out.append(Queued(one["F"], [v for t, v in fields if t == "T"], msg, int(f), int(one["u"])))
         return sorted(out, key=lambda q: q.id)
 
     def bodies(self):
@@ -276,10 +239,6 @@ class RawClient:
 
 def clear_queue(srv):
     """Removes every queued message (between tests of one server)."""
-    if not srv.real_queue:
-        for f in os.listdir(srv.fq):
-            os.unlink(os.path.join(srv.fq, f))
-        return
     for kind in ("todo", "mess", "intd"):
         d = srv.inst.path("queue", kind)
         for sub in os.listdir(d):
@@ -287,15 +246,18 @@ def clear_queue(srv):
                 os.unlink(os.path.join(d, sub, f))
 
 
-def configure(inst, mailboxes=("alice", "bob")):
+def configure(inst, mailboxes=("alice", "bob"), aliases=()):
     """The settings the smtpd tests assume: me mx.posta.test; local domains
-    posta.test and mx.posta.test; rcpthosts those and every subdomain of
-    relayed.test (delivered elsewhere); mailboxes NAME@posta.test as alias
-    dot-qmail files, which lookup_exists() finds."""
+    posta.test and mx.posta.test; rcpthosts those, backup.test and every
+    subdomain of relayed.test (delivered elsewhere); virtual mailboxes
+    NAME@posta.test made by posta-user, and aliases NAME (any local domain)
+    as the alias user's dot-qmail files: lookup_exists() finds both."""
     inst.control("me", "mx.posta.test")
     inst.control("locals", ["posta.test", "mx.posta.test"])
     inst.control("rcpthosts", ["posta.test", "mx.posta.test", ".relayed.test", "backup.test"])
     for name in mailboxes:
+        inst.add_mailbox(name + "@posta.test")
+    for name in aliases:
         add_alias(inst, name)
 
 
