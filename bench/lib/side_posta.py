@@ -26,8 +26,6 @@ NEEDED = ("posta-setup", "posta-user", "posta-queue", "posta-smtpd", "posta-send
           "posta-lspawn", "posta-local", "posta-rspawn", "posta-clean")
 NEEDED_REMOTE = ("posta-remote",)
 
-NOTIFY_BUG = "exec s6-envdir -I svc/posta-smtpd/env"
-
 
 def missing(build, remote=False):
     names = NEEDED + (NEEDED_REMOTE if remote else ())
@@ -81,25 +79,6 @@ class Posta:
         inst.control("smtproutes", ["%s:%s" % (DEAD_DOMAIN, DEAD_ROUTE)])
         for svc in ("posta-send", "posta-smtpd"):
             inst.service_env(svc, DNSCACHEIP="127.0.0.1")
-        self._fix_smtpd_run()
-
-    def _fix_smtpd_run(self):
-        """svc/posta-smtpd/run as posta-setup writes it may run
-        s6-notifyoncheck from the instance's home, where it finds no
-        supervise/ and exits: the service never starts. Run it from the
-        service folder instead, and say so."""
-        run = self.inst.path("svc", "posta-smtpd", "run")
-        with open(run) as f:
-            s = f.read()
-        if "s6-notifyoncheck" not in s or NOTIFY_BUG not in s:
-            return
-        s = s.replace("-x control/tcp.smtp.cdb", "-x %s/control/tcp.smtp.cdb" % self.inst.home)
-        s = s.replace(NOTIFY_BUG, "cd svc/posta-smtpd || exit 111\nexec s6-envdir -I env")
-        with open(run, "w") as f:
-            f.write(s)
-        self.notes.append("svc/posta-smtpd/run runs s6-notifyoncheck outside its service folder, "
-                          "where it exits at once (the service never comes up): the bench's instance "
-                          "runs it from svc/posta-smtpd")
 
     def set_backlog(self, n):
         """tcpserver -b N (its listen backlog; tcpserver's default is 20)."""
