@@ -3,6 +3,7 @@
 A figure that could not be measured is None and prints as "n/a"; a ratio
 with a missing side prints as "-". Never measures anything itself.
 """
+import math
 import statistics
 import sys
 
@@ -17,7 +18,7 @@ def percentile(xs, p):
     xs = sorted(x for x in xs if x is not None)
     if not xs:
         return None
-    k = max(0, min(len(xs) - 1, int(round(p / 100.0 * len(xs) + 0.5)) - 1))
+    k = max(0, min(len(xs) - 1, math.ceil(p / 100.0 * len(xs)) - 1))
     return xs[k]
 
 
