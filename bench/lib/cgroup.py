@@ -24,7 +24,7 @@ import time
 def cgroup2_root():
     """The mount point of the cgroup v2 hierarchy, or None."""
     for path in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
-        if os.path.exists(os.path.join(path, "cgroup.procs")) and os.path.exists(os.path.join(path, "cgroup.subtree_control")):
+        if all(os.path.exists(os.path.join(path, f)) for f in ("cgroup.procs", "cgroup.subtree_control")):
             return path
     return None
 
