@@ -80,7 +80,7 @@ def describe(cfg, servers, notes):
 def make_servers(a, cfg, notes):
     servers = []
     pg = cgroup.make_group("posta")
-    posta = side_posta.Posta(cfg.build, pg, POSTA_ADDR[0], POSTA_ADDR[1], cfg.boxes, DOMAIN, notes)
+    posta = side_posta.Posta(cfg.dir, cfg.build, pg, POSTA_ADDR[0], POSTA_ADDR[1], cfg.boxes, DOMAIN, notes)
     servers.append(posta)
     if a.peer == "postfix":
         fg = cgroup.make_group("postfix")

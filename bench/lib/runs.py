@@ -110,7 +110,10 @@ def main_table(servers, cfg):
         order = servers if rep % 2 == 0 else list(reversed(servers))
         for size, conc in cases:
             for s in order:
-                r = measured_run(s, cfg.n, conc, size, cfg)
+                try:
+                    r = measured_run(s, cfg.n, conc, size, cfg)
+                except OSError as e:   # the server's folders gone, a tool missing...
+                    r = {"error": "%s: %s" % (type(e).__name__, e)}
                 results.setdefault((s.name, size, conc), []).append(r)
                 report.run_line(s.name, size, conc, rep, r)
     report.say("")

@@ -11,7 +11,8 @@ DNSCACHEIP points at loopback, where no DNS server answers.
 missing() names the programs the build lacks, so that a partly built posta
 is reported, not crashed on.
 
-Never changes the build or the repository; its instance lives under /tmp.
+Never changes the build or the repository; its instance lives in the
+bench's folder.
 """
 import os
 import subprocess
@@ -58,7 +59,8 @@ class BenchInstance(plib.Instance):
 class Posta:
     name = "posta"
 
-    def __init__(self, build, group, ip, port, boxes, domain, notes):
+    def __init__(self, parent, build, group, ip, port, boxes, domain, notes):
+        self.parent = parent
         self.build = build
         self.group = group
         self.ip, self.port = ip, port
@@ -71,6 +73,7 @@ class Posta:
     def setup(self):
         os.environ["POSTA_BUILD"] = self.build
         plib.BUILD, plib.BIN = self.build, os.path.join(self.build, "bin")
+        plib._base = self.parent   # the bench's folder, not a /tmp/posta-test-* one
         inst = BenchInstance(name="posta-bench", ip=self.ip, smtp_port=self.port, sub_port=self.port + 1)
         inst.group = self.group
         self.inst = inst
