@@ -123,9 +123,12 @@ deps:
 	@tools/deps $(DEPS)
 
 # --- tests --------------------------------------------------------------------
+# Every test runs twice: against the normal build, then against programs
+# built with -fsanitize=address,undefined; any sanitizer report fails.
 check: deps
 	$(MAKE) tests
-	$(PYTHON) tests/run.py --build $(BUILD)
+	$(MAKE) BUILD=build-asan SAN=1 tests
+	$(PYTHON) tests/run.py --build $(BUILD) --build-asan build-asan
 
 check-unit: tests
 	$(PYTHON) tests/run.py --build $(BUILD) --unit-only

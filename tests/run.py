@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -58,6 +59,24 @@ def run_integration(build, pattern, verbosity):
     return good, bad
 
 
+def sanitizer_env():
+    """Sanitizer reports of every program go to files in one folder that
+    every uid can write; the run fails if any appear."""
+    d = tempfile.mkdtemp(prefix="posta-san-")
+    os.chmod(d, 0o1777)
+    os.environ["ASAN_OPTIONS"] = "log_path=%s/asan:abort_on_error=0:detect_leaks=0" % d
+    os.environ["UBSAN_OPTIONS"] = "log_path=%s/ubsan:print_stacktrace=1:halt_on_error=1" % d
+    return d
+
+
+def sanitizer_reports(d):
+    reports = []
+    for f in sorted(os.listdir(d)):
+        with open(os.path.join(d, f), errors="replace") as fh:
+            reports.append("%s:\n%s" % (f, fh.read()))
+    return reports
+
+
 def in_private_netns():
     return os.environ.get("POSTA_NETNS") == "1"
 
@@ -65,6 +84,8 @@ def in_private_netns():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
+    ap.add_argument("--build-asan", default=None,
+                    help="also run every test against this sanitizer build")
     ap.add_argument("--unit-only", action="store_true")
     ap.add_argument("--integration-only", action="store_true")
     ap.add_argument("-k", "--pattern", default="test_*.py", help="integration test file pattern")
@@ -79,12 +100,38 @@ def main():
         os.execvp("unshare", cmd)
 
     passed = failed = 0
+    if a.build_asan:
+        # the sanitizer run happens in a child, so that every module (and
+        # tests/lib/posta.py's BIN) is imported afresh for that build
+        print("\n=== with the programs built with -fsanitize=address,undefined (%s) ===" % a.build_asan)
+        sandir = sanitizer_env()
+        cmd = [sys.executable, os.path.abspath(__file__), "--build", a.build_asan, "-k", a.pattern]
+        if a.unit_only:
+            cmd.append("--unit-only")
+        if a.integration_only:
+            cmd.append("--integration-only")
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode("utf-8", "replace")
+        sys.stdout.write(out)
+        m = re.findall(r"^(\d+) passed, (\d+) failed$", out, re.M)
+        if m:
+            passed += int(m[-1][0])
+            failed += int(m[-1][1])
+        else:
+            print("the sanitizer run ended without a summary")
+            failed += 1
+        reports = sanitizer_reports(sandir)
+        for r in reports:
+            print(r)
+        if reports:
+            print("%d sanitizer report(s)" % len(reports))
+            failed += len(reports)
+        print("\n=== with the normal build (%s) ===" % a.build)
     if not a.integration_only:
         p, f = run_unit(a.build)
         passed += p
         failed += f
     if not a.unit_only:
-        p, f = run_integration(a.build, a.pattern, 2 if a.verbose else 2)
+        p, f = run_integration(a.build, a.pattern, 2)
         passed += p
         failed += f
     print("%d passed, %d failed" % (passed, failed))

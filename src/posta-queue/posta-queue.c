@@ -1,0 +1,23 @@
+/* posta-queue: the injector. Message on fd 0, envelope on fd 1 (qmail-queue's
+ * interface); writes both into the queue durably and exits 0 only once the
+ * message is committed, else with qmail-queue's exit code. See
+ * doc/posta-queue.8 and doc/queue.md. */
+#include <skalibs/strerr.h>
+
+#include "posta-queue/qq.h"
+
+int main(int argc, char const *const *argv)
+{
+  qq q = QQ_ZERO;
+  PROG = "posta-queue";
+  (void)argc;
+  (void)argv;
+  qq_hygiene();
+  qq_home(&q);
+  qq_limits(&q);
+  qq_message(&q);
+  qq_envelope(&q);
+  qq_commit(&q);
+  qq_trigger();
+  return QQ_OK;
+}

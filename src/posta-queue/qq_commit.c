@@ -1,0 +1,83 @@
+/* qq_commit: the todo record and the commit, doc/queue.md's order: the
+ * record is written to queue/intd/N/ID and fsynced, queue/mess/N is fsynced
+ * (the message's link), intd/N/ID is renamed to queue/todo/N/ID, and
+ * queue/todo/N is fsynced. The message is queued from that last fsync on;
+ * until then any failure removes every file of this run. Then, and only
+ * then, one byte goes to queue/lock/trigger to wake posta-send. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/durable.h"
+#include "common/rec.h"
+#include "posta-queue/qq.h"
+
+static void record(qq *q, rec_buf *b)
+{
+  size_t pos = 0;
+  char const *rcpt;
+  rec_start(b, "todo", 1);
+  rec_addu(b, 'u', (uint64_t)q->ruid);
+  rec_addu(b, 'p', (uint64_t)q->pid);
+  rec_addu(b, 't', (uint64_t)q->now);
+  rec_add(b, 'F', q->env.sender);
+  while ((rcpt = envelope_rcpt(&q->env, &pos))) rec_add(b, 'T', rcpt);
+  if (rec_finish(b) < 0) qq_diex(q, QQ_NOMEM, "build the todo record: out of memory");
+}
+
+static void write_intd(qq *q, rec_buf const *b)
+{
+  char fn[QPATH_MAX];
+  struct stat st;
+  if (!qpath(fn, "intd", q->id)) qq_diex(q, QQ_BUG, "name the intd file");
+  /* O_TRUNC, not O_EXCL: a leftover of a dead run for a freed inode
+   * is ours to overwrite; 0640 because the rename keeps the mode todo
+   * must have */
+  int fd = qq_create(q, fn, O_TRUNC, 0640, &st);
+  if (fd < 0) qq_die(q, QQ_INTD, "create a file in queue/intd");
+  snprintf(q->intdfn, sizeof q->intdfn, "%s", fn);
+  if (durable_write_all(fd, b->s, b->len) < 0 || fsync(fd) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    qq_die(q, QQ_WRITE, "write the todo record");
+  }
+  if (close(fd) < 0) qq_die(q, QQ_WRITE, "write the todo record");
+}
+
+void qq_commit(qq *q)
+{
+  char todofn[QPATH_MAX];
+  rec_buf b = REC_BUF_ZERO;
+  record(q, &b);
+  write_intd(q, &b);
+  rec_free(&b);
+  if (durable_fsync_parent(q->messfn) < 0) qq_die(q, QQ_MESS, "fsync queue/mess");
+  if (!qpath(todofn, "todo", q->id)) qq_diex(q, QQ_BUG, "name the todo file");
+  if (rename(q->intdfn, todofn) < 0) qq_die(q, QQ_TODO, "rename the record into queue/todo");
+  q->intdfn[0] = 0;
+  if (durable_fsync_parent(todofn) < 0) {
+    /* not durable, so not queued: take it back before saying so */
+    int e = errno;
+    unlink(todofn);
+    errno = e;
+    qq_die(q, QQ_TODO, "fsync queue/todo");
+  }
+  /* committed: nothing of this run may be removed any more */
+  q->messfn[0] = 0;
+}
+
+void qq_trigger(void)
+{
+  struct stat st;
+  int fd = open("queue/lock/trigger", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return;
+  /* ENXIO (nobody listens) and EAGAIN (already full) are both fine */
+  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+    ssize_t r = write(fd, "", 1);
+    (void)r;
+  }
+  close(fd);
+}

@@ -1,0 +1,143 @@
+/* Unit tests for src/sk/inject_host.c: qmail's defaulthost, defaultdomain
+ * and plusdomain rules, golden addresses; loading the settings from a
+ * control folder and the environment. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "sk/inject_addr.h"
+#include "sk/inject_host.h"
+
+static inject_hosts const h = {
+  .defaulthost = "mail", .defaultdomain = "example.com", .plusdomain = "plus.example.net",
+  .idhost = "id.example.com",
+};
+
+static struct { char const *in, *out; } const golden[] = {
+  { "bob", "bob@mail.example.com" },            /* defaulthost, itself without a dot */
+  { "bob@", "bob@mail.example.com" },
+  { "bob@host", "bob@host.example.com" },       /* defaultdomain */
+  { "bob@host.example.org", "bob@host.example.org" },
+  { "bob@host+", "bob@host.plus.example.net" }, /* plusdomain */
+  { "bob@+", "bob@plus.example.net" },
+  { "bob@[192.0.2.1]", "bob@[192.0.2.1]" },     /* a literal stays */
+  { "a@b@c", "a@b@c.example.com" },             /* the host is after the last '@' */
+  { "", "" },                                   /* the null address */
+};
+
+static void rules(void **state)
+{
+  for (size_t i = 0; i < sizeof golden / sizeof *golden; i++) {
+    stralloc out = STRALLOC_ZERO;
+    assert_int_equal(inject_host_fix(&h, golden[i].in, strlen(golden[i].in), &out), 0);
+    if (out.len != strlen(golden[i].out) || memcmp(out.s, golden[i].out, out.len))
+      fail_msg("%s: got %.*s", golden[i].in, (int)out.len, out.s);
+    stralloc_free(&out);
+  }
+}
+
+static void defaulthost_with_dot(void **state)
+{
+  inject_hosts h2 = h;
+  stralloc out = STRALLOC_ZERO;
+  strcpy(h2.defaulthost, "lab+");
+  assert_int_equal(inject_host_fix(&h2, "x", 1, &out), 0);
+  assert_int_equal(out.len, strlen("x@lab.plus.example.net"));
+  assert_memory_equal(out.s, "x@lab.plus.example.net", out.len);
+  stralloc_free(&out);
+}
+
+static void too_long(void **state)
+{
+  char a[INJECT_ADDR_MAX];
+  stralloc out = STRALLOC_ZERO;
+  memset(a, 'a', sizeof a);
+  assert_true(stralloc_cats(&out, "keep"));
+  assert_int_equal(inject_host_fix(&h, a, sizeof a - 5, &out), -1);
+  assert_int_equal(errno, ENAMETOOLONG);
+  assert_int_equal(out.len, 4);
+  stralloc_free(&out);
+}
+
+static void put(char const *dir, char const *name, char const *value)
+{
+  char fn[256];
+  snprintf(fn, sizeof fn, "%s/control/%s", dir, name);
+  FILE *f = fopen(fn, "w");
+  assert_non_null(f);
+  fputs(value, f);
+  fclose(f);
+}
+
+static void load(void **state)
+{
+  char dir[] = "/tmp/test_inject_host.XXXXXX";
+  char sub[256];
+  inject_hosts l;
+  char const *failed = 0;
+  assert_non_null(mkdtemp(dir));
+  snprintf(sub, sizeof sub, "%s/control", dir);
+  assert_int_equal(mkdir(sub, 0755), 0);
+  unsetenv("QMAILDEFAULTHOST");
+  unsetenv("QMAILDEFAULTDOMAIN");
+  unsetenv("QMAILPLUSDOMAIN");
+  unsetenv("QMAILIDHOST");
+  put(dir, "me", "me.example.org\n");
+  put(dir, "defaultdomain", "dd.example.org  \r\nsecond line\n");
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_string_equal(l.defaulthost, "me.example.org");
+  assert_string_equal(l.defaultdomain, "dd.example.org");
+  assert_string_equal(l.plusdomain, "me.example.org");
+  assert_string_equal(l.idhost, "me.example.org");
+  /* the environment wins, when it is clean */
+  setenv("QMAILDEFAULTHOST", "env.example", 1);
+  setenv("QMAILPLUSDOMAIN", "bad\001value", 1);
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_string_equal(l.defaulthost, "env.example");
+  assert_string_equal(l.plusdomain, "me.example.org");
+  unsetenv("QMAILDEFAULTHOST");
+  unsetenv("QMAILPLUSDOMAIN");
+  /* a control file that cannot be read is an error naming it */
+  put(dir, "plusdomain", "x\n");
+  snprintf(sub, sizeof sub, "%s/control/plusdomain", dir);
+  chmod(sub, 0);
+  if (geteuid() != 0) {
+    assert_int_equal(inject_hosts_load(&l, dir, &failed), -1);
+    assert_string_equal(failed, "control/plusdomain");
+  }
+  unlink(sub);
+  /* a control character in a file is refused */
+  put(dir, "idhost", "a\tb\n");
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), -1);
+  assert_string_equal(failed, "control/idhost");
+  snprintf(sub, sizeof sub, "%s/control/idhost", dir);
+  unlink(sub);
+  snprintf(sub, sizeof sub, "%s/control/me", dir);
+  unlink(sub);
+  snprintf(sub, sizeof sub, "%s/control/defaultdomain", dir);
+  unlink(sub);
+  /* no control/me: the system's name */
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_true(strlen(l.defaulthost) > 0);
+  snprintf(sub, sizeof sub, "%s/control", dir);
+  rmdir(sub);
+  rmdir(dir);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(rules),
+    cmocka_unit_test(defaulthost_with_dot),
+    cmocka_unit_test(too_long),
+    cmocka_unit_test(load),
+  };
+  return cmocka_run_group_tests(tests, 0, 0);
+}
