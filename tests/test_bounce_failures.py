@@ -79,6 +79,10 @@ class FailureTest(unittest.TestCase):
         msgid, path = self.record(folder="delay", raw=qrecord.build("bounce", bounce_fields("a@example.com", 1, [("b@example.net", R550)])))
         self.assert_fails(100, msgid, path, todo_ids(self.inst), delay=True)
 
+    def test_kind_field_must_match(self):
+        msgid, path = self.record(fields=bounce_fields("a@example.com", 1, [("b@example.net", R550)], kind="d"))
+        self.assertIn("another kind of notice", self.assert_fails(100, msgid, path, todo_ids(self.inst)))
+
     def test_no_recipient(self):
         msgid, path = self.record(fields=[("F", "alice@example.com"), ("t", 1), ("k", "f")])
         self.assertIn("no recipient", self.assert_fails(100, msgid, path, todo_ids(self.inst)))

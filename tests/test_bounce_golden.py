@@ -80,6 +80,13 @@ class GoldenTest(unittest.TestCase):
         self.assertEqual(blocks[1]["Will-Retry-Until"], "Sun, 19 Nov 2023 22:13:20 +0000")
         self.assertEqual(list(msg.iter_parts())[2].get_content_type(), "text/rfc822-headers")
 
+    def test_doc_examples_are_the_goldens(self):
+        doc = open(os.path.join(os.path.dirname(HERE), "doc", "notifications.md")).read()
+        examples = re.findall(r"<!-- golden: (\S+) -->\n```text\n(.*?)```\n", doc, re.S)
+        self.assertEqual([n for n, _ in examples], ["dsn_remote_550.eml", "dsn_delay.eml", "dsn_double.eml"])
+        for name, text in examples:
+            self.assertEqual(text, open(os.path.join(HERE, "unit", "golden", name)).read(), name)
+
 
 if __name__ == "__main__":
     unittest.main()

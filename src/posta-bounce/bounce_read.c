@@ -1,7 +1,8 @@
 /* bounce_read: what the notice is made of. The record (bounce or delay,
  * version 1, doc/queue.md) gives the original sender (F), the arrival time
- * (t), and per recipient its address (A), maybe the address as injected
- * (O), and the last RESULT line (e); the info record fills in F and t when
+ * (t), the kind of notice (k: f or d, matching the folder), and per
+ * recipient its address (A), maybe the address as injected (O), and the
+ * last RESULT line (e); the info record fills in F and t when
  * the record lacks them; the message file gives the original's first
  * bytes. A record that is not one, of another version, without recipients
  * or with an unreadable time ends the process with 100 (posta-send keeps
@@ -78,6 +79,10 @@ void bounce_parse(bounce *b)
     switch (f[0]) {
       case 'F': if (!sender) sender = f + 1; break;
       case 't': if (!arrival) arrival = f + 1; break;
+      case 'k':
+        if (strcmp(f + 1, b->kind == DSN_DELAYED ? "d" : "f"))
+          strerr_dief4x(100, b->path, ": a record of another kind of notice (k", f + 1, ")");
+        break;
       case 'A':
         cur = cur ? cur + 1 : b->rcpt;
         cur->addr = f + 1;
