@@ -61,7 +61,9 @@ static void why(dsn const *d, dsn_result const *r, dsn_buf *p)
   char const *host;
   size_t hostlen = dsn_result_host(r, &host);
   int remote = dsn_result_remote(r);
-  if (d->kind == DSN_DELAYED || r->code == 'Z') {
+  /* a temporary failure in a failure notice: the queue lifetime ran out
+   * (posta-send marks it D but keeps the 4.x.x status) */
+  if (d->kind == DSN_DELAYED || r->code == 'Z' || r->status[0] == '4') {
     if (d->kind == DSN_FAILED) {
       dsn_puts(p, "Delivery was still failing ");
       dsn_put(p, dur, dsn_duration(dur, d->now - d->arrival));

@@ -406,6 +406,27 @@ static void delay_returns_headers_only(void **state)
   free(s);
 }
 
+/* posta-send fails an expired recipient with D and its last 4.x.x status:
+ * the notice says it gave up, and quotes the last attempt */
+static void expired_recipient(void **state)
+{
+  dsn d;
+  char *s;
+  dsn_rcpt r[] = { { "bob@example.net", 0,
+                     "D4.4.1 mx.example.net[192.0.2.1] 451 4.4.1 try later (giving up: the message is older than control/queuelifetime)" } };
+  base(&d, DSN_FAILED);
+  d.now = T0 + 432000;
+  d.rcpt = r;
+  d.nrcpt = 1;
+  s = compose(&d, 0);
+  assert_non_null(strstr(s, "    Delivery was still failing 5 days after your message arrived, so the\n"
+                            "    mail system gave up. The last attempt (mx.example.net) said:\n"
+                            "    451 4.4.1 try later"));
+  assert_non_null(strstr(s, "Action: failed\nStatus: 4.4.1\nRemote-MTA: dns; mx.example.net\n"
+                            "Diagnostic-Code: smtp; 451 4.4.1 try later (giving up: the message is older\n than"));
+  free(s);
+}
+
 int main(void)
 {
   char const *dir = getenv("POSTA_GOLDEN_DIR");
@@ -429,6 +450,7 @@ int main(void)
     cmocka_unit_test(whole_message_without_final_newline),
     cmocka_unit_test(boundary_avoids_every_part),
     cmocka_unit_test(delay_returns_headers_only),
+    cmocka_unit_test(expired_recipient),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }
