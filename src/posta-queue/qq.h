@@ -17,7 +17,6 @@
 #include "common/envelope.h"
 #include "common/qpath.h"
 
-struct stat;
 
 /* qmail-queue's exit codes */
 #define QQ_OK 0
@@ -53,7 +52,8 @@ struct qq_s {
   time_t now;               /* arrival */
   int invoked;              /* enum qq_invoked */
   uid_t quid;               /* owner of queue/ */
-  gid_t qgid;               /* its group: every file we create gets it */
+  gid_t qgid;               /* its group */
+  mode_t fmode;             /* of the files we create: see qq_file.c */
   unsigned long maxrcpt;
   uint64_t room;            /* bytes the message may take before 53 */
   int fd;                   /* the message file, -1 when closed */
@@ -75,9 +75,11 @@ void qq_diex(qq *, int code, char const *what) __attribute__((noreturn));
 /* Removes this run's files; used by qq_die, callable before any exit. */
 void qq_unlink_all(qq *);
 
-/* qq_file.c: opens fn for writing with O_CREAT and flags, gives the file
- * the queue's group, fills st. The fd, or -1 with errno (nothing left). */
-int qq_create(qq const *, char const *fn, int flags, mode_t mode, struct stat *st);
+/* qq_file.c: the mode of the files posta-queue creates (0640 when they get
+ * the queue's group, else 0644), and opening one for writing with O_CREAT
+ * and flags: the fd, or -1 with errno. */
+mode_t qq_file_mode(qq const *);
+int qq_create(qq const *, char const *fn, int flags);
 
 /* qq_setup.c: descriptors, signals, umask, the alarm. */
 void qq_hygiene(void);
@@ -91,11 +93,9 @@ int qq_home_from_exe(char const *exe, char *home, size_t size);
 void qq_limits(qq *);
 /* The bytes a message may take: free - minfree, 0 when free < minfree. */
 uint64_t qq_room(uint64_t avail, uint64_t minfree, uint64_t databytes);
-/* qq_received.c: the Received line, LF-terminated; returns its length or
- * 0 when size is too small. */
+/* qq_received.c: the Received line, LF-terminated, its date in UTC
+ * (sk/date822.h); returns its length or 0 when size is too small. */
 size_t qq_received(char *buf, size_t size, pid_t pid, int invoked, uid_t uid, time_t when);
-/* RFC 5322 date in UTC, "Sat, 14 Mar 2026 12:34:56 +0000"; 31 bytes suffice. */
-size_t qq_date(char *buf, size_t size, time_t when);
 /* qq_message.c: pid file, Received line, copy of fd 0, fsync, link to mess. */
 void qq_message(qq *);
 /* qq_envelope.c: reads and checks the envelope on fd 1. */

@@ -30,12 +30,10 @@ static void record(qq *q, rec_buf *b)
 static void write_intd(qq *q, rec_buf const *b)
 {
   char fn[QPATH_MAX];
-  struct stat st;
   if (!qpath(fn, "intd", q->id)) qq_diex(q, QQ_BUG, "name the intd file");
   /* O_TRUNC, not O_EXCL: a leftover of a dead run for a freed inode
-   * is ours to overwrite; 0640 because the rename keeps the mode todo
-   * must have */
-  int fd = qq_create(q, fn, O_TRUNC, 0640, &st);
+   * is ours to overwrite. Its mode is todo's: the rename keeps it. */
+  int fd = qq_create(q, fn, O_TRUNC);
   if (fd < 0) qq_die(q, QQ_INTD, "create a file in queue/intd");
   snprintf(q->intdfn, sizeof q->intdfn, "%s", fn);
   if (durable_write_all(fd, b->s, b->len) < 0 || fsync(fd) < 0) {

@@ -1,8 +1,13 @@
-/* qq_file: creating a queue file with the owner and group posta-send
- * expects. A setuid program creates files with its caller's group; the
- * queue's files must have the queue's group (posta), so posta-queue gives it
- * to them, and fails (with the folder's code) when it cannot: a message
- * posta-send could not read would be lost in the queue. */
+/* qq_file: creating a queue file that posta-send can read.
+ *
+ * posta-send reads the queue as a member of the queue's group (posta). A
+ * file gets the creating process's effective group: posta-queue's own when
+ * it is setgid posta, or run by root (it then becomes the queue's owner and
+ * group), but its caller's when it is only setuid posta-q (mode 4711), and a
+ * setuid program cannot change that. So files are 0640 when they get the
+ * queue's group and 0644 otherwise, as qmail's are: the queue's folders
+ * (queue/ is 0750 posta-q:posta) keep everyone but posta-q, group posta and
+ * root out either way. Never exits. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,19 +15,12 @@
 
 #include "posta-queue/qq.h"
 
-int qq_create(qq const *q, char const *fn, int flags, mode_t mode, struct stat *st)
+mode_t qq_file_mode(qq const *q)
 {
-  int fd = open(fn, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, mode);
-  if (fd < 0) return -1;
-  if (fstat(fd, st) < 0) goto fail;
-  if (st->st_gid != q->qgid && fchown(fd, (uid_t)-1, q->qgid) < 0) goto fail;
-  return fd;
-fail:
-  {
-    int e = errno;
-    close(fd);
-    unlink(fn);
-    errno = e;
-  }
-  return -1;
+  return getegid() == q->qgid ? 0640 : 0644;
+}
+
+int qq_create(qq const *q, char const *fn, int flags)
+{
+  return open(fn, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, q->fmode);
 }

@@ -88,5 +88,6 @@ void qq_home(qq *q)
   }
   if (st.st_uid != euid)
     strerr_diefu(trusted ? QQ_QUEUE : QQ_HOME, "use the queue in ", home, ": it is not mine");
+  q->fmode = qq_file_mode(q);
   q->invoked = invoked_as(q->ruid);
 }

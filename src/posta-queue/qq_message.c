@@ -21,14 +21,15 @@ static int open_pid(qq *q)
   char fn[sizeof q->pidfn];
   struct stat st;
   snprintf(fn, sizeof fn, "queue/pid/%ld", (long)q->pid);
-  int fd = qq_create(q, fn, O_EXCL, 0640, &st);
+  int fd = qq_create(q, fn, O_EXCL);
   if (fd < 0 && errno == EEXIST) {
     /* No live process has our pid: the file is a dead injector's. */
     if (unlink(fn) < 0 && errno != ENOENT) qq_die(q, QQ_PID, "remove a stale queue/pid file");
-    fd = qq_create(q, fn, O_EXCL, 0640, &st);
+    fd = qq_create(q, fn, O_EXCL);
   }
   if (fd < 0) qq_die(q, QQ_PID, "create a file in queue/pid");
   snprintf(q->pidfn, sizeof q->pidfn, "%s", fn);
+  if (fstat(fd, &st) < 0) qq_die(q, QQ_PID, "stat the file in queue/pid");
   q->id = (uint64_t)st.st_ino;
   return fd;
 }

@@ -58,6 +58,7 @@ void qq_hygiene(void)
   std_fds();
   other_fds();
   signals();
-  umask(027);
+  /* every file's mode is given where it is created (qq_file.c) */
+  umask(022);
   alarm(QQ_ALARM);
 }

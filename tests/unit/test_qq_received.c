@@ -1,5 +1,5 @@
 /* Unit tests for src/posta-queue/qq_received.c: the Received line and its
- * RFC 5322 date, for each kind of injector; and the small pure helpers of
+ * date, for each kind of injector; and the small pure helpers of
  * posta-queue (the home of an installed program, the free-space rule). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,18 +9,6 @@
 #include <cmocka.h>
 
 #include "posta-queue/qq.h"
-
-static void date(void **state)
-{
-  char buf[64];
-  assert_int_equal(qq_date(buf, sizeof buf, 0), 30);
-  assert_string_equal(buf, "Thu, 1 Jan 1970 00:00:00 +0000");
-  qq_date(buf, sizeof buf, 1700000000);
-  assert_string_equal(buf, "Tue, 14 Nov 2023 22:13:20 +0000");
-  qq_date(buf, sizeof buf, 951782400);   /* a leap day */
-  assert_string_equal(buf, "Tue, 29 Feb 2000 00:00:00 +0000");
-  assert_int_equal(qq_date(buf, 10, 0), 0);
-}
 
 static void received(void **state)
 {
@@ -63,7 +51,6 @@ static void room(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(date),
     cmocka_unit_test(received),
     cmocka_unit_test(home_from_exe),
     cmocka_unit_test(room),

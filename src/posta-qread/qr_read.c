@@ -1,0 +1,78 @@
+/* qr_read: one message's records, read whole (src/common/rec.c), turned
+ * into its block. The queue changes while posta-qread reads it: a file
+ * that is gone means the message moved on, and it is read again in its new
+ * state, or skipped when it has left the queue. Never writes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "common/qpath.h"
+#include "common/rec.h"
+#include "posta-qread/qr.h"
+
+/* Records are small; a recipients record of 100000 recipients is the
+ * largest, a few hundred bytes each. */
+#define QR_RECMAX (256u << 20)
+
+/* The record of KIND for id: 1 read, 0 absent, -1 error. */
+static int slurp(char const *kind, uint64_t id, char **buf, size_t *len)
+{
+  char fn[QPATH_MAX];
+  *buf = 0;
+  *len = 0;
+  if (!qpath(fn, kind, id)) { errno = ENAMETOOLONG; return -1; }
+  if (rec_slurp(fn, QR_RECMAX, buf, len) == 0) return 1;
+  return errno == ENOENT ? 0 : -1;
+}
+
+static int unreadable(stralloc *out, uint64_t id, char const *what)
+{
+  char line[128];
+  int n = snprintf(line, sizeof line, "message %llu\n  unreadable %s record\n\n", (unsigned long long)id, what);
+  return stralloc_catb(out, line, (size_t)n) ? 0 : -1;
+}
+
+static int preprocessed(stralloc *out, uint64_t id, char *info, size_t ilen)
+{
+  char *l, *r;
+  size_t ll, rl;
+  int hl = slurp("local", id, &l, &ll), hr = slurp("remote", id, &r, &rl);
+  int ret = 0;
+  if (hl < 0 || hr < 0) ret = -1;
+  else if (qr_format_info(out, id, info, ilen, hl ? l : 0, ll, hr ? r : 0, rl) < 0)
+    ret = errno == EPROTO || errno == ENOTSUP ? unreadable(out, id, "info, local or remote") : -1;
+  free(l);
+  free(r);
+  return ret;
+}
+
+int qr_message(stralloc *out, uint64_t id)
+{
+  char fn[QPATH_MAX], *buf;
+  size_t len;
+  struct stat st;
+  int r;
+  /* info first: todo and info may both exist, and info is the later state */
+  for (int tries = 0; tries < 3; tries++) {
+    if ((r = slurp("info", id, &buf, &len)) < 0) return -1;
+    if (r) {
+      r = preprocessed(out, id, buf, len);
+      free(buf);
+      return r;
+    }
+    if ((r = slurp("todo", id, &buf, &len)) < 0) return -1;
+    if (!r) {
+      /* no todo: being injected, done, or just preprocessed */
+      if (!qpath(fn, "info", id) || stat(fn, &st) < 0) return 0;
+      continue;
+    }
+    qpath(fn, "mess", id);
+    r = stat(fn, &st) < 0 ? -1 : qr_format_todo(out, id, (uint64_t)st.st_size, buf, len);
+    free(buf);
+    if (r < 0 && errno == ENOENT) return 0;
+    if (r < 0) return errno == EPROTO || errno == ENOTSUP ? unreadable(out, id, "todo") : -1;
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+/* qscan: who may read the queue, and its message ids. See qscan.h. */
+#include "sk/qscan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/qpath.h"
+#include "common/roles.h"
+#include "conf.h"
+
+int qscan_allowed(void)
+{
+  roles r;
+  uid_t euid = geteuid();
+  if (euid == 0) return 0;
+  if (roles_load(&r, ".") < 0) return -1;
+  if (euid == r.uid[ROLE_S]) return 0;
+  errno = EPERM;
+  return -1;
+}
+
+/* Calls f for every id in queue/KIND/N/, every N. */
+static int walk(char const *kind, int (*f)(uint64_t, void *), void *data)
+{
+  char dir[QPATH_MAX];
+  for (unsigned i = 0; i < CONF_SPLIT; i++) {
+    struct dirent *d;
+    uint64_t id;
+    if (!qpath_dir(dir, kind, i)) { errno = ENAMETOOLONG; return -1; }
+    DIR *dp = opendir(dir);
+    if (!dp) return -1;
+    for (;;) {
+      errno = 0;
+      d = readdir(dp);
+      if (!d) break;
+      if (qpath_id(d->d_name, &id) && f(id, data) < 0) break;
+    }
+    int e = errno;
+    closedir(dp);
+    if (e) { errno = e; return -1; }
+  }
+  return 0;
+}
+
+static int count_one(uint64_t id, void *data)
+{
+  (void)id;
+  (*(uint64_t *)data)++;
+  return 0;
+}
+
+int qscan_count(char const *kind, uint64_t *n)
+{
+  *n = 0;
+  return walk(kind, count_one, n);
+}
+
+typedef struct idlist_s idlist;
+struct idlist_s {
+  uint64_t *ids;
+  size_t n;
+  size_t a;
+};
+
+static int add_one(uint64_t id, void *data)
+{
+  idlist *l = data;
+  if (l->n == l->a) {
+    size_t a = l->a ? l->a * 2 : 256;
+    uint64_t *p = a > SIZE_MAX / sizeof *p ? 0 : realloc(l->ids, a * sizeof *p);
+    if (!p) { errno = ENOMEM; return -1; }
+    l->ids = p;
+    l->a = a;
+  }
+  l->ids[l->n++] = id;
+  return 0;
+}
+
+static int cmp(void const *a, void const *b)
+{
+  uint64_t x = *(uint64_t const *)a, y = *(uint64_t const *)b;
+  return x < y ? -1 : x > y;
+}
+
+int qscan_ids(char const *kind, uint64_t **ids, size_t *n)
+{
+  idlist l = { 0, 0, 0 };
+  if (walk(kind, add_one, &l) < 0) {
+    free(l.ids);
+    return -1;
+  }
+  if (l.n) qsort(l.ids, l.n, sizeof *l.ids, cmp);
+  *ids = l.ids;
+  *n = l.n;
+  return 0;
+}

@@ -1,0 +1,21 @@
+/* qscan: reading the queue's folders for posta-qstat and posta-qread: who
+ * may, and which messages there are. Paths are relative to the instance's
+ * home (the working directory). Never exits. */
+#ifndef POSTA_QSCAN_H
+#define POSTA_QSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 0 when the effective uid may read the whole queue (root, or the
+ * instance's posta-s), else -1 with errno EPERM, or another errno when the
+ * instance cannot be looked at. */
+int qscan_allowed(void);
+/* Counts the files named by a message id in queue/KIND/N/, every N.
+ * 0, or -1 with errno. */
+int qscan_count(char const *kind, uint64_t *n);
+/* The ids of queue/KIND/N/, every N, sorted: *ids is malloc'd (free it).
+ * 0, or -1 with errno. */
+int qscan_ids(char const *kind, uint64_t **ids, size_t *n);
+
+#endif
