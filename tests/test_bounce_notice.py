@@ -182,6 +182,14 @@ class NoticeTest(unittest.TestCase):
         self.assertNotIn(b"yyyy", data)
         self.assertIn("%d bytes long" % len(big), " ".join(parts[0].get_content().split()))
 
+    def test_zero_limit_still_returns_headers(self):
+        self.inst.control("bouncemaxbytes", "0")
+        _, _, data, msg, _ = self.one_notice(bounce_fields("alice@example.com", int(time.time()), [("bob@example.net", R550)]))
+        parts = list(msg.iter_parts())
+        self.assertEqual(parts[2].get_content_type(), "text/rfc822-headers")
+        self.assertIn("Message-ID: <lunch.1@example.com>", parts[2].get_content())
+        self.assertNotIn(b"Shall we", data)
+
     def test_original_gone(self):
         fields = bounce_fields("alice@example.com", int(time.time()), [("bob@example.net", R550)])
         msgid = put_message(self.inst, ORIGINAL)

@@ -21,7 +21,7 @@
 #define BOUNCE_REC_MAX (64u << 20)   /* the largest record read */
 #define BOUNCE_ADDR_MAX 1024         /* an address, built from control files */
 #define BOUNCE_LIFETIME 432000       /* control/queuelifetime's default */
-#define BOUNCE_KIND_MAX 8
+#define BOUNCE_HEADERS_MIN 65536       /* read at least this much of the original */
 
 typedef struct bounce_s bounce;
 struct bounce_s {
@@ -64,7 +64,8 @@ void bounce_record_remove(bounce *b);
 /* bounce_read.c: the record's fields (and the info record's, for what the
  * record lacks) into b. Ends the process with 100 when they are unusable. */
 void bounce_parse(bounce *b);
-/* The original message's first limit bytes; b->msg stays 0 when it is gone. */
+/* The original message's first bytes (at least BOUNCE_HEADERS_MIN, else
+ * the limit); b->msg stays 0 when it is gone. */
 void bounce_message(bounce *b);
 
 /* bounce_target.c: reads the settings, then decides who gets the notice.

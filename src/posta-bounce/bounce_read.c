@@ -4,7 +4,8 @@
  * recipient its address (A), maybe the address as injected (O), and the
  * last RESULT line (e); the info record fills in F and t when
  * the record lacks them; the message file gives the original's first
- * bytes. A record that is not one, of another version, without recipients
+ * bytes (control/bouncemaxbytes, or 64 KiB when that is less). A record
+ * that is not one, of another version, without recipients
  * or with an unreadable time ends the process with 100 (posta-send keeps
  * it aside); a read error, with 111. A missing message is not an error:
  * the notice says so. */
@@ -113,7 +114,10 @@ void bounce_message(bounce *b)
   }
   if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", fn);
   b->msgsize = (uint64_t)st.st_size;
-  want = b->msgsize < b->limit ? (size_t)b->msgsize : b->limit;
+  /* the limit, but never less than BOUNCE_HEADERS_MIN: a header section
+   * is returned even when the limit is tiny */
+  want = b->limit > BOUNCE_HEADERS_MIN ? b->limit : BOUNCE_HEADERS_MIN;
+  if (b->msgsize < want) want = (size_t)b->msgsize;
   b->msg = malloc(want + 1);
   if (!b->msg) strerr_diefu2sys(111, "read ", fn);
   while (got < want) {
