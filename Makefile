@@ -8,6 +8,10 @@ SHELL := /bin/sh
 BUILD ?= build
 PYTHON ?= /usr/bin/python3
 SAN ?=
+# make V=1 shows every command
+V ?=
+Q = $(if $(V),,@)
+say = $(if $(V),,@echo '  $(1) $(2)';)
 
 CONF_CC := $(shell head -n 1 conf-cc)
 CC := $(firstword $(CONF_CC))
@@ -69,31 +73,31 @@ $(BUILD)/owfat-headers: tools/check-base
 # --- objects and libraries ----------------------------------------------------
 $(BUILD)/obj/%.o: src/%.c $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
 
 $(BUILD)/obj/tests/%.o: tests/unit/%.c $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
 
 $(LIB_common): $(COMMON_OBJS) $(BUILD)/owfat-headers
 	@mkdir -p $(@D)
 	@tools/check-base common $(BUILD)/owfat-headers $(COMMON_OBJS:.o=.d)
-	rm -f $@ && ar rcs $@ $(COMMON_OBJS)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $(COMMON_OBJS)
 $(LIB_sk): $(SK_OBJS) $(BUILD)/owfat-headers
 	@mkdir -p $(@D)
 	@tools/check-base sk $(BUILD)/owfat-headers $(SK_OBJS:.o=.d)
-	rm -f $@ && ar rcs $@ $(SK_OBJS)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $(SK_OBJS)
 $(LIB_owf): $(OWF_OBJS) $(BUILD)/owfat-headers
 	@mkdir -p $(@D)
 	@tools/check-base owf $(BUILD)/owfat-headers $(OWF_OBJS:.o=.d)
-	rm -f $@ && ar rcs $@ $(OWF_OBJS)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $(OWF_OBJS)
 
 # --- programs -----------------------------------------------------------------
 define prog_rule
 $(BUILD)/bin/$(1): $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)
 	@tools/check-base $(call base,$(1)) $(BUILD)/owfat-headers $(patsubst %.o,%.d,$(call obj,$(1)))
-	$(CC) $(LDFLAGS) -o $$@ $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(SYSLIBS_$(call base,$(1))) $(LIBS_$(1))
+	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(SYSLIBS_$(call base,$(1))) $(LIBS_$(1))
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
@@ -108,7 +112,7 @@ $(BUILD)/tests/$(1): $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))
 	@mkdir -p $$(@D)
 	@test -n "$(call moddir,$(2))" || { echo "posta: tests/unit/$(1).c: no module src/*/$(2).c to test" >&2; exit 100; }
 	@tools/check-base $(call base,$(call moddir,$(2))) $(BUILD)/owfat-headers $(BUILD)/obj/tests/$(1).d $(patsubst %.o,%.d,$(call nomain,$(call moddir,$(2))))
-	$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) -lcmocka $(LIBS_$(call moddir,$(2)))
+	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) -lcmocka $(LIBS_$(call moddir,$(2)))
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(patsubst test_%,%,$(basename $(notdir $(t)))))))
 

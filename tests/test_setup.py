@@ -128,7 +128,7 @@ class SetupTest(unittest.TestCase):
         self.assertEqual(owner("alias"), (uid["posta-alias"], gnofiles, 0o755))
         self.assertEqual(owner("control/me"), (0, 0, 0o644))
         if os.path.exists(os.path.join(h, "bin/posta-queue")):
-            self.assertEqual(owner("bin/posta-queue"), (uid["posta-q"], gposta, 0o4711))
+            self.assertEqual(owner("bin/posta-queue"), (uid["posta-q"], gposta, 0o6711))
         # the SMTP front end cannot read the queue
         p = subprocess.run(["s6-setuidgid", "posta-d", "ls", os.path.join(h, "queue/todo")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)

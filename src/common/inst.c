@@ -31,7 +31,7 @@ inst_entry const inst_table[] = {
   { "", INST_DIR, R, R, 0755, 0 },
 
   { "bin", INST_DIR, R, R, 0755, 0 },
-  { "bin/posta-queue", INST_PROG, ROLE_Q, GP, 04711, 0 },
+  { "bin/posta-queue", INST_PROG, ROLE_Q, GP, 06711, 0 },
   { "bin/posta-setup", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-smtpd", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-send", INST_PROG, R, R, 0755, 0 },

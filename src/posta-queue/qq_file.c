@@ -3,7 +3,8 @@
  * posta-send reads the queue as a member of the queue's group (posta). A
  * file gets the creating process's effective group: posta-queue's own when
  * it is setgid posta, or run by root (it then becomes the queue's owner and
- * group), but its caller's when it is only setuid posta-q (mode 4711), and a
+ * group: posta-setup installs it 6711), but its caller's when it is only
+ * setuid posta-q (mode 4711), and a
  * setuid program cannot change that. So files are 0640 when they get the
  * queue's group and 0644 otherwise, as qmail's are: the queue's folders
  * (queue/ is 0750 posta-q:posta) keep everyone but posta-q, group posta and

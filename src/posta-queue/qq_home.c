@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/home.h"
-#include "common/roles.h"
+#include "conf.h"
 #include "posta-queue/qq.h"
 
 int qq_home_from_exe(char const *exe, char *home, size_t size)
@@ -55,12 +56,14 @@ static void become_owner(qq *q)
     strerr_diefusys(QQ_HOME, "become the queue's owner");
 }
 
+/* posta-smtpd runs as posta-d, posta-bounce as posta-s: one look at the
+ * caller's name says which (a single-user instance's user is neither). */
 static int invoked_as(uid_t ruid)
 {
-  roles r;
-  if (roles_load(&r, ".") < 0 || r.single) return QQ_INVOKED_LOCAL;
-  if (ruid == r.uid[ROLE_D]) return QQ_INVOKED_NETWORK;
-  if (ruid == r.uid[ROLE_S]) return QQ_INVOKED_BOUNCE;
+  struct passwd *pw = ruid ? getpwuid(ruid) : 0;
+  if (!pw) return QQ_INVOKED_LOCAL;
+  if (!strcmp(pw->pw_name, CONF_POSTA_D)) return QQ_INVOKED_NETWORK;
+  if (!strcmp(pw->pw_name, CONF_POSTA_S)) return QQ_INVOKED_BOUNCE;
   return QQ_INVOKED_LOCAL;
 }
 

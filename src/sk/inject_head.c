@@ -33,9 +33,10 @@ int inject_head_read(inject_in *in, stralloc *head, stralloc *rest, size_t max)
   int first = 1, whole, r = 0;
   for (;;) {
     line.len = 0;
+    /* at least a line's worth, to tell a field from a body line even when
+     * the header is nearly full */
     size_t room = max > head->len ? max - head->len : 0;
-    if (room < 2) { errno = EFBIG; r = -1; break; }
-    r = inject_in_line(in, &line, room, &whole);
+    r = inject_in_line(in, &line, room < 1000 ? 1000 : room, &whole);
     if (r <= 0) break;
     int kind = classify(&line, first, head->len > 0);
     first = 0;
@@ -50,7 +51,7 @@ int inject_head_read(inject_in *in, stralloc *head, stralloc *rest, size_t max)
       r = stralloc_catb(rest, line.s, line.len) ? 0 : -1;
       break;
     }
-    if (!whole && !in->eof) { errno = EFBIG; r = -1; break; }
+    if ((!whole && !in->eof) || line.len > room) { errno = EFBIG; r = -1; break; }
     if (!stralloc_catb(head, line.s, line.len)) { r = -1; break; }
     if (head->s[head->len - 1] != '\n' && !stralloc_append(head, '\n')) { r = -1; break; }
   }

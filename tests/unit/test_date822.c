@@ -2,7 +2,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "sk/date822.h"
@@ -21,10 +23,28 @@ static void dates(void **state)
   assert_int_equal(date822_utc(buf, 10, 0), 0);
 }
 
+/* The same as the C library's gmtime, over 150 years either side of 1970. */
+static void against_gmtime(void **state)
+{
+  static char const *const wd[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+  static char const *const mo[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  for (long long t = -4733510400LL; t < 4733510400LL; t += 86400LL * 7 + 3601) {
+    char a[DATE822_MAX], b[64];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    assert_non_null(gmtime_r(&tt, &tm));
+    snprintf(b, sizeof b, "%s, %d %s %04d %02d:%02d:%02d +0000", wd[tm.tm_wday], tm.tm_mday, mo[tm.tm_mon],
+             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    assert_true(date822_utc(a, sizeof a, tt) > 0);
+    assert_string_equal(a, b);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(dates),
+    cmocka_unit_test(against_gmtime),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -59,7 +59,7 @@ static void modes(void **state)
     if (e->mode & 02) assert_string_equal(e->path, "queue/lock/trigger");
     if (e->type == INST_PROG) assert_true(e->mode & 0100);
   }
-  assert_int_equal(inst_find("bin/posta-queue")->mode, 04711);
+  assert_int_equal(inst_find("bin/posta-queue")->mode, 06711);
   assert_int_equal(inst_find("bin/posta-queue")->owner, ROLE_Q);
 }
 
@@ -76,7 +76,7 @@ static void owners_in_each_kind_of_instance(void **state)
   assert_int_equal(inst_uid(qu, &r), 1000 + ROLE_Q);
   assert_int_equal(inst_gid(todo, &r), 3000);
   assert_int_equal(inst_uid(bin, &r), 0);
-  assert_int_equal(inst_mode(qu, &r), 04711);
+  assert_int_equal(inst_mode(qu, &r), 06711);
   roles_single(&r, 500, 600);
   assert_int_equal(inst_uid(qu, &r), 500);
   assert_int_equal(inst_uid(bin, &r), 500);
