@@ -79,8 +79,11 @@ class FailureTest(unittest.TestCase):
         msgid, path = self.record(folder="delay", raw=qrecord.build("bounce", bounce_fields("a@example.com", 1, [("b@example.net", R550)])))
         self.assert_fails(100, msgid, path, todo_ids(self.inst), delay=True)
 
-    def test_kind_field_must_match(self):
-        msgid, path = self.record(fields=bounce_fields("a@example.com", 1, [("b@example.net", R550)], kind="d"))
+    def test_kind_field(self):
+        # a failure record in queue/delay, or a kind nobody knows: unusable
+        msgid, path = self.record(folder="delay", fields=bounce_fields("a@example.com", 1, [("b@example.net", R550)], kind="f"))
+        self.assertIn("another kind of notice", self.assert_fails(100, msgid, path, todo_ids(self.inst), delay=True))
+        msgid, path = self.record(fields=bounce_fields("a@example.com", 1, [("b@example.net", R550)], kind="x"))
         self.assertIn("another kind of notice", self.assert_fails(100, msgid, path, todo_ids(self.inst)))
 
     def test_no_recipient(self):

@@ -121,6 +121,15 @@ class NoticeTest(unittest.TestCase):
         self.assertNotIn("Shall we have lunch", parts[2].get_content())
         self.assertIn("delay notice to <alice@example.com>", log)
 
+    def test_delay_record_in_the_bounce_folder(self):
+        # a posta-send that keeps delay notices in queue/bounce with k d
+        _, env, _, msg, log = self.one_notice(
+            bounce_fields("alice@example.com", int(time.time()), [("bob@example.net", "Z4.4.1 - connection refused")], kind="d"),
+            folder="bounce")
+        self.assertEqual(msg["Subject"], "Delayed mail (still being retried)")
+        self.assertEqual(status_blocks(msg)[1]["Action"], "delayed")
+        self.assertIn("delay notice to <alice@example.com>", log)
+
     def test_settings(self):
         self.inst.control("bouncefrom", "bounces")
         self.inst.control("bouncehost", "lists.example.com")

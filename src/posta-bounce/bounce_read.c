@@ -1,6 +1,6 @@
 /* bounce_read: what the notice is made of. The record (bounce or delay,
  * version 1, doc/queue.md) gives the original sender (F), the arrival time
- * (t), the kind of notice (k: f or d, matching the folder), and per
+ * (t), the kind of notice (k: f or d; only d in a delay record), and per
  * recipient its address (A), maybe the address as injected (O), and the
  * last RESULT line (e); the info record fills in F and t when
  * the record lacks them; the message file gives the original's first
@@ -56,6 +56,15 @@ static void from_info(bounce *b, char const **sender, char const **arrival)
   if (!*sender || !*arrival) strerr_dief2x(100, fn, ": no sender or arrival time");
 }
 
+/* k: f or d in a bounce record (a posta-send may keep delay notices
+ * there), d in a delay record */
+static void kind(bounce *b, char const *k)
+{
+  if (!strcmp(k, "d")) b->kind = DSN_DELAYED;
+  else if (strcmp(k, "f") || !strcmp(b->rkind, "delay"))
+    strerr_dief3x(100, b->path, ": a record of another kind of notice: k ", k);
+}
+
 static size_t count_rcpts(rec r)
 {
   size_t n = 0;
@@ -80,10 +89,7 @@ void bounce_parse(bounce *b)
     switch (f[0]) {
       case 'F': if (!sender) sender = f + 1; break;
       case 't': if (!arrival) arrival = f + 1; break;
-      case 'k':
-        if (strcmp(f + 1, b->kind == DSN_DELAYED ? "d" : "f"))
-          strerr_dief4x(100, b->path, ": a record of another kind of notice (k", f + 1, ")");
-        break;
+      case 'k': kind(b, f + 1); break;
       case 'A':
         cur = cur ? cur + 1 : b->rcpt;
         cur->addr = f + 1;

@@ -5,7 +5,11 @@
  * keys "=local@domain", "+prefix@domain"), then the system accounts (uid > 0,
  * home owned by the user; the local part splits at the first '-' into user
  * and extension), then the alias user (posta-alias) with the whole local part
- * as extension. Local parts compare without case.
+ * as extension. Local parts compare without case. posta-user's virtual
+ * mailboxes (mailboxes/.virtual.cdb, sk/vbox.h) come right after users/cdb:
+ * they map only to posta-v and homes under mailboxes/, and an address
+ * LOCAL-EXT@DOMAIN whose LOCAL@DOMAIN is one reaches it with extension EXT.
+ * postmaster, mailer-daemon and root always go to the alias user.
  *
  * Implemented in src/sk/lookup.c (skalibs: cdb). Reads files relative to
  * the instance's home (the working directory). Never exits. */
@@ -17,6 +21,7 @@
 #define LOOKUP_ASSIGN 1   /* users/cdb */
 #define LOOKUP_PASSWD 2   /* a system account */
 #define LOOKUP_ALIAS  3   /* the alias user */
+#define LOOKUP_VIRTUAL 4  /* a virtual mailbox of posta-user (sk/vbox.h) */
 
 typedef struct lookup_result_s lookup_result;
 struct lookup_result_s {

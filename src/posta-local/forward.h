@@ -1,0 +1,24 @@
+/* forward: dot-qmail forwards ("&address" and bare address lines).
+ *
+ * Addresses are collected while the dot-qmail file runs; forward_run then
+ * injects the message once for all of them through $QMAILQUEUE, else
+ * DIR/bin/posta-queue (qmail-queue's interface: message on fd 0, envelope
+ * on fd 1), with the envelope sender kept and our Delivered-To line added
+ * on top, so that a forwarding loop comes back here and is stopped.
+ * Exits through result.h on failure. */
+#ifndef POSTA_FORWARD_H
+#define POSTA_FORWARD_H
+
+#include <stddef.h>
+
+#include "posta-local/local.h"
+
+/* Queues one address (n bytes, blanks around it dropped); exits 111 when
+ * it cannot be an envelope address. */
+void forward_add(local_ctx *c, char const *addr, size_t n);
+/* Injects the message for the queued addresses, if any. */
+void forward_run(local_ctx *c);
+/* What an injector's exit code means: 0 done, 100 permanent, 111 temporary. */
+int forward_class(int code);
+
+#endif

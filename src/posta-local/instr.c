@@ -1,0 +1,78 @@
+/* instr: dispatch dot-qmail lines by their first byte. See instr.h.
+ * Exits through result.h on failure. */
+#include "posta-local/instr.h"
+
+#include <string.h>
+
+#include "posta-local/forward.h"
+#include "posta-local/maildir.h"
+#include "posta-local/mbox.h"
+#include "posta-local/program.h"
+#include "posta-local/result.h"
+
+typedef int instr_fn(local_ctx *, char *, size_t);
+
+static int comment(local_ctx *c, char *s, size_t n)
+{
+  return 0;
+}
+
+static int program(local_ctx *c, char *s, size_t n)
+{
+  return program_run(c, s + 1) == PROGRAM_STOP ? 99 : 0;
+}
+
+static int file(local_ctx *c, char *s, size_t n)
+{
+  if (s[n - 1] == '/') maildir_deliver(c, s);
+  else mbox_deliver(c, s);
+  return 0;
+}
+
+static int forward_amp(local_ctx *c, char *s, size_t n)
+{
+  forward_add(c, s + 1, n - 1);
+  return 0;
+}
+
+static int forward_bare(local_ctx *c, char *s, size_t n)
+{
+  forward_add(c, s, n);
+  return 0;
+}
+
+static struct { char first; instr_fn *fn; } const table[] = {
+  { '#', &comment },
+  { '|', &program },
+  { '.', &file },
+  { '/', &file },
+  { '&', &forward_amp },
+  { 0, &forward_bare },
+};
+
+static instr_fn *dispatch(char first)
+{
+  size_t i = 0;
+  while (table[i].first && table[i].first != first) i++;
+  return table[i].fn;
+}
+
+int instr_run(local_ctx *c, char *text, size_t len)
+{
+  size_t i = 0;
+  c->line = 0;
+  while (i < len) {
+    char *nl = memchr(text + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    size_t n = end - i;
+    char *s = text + i;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    i = end + 1;
+    c->line++;
+    if (!n) continue;
+    if (memchr(s, 0, n)) result_exit(111, "4.7.0", "a dot-qmail line holds a NUL byte");
+    s[n] = 0;  /* on the LF, a blank, or the NUL past the text */
+    if (dispatch(s[0])(c, s, n) == 99) return 99;
+  }
+  return 0;
+}

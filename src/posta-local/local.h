@@ -1,0 +1,49 @@
+/* local: what posta-local knows about the one delivery it makes.
+ *
+ * posta-local USER HOME LOCAL DASH EXT DOMAIN SENDER DEFAULTDELIVERY, the
+ * message on fd 0 (seekable, LF line ends). The context is built once by
+ * main and passed to every step; nothing here is global. */
+#ifndef POSTA_LOCAL_H
+#define POSTA_LOCAL_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include <skalibs/stralloc.h>
+
+#define LOCAL_ARG_MAX 4096            /* longest argument accepted */
+#define LOCAL_DOTQMAIL_MAX (1u << 20) /* longest dot-qmail file read */
+
+typedef struct local_ctx_s local_ctx;
+struct local_ctx_s {
+  char const *user;
+  char const *home;
+  char const *local;
+  char const *dash;
+  char const *ext;
+  char const *domain;
+  char const *sender;
+  char const *defaultdelivery;
+  long dflt;              /* offset of DEFAULT in ext, -1: no -default file */
+  struct stat msg;        /* fstat of fd 0 */
+  stralloc rcpt;          /* LOCAL@DOMAIN, NUL-terminated */
+  stralloc dtline;        /* "Delivered-To: LOCAL@DOMAIN\n" */
+  stralloc rpline;        /* "Return-Path: <SENDER>\n" */
+  stralloc ufline;        /* "From SENDER DATE\n" (mbox) */
+  stralloc fwd;           /* forward recipients, each NUL-terminated */
+  unsigned nfwd;
+  unsigned nmaildir;      /* deliveries done, by kind */
+  unsigned nmbox;
+  unsigned nprogram;
+  unsigned line;          /* index of the dot-qmail line being run */
+};
+
+/* Fills the derived fields (rcpt, dtline, rpline, ufline); exits 111 when
+ * out of memory. CR, LF and other control bytes of the arguments never
+ * reach a header line: they become '_'. */
+void local_init(local_ctx *c);
+/* The delivery: loop checks, the dot-qmail cascade, each instruction,
+ * forwards, the result text. Exits 0, 99, 100 or 111. */
+void local_run(local_ctx *c) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,107 @@
+/* child: lookup, privilege drop, exec posta-local. See child.h.
+ * Runs only in a forked child; never returns; never execs anything but
+ * DIR/bin/posta-local. */
+#include "posta-lspawn/child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/sig.h>
+
+#include "common/rec.h"
+#include "posta-lspawn/lspawn.h"
+#include "sk/lookup.h"
+
+/* Ends the child with posta-local's kind of result line. */
+__attribute__((noreturn)) static void say(int code, char const *status, char const *a, char const *b, char const *c,
+                                          char const *d)
+{
+  char buf[2048];
+  int n = snprintf(buf, sizeof buf, "%s%s%s%s (#%s)\n", a, b, c, d, status);
+  if (n > 0) {
+    ssize_t w = write(1, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    (void)w;
+  }
+  _exit(code);
+}
+
+/* A read offset of its own: posta-send may hand the same open file to
+ * several deliveries at once. Root may open /proc/self/fd/N whatever the
+ * file's mode; without /proc the shared descriptor is used as it is. */
+static void message_stdin(int fd)
+{
+  char fn[64];
+  snprintf(fn, sizeof fn, "/proc/self/fd/%d", fd);
+  int own = open(fn, O_RDONLY | O_NOCTTY);
+  if (own >= 0) {
+    close(fd);
+    fd = own;
+  }
+  if (dup2(fd, 0) < 0) say(111, "4.3.0", "unable to set up the message descriptor", "", "", "");
+  if (fd) close(fd);
+}
+
+static void defaultdelivery(char *buf, size_t size)
+{
+  char *s;
+  size_t len;
+  if (rec_slurp("control/defaultdelivery", size - 1, &s, &len) < 0) {
+    if (errno != ENOENT) say(111, "4.3.0", "unable to read control/defaultdelivery: ", strerror(errno), "", "");
+    snprintf(buf, size, "./Maildir/\n");
+    return;
+  }
+  memcpy(buf, s, len);
+  buf[len] = 0;
+  free(s);
+}
+
+static void drop(lookup_result const *u, char const *rcpt)
+{
+  char num[32];
+  snprintf(num, sizeof num, "%lu", (unsigned long)u->uid);
+  if (getuid() == 0) {
+    if (setgroups(1, &u->gid) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
+      say(111, "4.3.0", "unable to switch to uid ", num, ": ", strerror(errno));
+    if (getuid() != u->uid || geteuid() != u->uid) say(111, "4.3.0", "unable to switch to uid ", num, "", "");
+  } else if (getuid() != u->uid) {
+    say(111, "4.3.0", "posta-lspawn does not run as root and cannot deliver as uid ", num, " for ", rcpt);
+  }
+}
+
+void child_run(char const *home, request const *r, int out)
+{
+  char local[REQUEST_ADDR_MAX + 1], dd[LSPAWN_DEFAULTDELIVERY_MAX], prog[PATH_MAX], envhome[PATH_MAX + 16];
+  lookup_result u;
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, 0);
+  signal(SIGPIPE, SIG_DFL);
+  if (dup2(out, 1) < 0) _exit(111);
+  message_stdin(r->fd);
+  char const *at = strrchr(r->rcpt, '@');
+  memcpy(local, r->rcpt, (size_t)(at - r->rcpt));
+  local[at - r->rcpt] = 0;
+  if (lookup_local(local, at + 1, &u) < 0) say(111, "4.3.0", "unable to look up ", r->rcpt, ": ", strerror(errno));
+  if (u.uid == 0)
+    say(100, "5.3.5", "refusing to deliver as root (uid 0) for ", r->rcpt,
+        ": its mailbox must belong to another user", "");
+  defaultdelivery(dd, sizeof dd);
+  drop(&u, r->rcpt);
+  if (chdir(u.home) < 0) say(111, "4.3.0", "unable to switch to ", u.home, ": ", strerror(errno));
+  snprintf(prog, sizeof prog, "%s/bin/posta-local", home);
+  snprintf(envhome, sizeof envhome, "POSTA_HOME=%s", home);
+  char const *qq = getenv("QMAILQUEUE");
+  char qqenv[PATH_MAX + 16];
+  snprintf(qqenv, sizeof qqenv, "QMAILQUEUE=%s", qq ? qq : "");
+  char const *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", envhome, qq ? qqenv : 0, 0 };
+  char const *argv[] = { prog, u.user, u.home, local, u.dash, u.ext, at + 1, r->sender, dd, 0 };
+  execve(prog, (char *const *)argv, (char *const *)env);
+  say(111, "4.3.0", "unable to run ", prog, ": ", strerror(errno));
+}

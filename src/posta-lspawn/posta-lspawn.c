@@ -1,0 +1,42 @@
+/* posta-lspawn: runs one posta-local per local delivery, as the mailbox
+ * owner.
+ *
+ * Requests from posta-send arrive on fd 0 and responses leave on fd 1 (one
+ * SOCK_SEQPACKET socket, doc/protocols.md); at most control/concurrencylocal
+ * (default 10, at most 1000) deliveries run at once. Runs as root, the
+ * only root daemon, in the instance's home; never delivers as root and
+ * never parses anything but the request record. Exits 0 at end of file
+ * once every delivery is answered, 111 when it cannot start. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <skalibs/selfpipe.h>
+#include <skalibs/strerr.h>
+
+#include "common/control.h"
+#include "common/home.h"
+#include "posta-lspawn/lspawn.h"
+
+int main(int argc, char const *const *argv)
+{
+  lspawn l = { .home = 0, .slot = 0, .n = 0, .running = 0, .eof = 0, .sigfd = -1 };
+  unsigned long conc;
+  sigset_t set;
+  PROG = "posta-lspawn";
+  if (argc > 1) strerr_dieusage(100, "posta-lspawn");
+  l.home = home_get();
+  if (chdir(l.home) < 0) strerr_diefu2sys(111, "chdir to ", l.home);
+  if (control_ulong("control/concurrencylocal", &conc, LSPAWN_SLOTS_DEFAULT) < 0)
+    strerr_diefu2sys(111, "read ", "control/concurrencylocal");
+  if (!conc) conc = 1;
+  if (conc > LSPAWN_SLOTS_MAX) conc = LSPAWN_SLOTS_MAX;
+  l.n = (unsigned)conc;
+  if (!(l.slot = calloc(l.n, sizeof *l.slot))) strerr_diefu1sys(111, "allocate the slots");
+  for (unsigned i = 0; i < l.n; i++) l.slot[i].fd = -1;
+  if ((l.sigfd = selfpipe_init()) < 0) strerr_diefu1sys(111, "create the selfpipe");
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGHUP);  /* nothing to reload: settings are read per delivery */
+  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals");
+  return lspawn_loop(&l);
+}

@@ -1,0 +1,16 @@
+/* posta-newu: compiles users/assign into users/cdb.
+ *
+ * Exits 0 when users/cdb is the new one, 100 when users/assign is
+ * malformed (the line is named; users/cdb is left as it was), 111 on a
+ * system error. Never leaves a partial users/cdb. */
+#include <skalibs/strerr.h>
+
+#include "posta-newu/newu.h"
+
+int main(int argc, char const *const *argv)
+{
+  PROG = "posta-newu";
+  if (argc > 1) strerr_dieusage(100, "posta-newu");
+  newu_run();
+  return 0;
+}

@@ -1,0 +1,39 @@
+/* posta-user: adds, removes, lists virtual mailboxes.
+ *
+ * posta-user add ADDRESS [-p PASSWORD] | del ADDRESS | list | path ADDRESS.
+ * Works on the instance of POSTA_HOME (else conf-home), as root or posta-v.
+ * Exits 0 done, 100 usage or a refused request, 111 temporary error. */
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "common/home.h"
+#include "posta-user/user.h"
+
+#define USAGE "posta-user add ADDRESS [-p PASSWORD] | del ADDRESS | list | path ADDRESS"
+
+static struct { char const *name; user_cmd *fn; } const commands[] = {
+  { "add", &user_add },
+  { "del", &user_del },
+  { "list", &user_list },
+  { "path", &user_path },
+  { 0, 0 },
+};
+
+int main(int argc, char const *const *argv)
+{
+  user_ctx c;
+  memset(&c, 0, sizeof c);
+  PROG = "posta-user";
+  if (argc < 2) strerr_dieusage(100, USAGE);
+  c.home = home_get();
+  if (chdir(c.home) < 0) strerr_diefu2sys(111, "chdir to ", c.home);
+  if (roles_load(&c.ro, c.home) < 0) strerr_diefu2sys(111, "find the users of ", c.home);
+  for (unsigned i = 0; commands[i].name; i++)
+    if (!strcmp(argv[1], commands[i].name)) {
+      commands[i].fn(&c, argc - 2, argv + 2);
+      return 0;
+    }
+  strerr_dieusage(100, USAGE);
+}

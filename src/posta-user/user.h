@@ -1,0 +1,58 @@
+/* user: posta-user's commands on virtual mailboxes (sk/vbox.h).
+ *
+ * add creates DIR/mailboxes/DOMAIN/LOCAL/Maildir/ owned by posta-v, adds
+ * the address to mailboxes/.virtual and rebuilds mailboxes/.virtual.cdb,
+ * and adds the domain to control/locals and control/rcpthosts when they
+ * lack it; del removes the address (the Maildir stays); list prints the
+ * addresses; path prints an address's Maildir. Every change is atomic
+ * (write, fsync, rename, fsync the folder) and made under an exclusive
+ * lock on DIR/mailboxes. Runs as root (dropping to posta-v for everything
+ * under DIR/mailboxes) or as posta-v (which cannot add a new domain). The
+ * commands exit through strerr: 100 for a bad address or a refused
+ * request, 111 for a system error. */
+#ifndef POSTA_USER_H
+#define POSTA_USER_H
+
+#include <stddef.h>
+
+#include "common/roles.h"
+#include "sk/vbox.h"
+
+typedef struct user_ctx_s user_ctx;
+struct user_ctx_s {
+  char const *home;
+  roles ro;
+  char addr[VBOX_ADDR_MAX];   /* lower-cased */
+  size_t at;                  /* offset of '@' in addr */
+  char const *password;       /* -p: accepted, not stored (see posta-user.8) */
+};
+
+typedef void user_cmd(user_ctx *, int argc, char const *const *argv);
+user_cmd user_add, user_del, user_list, user_path;
+
+/* ctlfile.c: adds domain to a list file in control/ unless it holds it
+ * already (no case); a missing file starts from control/me, its qmail
+ * default. 1 added, 0 already there; dies on error. */
+int ctlfile_add(char const *fn, char const *domain);
+/* ctlfile.c: 1 when the list file holds domain (no case). Dies on error. */
+int ctlfile_has(char const *fn, char const *domain);
+
+/* vlist.c: the list of addresses and its cdb. */
+/* 1 when the list holds addr; dies on error. */
+int vlist_has(char const *addr);
+/* Adds (add 1) or removes (add 0) addr, rewrites the list and the cdb.
+ * 1 changed, 0 nothing to do; dies on error. */
+int vlist_change(char const *addr, int add);
+/* Writes every address of the list on stdout; dies on error. */
+void vlist_print(void);
+
+/* asv.c: runs f(ctx) as posta-v: directly when already posta-v, in a
+ * child dropped to posta-v when root. Dies when f failed. */
+void asv_run(user_ctx *, void (*f)(user_ctx *));
+/* asv.c: creates the mailbox folders of ctx->addr (as posta-v). */
+void asv_mkbox(user_ctx *);
+/* asv.c: takes the lock on DIR/mailboxes (creating it, as root, when it is
+ * missing). */
+void asv_lock(user_ctx *);
+
+#endif
