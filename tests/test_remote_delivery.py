@@ -150,6 +150,14 @@ class RemoteDelivery(unittest.TestCase):
         for res in r.results:
             self.assertEqual((res.kind, res.status, res.text), ("D", "5.6.0", "554 5.6.0 content rejected"))
 
+    def test_refusals_at_rcpt_without_enhanced_codes(self):
+        p = self.peer(ScriptPeer("127.0.0.30"))
+        p.rcpt = lambda a: {b"t": b"450 greylisted\r\n", b"p": b"550 unknown\r\n"}.get(a[:1], b"250 ok\r\n")
+        r = self.send("peer.test", ["t@peer.test", "p@peer.test", "ok@peer.test"])
+        # about one recipient: mailbox and address statuses (posta-send's
+        # test of a destination that is down looks for 4.1 and 4.2)
+        self.assertEqual([(x.kind, x.status) for x in r.results], [("Z", "4.2.0"), ("D", "5.1.0"), ("K", "2.0.0")])
+
     def test_4xx_after_the_data_is_temporary(self):
         p = self.peer(ScriptPeer("127.0.0.30"))
         p.data_reply = b"451 4.3.0 disk full\r\n"

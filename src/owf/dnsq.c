@@ -30,7 +30,9 @@ static int rcode_of(char const *packet, unsigned int len)
   return len >= 4 ? (unsigned char)packet[3] & 15 : -1;
 }
 
-/* Runs one transmit until an answer, a failure or the deadline. */
+/* Runs one transmit until an answer, a failure or the deadline. libowfat's
+ * iopause takes "now" as input and does not update it: read the clock after
+ * each wait, or dns_transmit_get never sees its own deadlines pass. */
 static int transmit(struct dns_transmit *tx, unsigned int timeout)
 {
   struct taia stamp, end, deadline;
@@ -42,6 +44,7 @@ static int transmit(struct dns_transmit *tx, unsigned int timeout)
     deadline = end;
     dns_transmit_io(tx, x, &deadline);
     iopause(x, 1, &deadline, &stamp);
+    taia_now(&stamp);
     int r = dns_transmit_get(tx, x, &stamp);
     if (r < 0) return -1;
     if (r == 1) return 0;

@@ -11,7 +11,7 @@
 
 #include <skalibs/stralloc.h>
 
-#define LOCAL_ARG_MAX 4096            /* longest argument accepted */
+#define LOCAL_ARG_MAX 16384           /* longest argument (posta-lspawn: less) */
 #define LOCAL_DOTQMAIL_MAX (1u << 20) /* longest dot-qmail file read */
 
 typedef struct local_ctx_s local_ctx;

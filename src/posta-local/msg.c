@@ -2,6 +2,7 @@
 #include "posta-local/msg.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/durable.h"
@@ -22,21 +23,43 @@ static ssize_t get(char *buf, size_t n)
   }
 }
 
-static int put_lines(int fd, local_ctx const *c, unsigned flags, mboxquote *q)
+/* Output is gathered in out and written when it holds more than MSG_BUF
+ * bytes, so that a small message costs one write(2). */
+typedef struct outbuf_s outbuf;
+struct outbuf_s {
+  int fd;
+  size_t len;
+  char s[3 * MSG_BUF + 8];
+};
+
+static int flush(outbuf *o, size_t above)
 {
-  char out[2 * 4096 + 8];
+  if (o->len <= above) return 0;
+  if (durable_write_all(o->fd, o->s, o->len) < 0) return -1;
+  o->len = 0;
+  return 0;
+}
+
+/* Appends n bytes (at most MSG_BUF), quoted for an mbox when q is not 0. */
+static int put(outbuf *o, char const *s, size_t n, mboxquote *q)
+{
+  if (q) o->len += mboxquote_feed(q, s, n, o->s + o->len);
+  else {
+    memcpy(o->s + o->len, s, n);
+    o->len += n;
+  }
+  return flush(o, MSG_BUF);
+}
+
+static int put_lines(outbuf *o, local_ctx const *c, unsigned flags, mboxquote *q)
+{
   stralloc const *sa[3] = { &c->ufline, &c->rpline, &c->dtline };
   for (unsigned i = 0; i < 3; i++) {
     if (!(flags & (1u << i))) continue;
-    /* the mbox From_ line is the one line never quoted */
-    if (!(flags & MSG_MBOX) || !i) {
-      if (durable_write_all(fd, sa[i]->s, sa[i]->len) < 0) return -1;
-    } else {
-      for (size_t off = 0; off < sa[i]->len; off += 4096) {
-        size_t k = sa[i]->len - off < 4096 ? sa[i]->len - off : 4096;
-        size_t n = mboxquote_feed(q, sa[i]->s + off, k, out);
-        if (durable_write_all(fd, out, n) < 0) return -1;
-      }
+    for (size_t off = 0; off < sa[i]->len; off += MSG_BUF) {
+      size_t k = sa[i]->len - off < MSG_BUF ? sa[i]->len - off : MSG_BUF;
+      /* the mbox From_ line is the one line never quoted */
+      if (put(o, sa[i]->s + off, k, (flags & MSG_MBOX) && i ? q : 0) < 0) return -1;
     }
   }
   return 0;
@@ -45,28 +68,24 @@ static int put_lines(int fd, local_ctx const *c, unsigned flags, mboxquote *q)
 int msg_copy(int fd, local_ctx const *c, unsigned flags)
 {
   char buf[MSG_BUF];
-  char out[2 * MSG_BUF + 8];
+  outbuf o;
   mboxquote q = MBOXQUOTE_ZERO;
+  mboxquote *qp = flags & MSG_MBOX ? &q : 0;
   ssize_t r;
-  if (msg_rewind() < 0 || put_lines(fd, c, flags, &q) < 0) return -1;
-  while ((r = get(buf, sizeof buf)) > 0) {
-    if (flags & MSG_MBOX) {
-      size_t n = mboxquote_feed(&q, buf, (size_t)r, out);
-      if (durable_write_all(fd, out, n) < 0) return -1;
-    } else if (durable_write_all(fd, buf, (size_t)r) < 0) return -1;
-  }
+  o.fd = fd;
+  o.len = 0;
+  if (msg_rewind() < 0 || put_lines(&o, c, flags, qp) < 0) return -1;
+  while ((r = get(buf, sizeof buf)) > 0)
+    if (put(&o, buf, (size_t)r, qp) < 0) return -1;
   if (r < 0) return -1;
-  if (flags & MSG_MBOX) {
-    size_t n = mboxquote_end(&q, out);
-    if (durable_write_all(fd, out, n) < 0) return -1;
-  }
-  return 0;
+  if (qp) o.len += mboxquote_end(qp, o.s + o.len);
+  return flush(&o, 0);
 }
 
 int msg_loopcheck(loopcheck *l)
 {
   char buf[8192];
-  ssize_t r;
+  ssize_t r = 0;
   if (msg_rewind() < 0) return -1;
   while (!l->done && (r = get(buf, sizeof buf)) > 0) loopcheck_feed(l, buf, (size_t)r);
   if (!l->done) {

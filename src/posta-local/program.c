@@ -38,11 +38,13 @@ static void child(int out, char const *cmd, char const *const *env)
   _exit(111);
 }
 
-/* Reads the program's output until it exits (and its pipe is drained, or
- * held open only by descendants). Returns the wait status. */
+/* Reads the program's output until its pipe ends, or the program has
+ * exited and what its descendants may still write has been read a bounded
+ * number of times. Returns the wait status. */
 static int collect(pid_t pid, int fd, char *buf, size_t *len)
 {
-  int status = 0, exited = 0;
+  int status = 111 << 8, exited = 0;  /* a lost child counts as temporary */
+  unsigned after = 0;
   char junk[4096];
   for (;;) {
     struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -50,12 +52,13 @@ static int collect(pid_t pid, int fd, char *buf, size_t *len)
     if (r > 0) {
       size_t room = PROGRAM_OUTPUT_MAX - *len;
       ssize_t n = read(fd, room ? buf + *len : junk, room ? room : sizeof junk);
-      if (n > 0) { if (room) *len += (size_t)n; continue; }
-      if (n == 0) break;
-      if (errno != EINTR && errno != EAGAIN) break;
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;
+      if (n > 0 && room) *len += (size_t)n;
+    }
+    if (exited) {
+      if (r <= 0 || ++after >= 16) break;
       continue;
     }
-    if (exited) break;
     pid_t w = waitpid(pid, &status, WNOHANG);
     if (w == pid) exited = 1;
     else if (w < 0 && errno != EINTR) break;

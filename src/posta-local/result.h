@@ -3,8 +3,8 @@
  * The line becomes the TEXT of posta-lspawn's RESULT (doc/protocols.md);
  * failures end with qmail's "(#X.Y.Z)", from which posta-lspawn takes the
  * enhanced status code. Control characters never reach stdout. */
-#ifndef POSTA_RESULT_H
-#define POSTA_RESULT_H
+#ifndef POSTA_RESULTLINE_H
+#define POSTA_RESULTLINE_H
 
 #include <stddef.h>
 

@@ -32,13 +32,22 @@ static int cat_clean(stralloc *sa, char const *s, char const *bad, char with)
   return 1;
 }
 
-void local_init(local_ctx *c)
+/* asctime's form, in UTC, without strftime (which would read the zone) */
+static void fromdate(char *buf, size_t size)
 {
-  char date[64];
+  static char const days[] = "SunMonTueWedThuFriSat";
+  static char const months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
   time_t now = time(0);
   struct tm tm;
   gmtime_r(&now, &tm);
-  if (!strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm)) strcpy(date, "Thu Jan  1 00:00:00 1970");
+  snprintf(buf, size, "%.3s %.3s %2d %02d:%02d:%02d %d", days + 3 * tm.tm_wday, months + 3 * tm.tm_mon,
+           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+}
+
+void local_init(local_ctx *c)
+{
+  char date[64];
+  fromdate(date, sizeof date);
   if (!cat_clean(&c->rcpt, c->local, "", '_') || !stralloc_append(&c->rcpt, '@')
       || !cat_clean(&c->rcpt, c->domain, "", '_') || !stralloc_0(&c->rcpt)
       || !stralloc_cats(&c->dtline, "Delivered-To: ") || !stralloc_catb(&c->dtline, c->rcpt.s, c->rcpt.len - 1)

@@ -75,6 +75,11 @@ static void drop(lookup_result const *u, char const *rcpt)
   }
 }
 
+extern char **environ;
+
+/* The only variables posta-local inherits, besides PATH and POSTA_HOME. */
+static char const *const passed[] = { "QMAILQUEUE", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS" };
+
 void child_run(char const *home, request const *r, int out)
 {
   char local[REQUEST_ADDR_MAX + 1], dd[LSPAWN_DEFAULTDELIVERY_MAX], prog[PATH_MAX], envhome[PATH_MAX + 16];
@@ -97,10 +102,14 @@ void child_run(char const *home, request const *r, int out)
   if (chdir(u.home) < 0) say(111, "4.3.0", "unable to switch to ", u.home, ": ", strerror(errno));
   snprintf(prog, sizeof prog, "%s/bin/posta-local", home);
   snprintf(envhome, sizeof envhome, "POSTA_HOME=%s", home);
-  char const *qq = getenv("QMAILQUEUE");
-  char qqenv[PATH_MAX + 16];
-  snprintf(qqenv, sizeof qqenv, "QMAILQUEUE=%s", qq ? qq : "");
-  char const *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", envhome, qq ? qqenv : 0, 0 };
+  char const *env[3 + sizeof passed / sizeof *passed] = { "PATH=/usr/local/bin:/usr/bin:/bin", envhome };
+  unsigned ne = 2;
+  for (char **e = environ; *e; e++)
+    for (unsigned i = 0; i < sizeof passed / sizeof *passed; i++) {
+      size_t k = strlen(passed[i]);
+      if (!strncmp(*e, passed[i], k) && (*e)[k] == '=' && ne < 2 + sizeof passed / sizeof *passed) env[ne++] = *e;
+    }
+  env[ne] = 0;
   char const *argv[] = { prog, u.user, u.home, local, u.dash, u.ext, at + 1, r->sender, dd, 0 };
   execve(prog, (char *const *)argv, (char *const *)env);
   say(111, "4.3.0", "unable to run ", prog, ": ", strerror(errno));

@@ -41,10 +41,12 @@ static void refuse(lspawn *l, request const *r, char const *why)
   send_answer(l, out, answer_fail(out, r->slot, 'Z', "4.3.0", why));
 }
 
+/* Reads what the pipe holds, a bounded number of times: a descendant that
+ * kept posta-local's stdout open cannot hold the loop. */
 static void drain(lspawn_slot *s)
 {
   char junk[4096];
-  while (s->fd >= 0) {
+  for (unsigned i = 0; i < 16 && s->fd >= 0; i++) {
     size_t room = sizeof s->out - s->len;
     ssize_t n = read(s->fd, room ? s->out + s->len : junk, room ? room : sizeof junk);
     if (n > 0) { if (room) s->len += (size_t)n; continue; }

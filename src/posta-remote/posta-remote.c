@@ -4,7 +4,7 @@
  * when it printed them, 111 when it could not even do that, 100 on wrong
  * usage. */
 #include "owf/owferr.h"
-#include "posta-remote/run.h"
+#include "posta-remote/remoterun.h"
 
 #include <errno.h>
 

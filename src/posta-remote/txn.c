@@ -34,12 +34,16 @@ static void lost(job *j, smtpc *c, char const *when)
   smtpc_drop(c);
 }
 
+/* A refusal at RCPT is about that recipient: without an enhanced code of
+ * the server's it gets X.2.0 or X.1.0 (mailbox, address), so that posta-send
+ * does not take the destination for down (doc/protocols.md). */
 static void rcpt_reply(job *j, smtpc *c, unsigned int i)
 {
   char status[RESULT_STATUS_MAX];
   unsigned int code = c->reply.code;
   if (code / 100 == 2) { j->r[i].accepted = 1; return; }
-  result_status(status, code, c->reply.text);
+  if (!result_status(status, code, c->reply.text) && code != 421)
+    memcpy(status, code / 100 == 5 ? "5.1.0" : "4.2.0", 6);
   job_set(j, i, code / 100 == 5 ? 'D' : 'Z', status, c->mta, c->reply.text);
 }
 

@@ -26,5 +26,8 @@ int main(int argc, char const *const *argv)
   memcpy(r->prog, home, strlen(home));
   memcpy(r->prog + strlen(home), RSPAWN_PROG, sizeof RSPAWN_PROG);
   if (rspawn_conf_concurrency(&r->concurrency) < 0) strerr_diefusys(111, "read control/concurrencyremote");
-  return rspawn_loop(r);
+  int e = rspawn_loop(r);
+  free(r->req);
+  free(r);
+  return e;
 }

@@ -49,7 +49,7 @@ struct rspawn_s {
 };
 
 /* rspawn_conf.c: reads control/concurrencyremote (default 20, at most
- * RSPAWN_CONCURRENCY_MAX). 0, or -1 with errno. */
+ * RSPAWN_CONCURRENCY_MAX), once at start. 0, or -1 with errno. */
 int rspawn_conf_concurrency(unsigned int *);
 
 /* rspawn_slots.c */

@@ -1,7 +1,8 @@
 /* rspawn_loop: posta-rspawn's event loop: requests, children's output,
- * signals (SIGCHLD, SIGHUP re-reads the concurrency, SIGTERM ends the
- * requests as end of file would), answers. It never blocks on one child
- * nor on posta-send. See rspawn.h. */
+ * signals (SIGCHLD; SIGTERM ends the requests as end of file would; SIGHUP
+ * is ignored: the concurrency is the one posta-send started with, see
+ * doc/protocols.md), answers. It never blocks on one child nor on
+ * posta-send. See rspawn.h. */
 #include "posta-rspawn/rspawn.h"
 
 #include <errno.h>
@@ -20,8 +21,6 @@ static void on_signals(rspawn *r)
   while ((sig = selfpipe_read()) > 0) {
     if (sig == SIGCHLD) rspawn_reap(r);
     else if (sig == SIGTERM) r->eof = 1;
-    else if (sig == SIGHUP && rspawn_conf_concurrency(&r->concurrency) < 0)
-      strerr_warnwusys("read control/concurrencyremote");
   }
   if (sig < 0) strerr_diefusys(111, "read the selfpipe");
 }
@@ -49,9 +48,10 @@ int rspawn_loop(rspawn *r)
   static unsigned int slot_of[FIXED_FDS + RSPAWN_CONCURRENCY_MAX];
   int sfd = selfpipe_init();
   if (sfd < 0) strerr_diefusys(111, "create the selfpipe");
-  if (selfpipe_trap(SIGCHLD) < 0 || selfpipe_trap(SIGHUP) < 0 || selfpipe_trap(SIGTERM) < 0)
+  if (selfpipe_trap(SIGCHLD) < 0 || selfpipe_trap(SIGTERM) < 0)
     strerr_diefusys(111, "trap signals");
   sig_ignore(SIGPIPE);
+  sig_ignore(SIGHUP);
   while (!r->eof || r->running || r->head) {
     unsigned int fixed;
     unsigned int n = watch(r, fds, slot_of, sfd, &fixed);

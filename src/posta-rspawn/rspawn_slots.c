@@ -90,8 +90,16 @@ void rspawn_start(rspawn *r, rspawn_req const *req, int msgfd)
     close(msgfd);
     return;
   }
-  if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+  if (pipe2(p, O_CLOEXEC) < 0) {
     rspawn_refuse(r, req, "unable to create a pipe");
+    close(msgfd);
+    return;
+  }
+  /* only our end is non-blocking: posta-remote's stdout must block */
+  if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+    close(p[0]);
+    close(p[1]);
+    rspawn_refuse(r, req, "unable to set up a pipe");
     close(msgfd);
     return;
   }

@@ -15,7 +15,7 @@
 
 #include <skalibs/cdb.h>
 
-#include "common/roles.h"
+#include "conf.h"
 #include "sk/assign.h"
 #include "sk/dotqmail.h"
 #include "sk/vbox.h"
@@ -73,15 +73,28 @@ static int lookup_assign(char const *local, size_t n, char const *domain, lookup
   return f;
 }
 
-/* uid, gid and user name of a role of this instance */
-static int role_user(enum role which, lookup_result *r)
+/* uid, gid and user name of a role of this instance (posta-v, posta-alias).
+ * roles_load's rule (src/common/roles.c) for one role only, since this runs
+ * for every delivery: a queue owned by posta-q means a root-made instance,
+ * one user per role; anything else is single-user, the queue's owner being
+ * every role. */
+static int role_user(char const *name, lookup_result *r)
 {
-  roles ro;
-  if (roles_load(&ro, ".") < 0) return -1;
-  r->uid = ro.uid[which];
-  r->gid = ro.gid[which];
-  struct passwd *pw = ro.single ? getpwuid(r->uid) : 0;
-  char const *name = pw ? pw->pw_name : roles_name(which);
+  struct stat st;
+  struct passwd *pw;
+  if (stat("queue", &st) < 0) return -1;
+  errno = 0;
+  pw = getpwnam(CONF_POSTA_Q);
+  if (pw && pw->pw_uid == st.st_uid && st.st_uid) {
+    errno = 0;
+    if (!(pw = getpwnam(name))) { if (!errno) errno = ENOENT; return -1; }
+    r->uid = pw->pw_uid;
+    r->gid = pw->pw_gid;
+  } else {
+    r->uid = st.st_uid;
+    r->gid = st.st_gid;
+    if ((pw = getpwuid(st.st_uid))) name = pw->pw_name;
+  }
   return set(r->user, sizeof r->user, name, strlen(name), "", 0);
 }
 
@@ -89,7 +102,7 @@ static int virtual_fill(char const *local, size_t n, char const *domain, lookup_
 {
   char cwd[4096];
   if (!getcwd(cwd, sizeof cwd)) return -1;
-  if (role_user(ROLE_V, r) < 0) return -1;
+  if (role_user(CONF_POSTA_V, r) < 0) return -1;
   size_t cl = strlen(cwd), dl = strlen(domain);
   if (cl + 11 + dl + 1 + n >= sizeof r->home) { errno = ENAMETOOLONG; return -1; }
   memcpy(r->home, cwd, cl);
@@ -160,7 +173,7 @@ static int lookup_alias(char const *local, size_t n, lookup_result *r)
 {
   char cwd[4096];
   if (!getcwd(cwd, sizeof cwd)) return -1;
-  if (role_user(ROLE_ALIAS, r) < 0) return -1;
+  if (role_user(CONF_POSTA_ALIAS, r) < 0) return -1;
   if (set(r->home, sizeof r->home, cwd, strlen(cwd), "/alias", 6) < 0) return -1;
   if (set(r->dash, sizeof r->dash, "-", 1, "", 0) < 0 || set(r->ext, sizeof r->ext, local, n, "", 0) < 0) return -1;
   r->kind = LOOKUP_ALIAS;

@@ -108,3 +108,70 @@ class Home:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Spawner:
+    """posta-rspawn run as posta-start runs it: one SOCK_SEQPACKET socket as
+    its fd 0 and fd 1; requests carry the message descriptor."""
+
+    def __init__(self, home, dns="127.0.0.53"):
+        import socket
+        self.home = home
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.proc = subprocess.Popen([home.path("bin", "posta-rspawn")], stdin=theirs, stdout=theirs,
+                                     stderr=subprocess.PIPE, cwd="/", env=home.env(dns))
+        theirs.close()
+        self.n = 0
+
+    def request(self, slot, sender, rcpts, message=b"Subject: x\n\nx\n", msgid="1", fd=True, raw=None):
+        import socket
+        payload = raw if raw is not None else b"\0".join(
+            [str(slot).encode(), msgid.encode(), sender.encode()] + [r.encode() for r in rcpts]) + b"\0"
+        if not fd:
+            self.sock.send(payload)
+            return
+        self.n += 1
+        path = self.home.path("message.%d" % self.n)
+        with open(path, "wb") as f:
+            f.write(message)
+        with open(path, "rb") as f:
+            f.seek(0, 2)   # a shared descriptor may be anywhere: posta-remote must not care
+            socket.send_fds(self.sock, [payload], [f.fileno()])
+
+    def response(self, timeout=30):
+        """(slot, [Result...]) or None at end of file."""
+        self.sock.settimeout(timeout)
+        data = self.sock.recv(1 << 20)
+        if not data:
+            return None
+        fields = data.split(b"\0")
+        self.assert_ends(data)
+        return int(fields[0]), [Result(f.decode("utf-8", "replace")) for f in fields[1:-1]]
+
+    @staticmethod
+    def assert_ends(data):
+        if not data.endswith(b"\0"):
+            raise AssertionError("response does not end in NUL: %r" % data[-20:])
+
+    def finish(self, timeout=30):
+        """Ends the requests (posta-send closing its end) and waits."""
+        import socket
+        self.sock.shutdown(socket.SHUT_WR)
+        rest = []
+        while True:
+            r = self.response(timeout)
+            if r is None:
+                break
+            rest.append(r)
+        self.proc.wait(timeout)
+        self.err = self.proc.stderr.read().decode("utf-8", "replace")
+        self.proc.stderr.close()
+        self.sock.close()
+        return rest
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stderr.close()
+        self.sock.close()

@@ -78,6 +78,7 @@ class ScriptPeer:
                   the whole reply with raw bytes
     replies       command word (b"MAIL", b"DATA", b"HELO"...) -> raw reply,
                   None to close the connection instead
+    close_after   command words after whose reply (from replies) to close
     rcpt          function(address bytes) -> raw reply, default 250
     data_reply    raw reply after the final dot
     after_dot     "reply", "close" (close without a reply), "hang"
@@ -96,6 +97,7 @@ class ScriptPeer:
         self.data_reply = b"250 2.0.0 queued as 42\r\n"
         self.after_dot = "reply"
         self.expect_pipelining = False
+        self.close_after = set()
         self.sessions = []
         self.threads = []
         self.sock = socket.socket(family_of(host), socket.SOCK_STREAM)
@@ -184,7 +186,7 @@ class ScriptPeer:
             if self.replies[word] is None:   # close without a word
                 return False
             c.sendall(self.replies[word])
-            return word != b"QUIT"
+            return word != b"QUIT" and word not in self.close_after
         if word == b"EHLO":
             c.sendall(self.ehlo_reply if self.ehlo_reply is not None else self._ehlo())
         elif word == b"HELO":

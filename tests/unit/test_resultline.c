@@ -1,4 +1,4 @@
-/* Unit tests for src/posta-remote/result.c: RESULT lines have the form of
+/* Unit tests for src/posta-remote/resultline.c: RESULT lines have the form of
  * doc/protocols.md, and never carry a control character. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "posta-remote/result.h"
+#include "posta-remote/resultline.h"
 
 static void status_from_reply(void **state)
 {
@@ -37,6 +37,10 @@ static void status_defaults(void **state)
   assert_string_equal(st, "5.0.0");
   result_status(st, 550, "550 5..1 empty");
   assert_string_equal(st, "5.0.0");
+  assert_int_equal(result_status(st, 421, "421 closing"), 0);
+  assert_string_equal(st, "4.3.2");
+  assert_int_equal(result_status(st, 421, "421 4.7.0 go away"), 1);
+  assert_string_equal(st, "4.7.0");
 }
 
 static void format_line(void **state)

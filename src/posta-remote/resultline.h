@@ -1,4 +1,4 @@
-/* result: the RESULT lines posta-remote prints, doc/protocols.md's form
+/* resultline: the RESULT lines posta-remote prints, doc/protocols.md's form
  *
  *   CODE STATUS SP MTA SP TEXT      e.g. K2.0.0 mx.example.net[192.0.2.1] 250 ok
  *
@@ -6,8 +6,8 @@
  * RFC 3463 code whose class agrees with CODE; MTA "name[address]", or "-"
  * when no server answered; TEXT at most RESULT_TEXT_MAX bytes in which every
  * control character has become a space. Pure; never allocates. */
-#ifndef POSTA_RESULT_H
-#define POSTA_RESULT_H
+#ifndef POSTA_RESULTLINE_H
+#define POSTA_RESULTLINE_H
 
 #include <stddef.h>
 
@@ -18,8 +18,11 @@
 
 /* The enhanced status code at the start of a reply's text ("550 5.1.1 no
  * such user" gives 5.1.1) when it is well formed and of the reply's class;
- * else the class's default, "C.0.0". code is the reply's code (200..599). */
-void result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text);
+ * else a default: 4.3.2 for 421 (the server is closing: the destination,
+ * not a recipient, is in trouble), else the class's "C.0.0". code is the
+ * reply's code (200..599). Returns 1 when the reply had a code, 0 when the
+ * default was used. */
+int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text);
 /* The status class for a result code: 'K' 2, 'Z' 4, 'D' 5. */
 char result_class(char kind);
 /* "name[address]", or "[address]" for a nameless target (literals). */

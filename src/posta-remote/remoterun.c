@@ -1,5 +1,5 @@
-/* run: posta-remote from settings to results. See run.h. */
-#include "posta-remote/run.h"
+/* remoterun: posta-remote from settings to results. See remoterun.h. */
+#include "posta-remote/remoterun.h"
 
 #include <errno.h>
 #include <signal.h>

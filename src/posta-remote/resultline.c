@@ -1,9 +1,17 @@
-/* result: RESULT lines. See result.h. */
-#include "posta-remote/result.h"
+/* resultline: RESULT lines. See resultline.h. */
+#include "posta-remote/resultline.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+void result_textf(char *out, size_t size, char const *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, size, fmt, ap);
+  va_end(ap);
+}
 
 char result_class(char kind)
 {
@@ -30,7 +38,7 @@ static size_t enhanced(char const *s, char cls)
   return s[n] == 0 || s[n] == ' ' ? n : 0;
 }
 
-void result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text)
+int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text)
 {
   char cls = (char)('0' + (code / 100) % 10);
   size_t n = 0;
@@ -38,10 +46,12 @@ void result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *t
   if (n && n < RESULT_STATUS_MAX) {
     memcpy(out, text + 4, n);
     out[n] = 0;
-    return;
+    return 1;
   }
+  if (code == 421) { memcpy(out, "4.3.2", 6); return 0; }
   out[0] = cls;
   memcpy(out + 1, ".0.0", 5);
+  return 0;
 }
 
 static void clean_copy(char *out, size_t size, char const *s)
@@ -59,7 +69,7 @@ void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address)
   char n[256], a[64];
   clean_copy(n, sizeof n, name);
   clean_copy(a, sizeof a, address);
-  snprintf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
+  result_textf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
 }
 
 size_t result_format(char *out, size_t size, char kind, char const *status, char const *mta, char const *text)
@@ -78,12 +88,4 @@ size_t result_format(char *out, size_t size, char kind, char const *status, char
   }
   out[o] = 0;
   return o;
-}
-
-void result_textf(char *out, size_t size, char const *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(out, size, fmt, ap);
-  va_end(ap);
 }
