@@ -79,8 +79,10 @@ class LSpawnTest(unittest.TestCase):
     def test_uid_zero_refused(self):
         rootbox = self.inst.path("rootbox")
         os.makedirs(os.path.join(rootbox, "Maildir", "new"), exist_ok=True)
+        with open(self.inst.path("users", "assign")) as f:
+            saved = f.read()
         with open(self.inst.path("users", "assign"), "w") as f:
-            f.write("=toor:root:0:0:%s:::\n.\n" % rootbox)
+            f.write("=toor:root:0:0:%s:::\n" % rootbox + saved)
         p = self.inst.run("posta-newu")
         self.assertEqual(p.returncode, 0, p.stderr)
         try:
@@ -89,7 +91,7 @@ class LSpawnTest(unittest.TestCase):
             self.assertEqual(os.listdir(os.path.join(rootbox, "Maildir", "new")), [])
         finally:
             with open(self.inst.path("users", "assign"), "w") as f:
-                f.write(".\n")
+                f.write(saved)
             self.inst.run("posta-newu")
 
     def test_same_descriptor_to_parallel_deliveries(self):

@@ -21,26 +21,29 @@ class UsersTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.inst.cleanup()
 
-    def assign(self, text):
-        with open(self.inst.path("users", "assign"), "w") as f:
+    def assign(self, text, inst=None):
+        inst = inst or self.inst
+        with open(inst.path("users", "assign"), "w") as f:
             f.write(text)
-        return self.inst.run("posta-newu")
+        return inst.run("posta-newu")
 
     def test_newu(self):
+        # an instance of its own: this test rewrites users/assign whole
+        inst = Instance()
         auid, agid = owner("posta-alias")
-        box = self.inst.path("opsbox")
+        box = inst.path("opsbox")
         for sub in ("", "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
             os.makedirs(os.path.join(box, sub), exist_ok=True)
             os.chown(os.path.join(box, sub), auid, agid)
         p = self.assign("=ops@example.com:posta-alias:%d:%d:%s:::\n+team-:posta-alias:%d:%d:%s:-:t-:\n.\n"
-                        % (auid, agid, box, auid, agid, box))
+                        % (auid, agid, box, auid, agid, box), inst)
         self.assertEqual(p.returncode, 0, p.stderr)
-        st = os.stat(self.inst.path("users", "cdb"))
+        st = os.stat(inst.path("users", "cdb"))
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o644)
-        self.assertFalse(os.path.exists(self.inst.path("users", "cdb.tmp")))
+        self.assertFalse(os.path.exists(inst.path("users", "cdb.tmp")))
         with open(os.path.join(box, ".qmail-t-default"), "w") as f:
             f.write("./Maildir/\n")
-        ls = LSpawn(self.inst)
+        ls = LSpawn(inst)
         try:
             self.assertTrue(ls.deliver("ops@example.com", b"a\n").startswith("K2.0.0"))
             self.assertTrue(ls.deliver("team-red@other.org", b"b\n").startswith("K2.0.0"))
@@ -48,21 +51,21 @@ class UsersTest(unittest.TestCase):
             self.assertTrue(ls.deliver("ops@other.org", b"c\n").startswith("D5.1.1"))
             self.assertEqual(len(maildir_files(os.path.join(box, "Maildir"))), 2)
             # a malformed file: exit 100 naming the line; the old cdb stays
-            before = open(self.inst.path("users", "cdb"), "rb").read()
-            p = self.assign("=a:a:1:1:/a:::\n=broken:line\n.\n")
+            before = open(inst.path("users", "cdb"), "rb").read()
+            p = self.assign("=a:a:1:1:/a:::\n=broken:line\n.\n", inst)
             self.assertEqual(p.returncode, 100)
             self.assertIn(b"posta-newu: fatal: unable to parse users/assign line 2", p.stderr)
-            self.assertEqual(open(self.inst.path("users", "cdb"), "rb").read(), before)
+            self.assertEqual(open(inst.path("users", "cdb"), "rb").read(), before)
             self.assertTrue(ls.deliver("ops@example.com", b"d\n").startswith("K2.0.0"))
-            p = self.assign("=a:a:1:1:/a:::\n")
+            p = self.assign("=a:a:1:1:/a:::\n", inst)
             self.assertEqual(p.returncode, 100)
             self.assertIn(b"no final . line", p.stderr)
             # a new users/cdb takes effect for the running posta-lspawn
-            self.assertEqual(self.assign(".\n").returncode, 0)
+            self.assertEqual(self.assign(".\n", inst).returncode, 0)
             self.assertTrue(ls.deliver("ops@example.com", b"e\n").startswith("D5.1.1"))
         finally:
             ls.kill()
-            self.assign(".\n")
+            inst.cleanup()
 
     def test_user_add_list_path_del(self):
         vuid, vgid = owner("posta-v")
@@ -81,6 +84,15 @@ class UsersTest(unittest.TestCase):
         self.assertEqual(inst.run("posta-user", "add", "carol.smith@virtual.example").returncode, 0)
         self.assertEqual(inst.control("locals").count("virtual.example"), 1)
         self.assertIn("carol.smith@virtual.example", inst.run("posta-user", "list").stdout.decode().split())
+        if IS_ROOT:
+            # CONTRACT.md: root's posta-user records the mailbox in users/assign
+            # (an exact line and one for extensions) and rebuilds users/cdb
+            assign = open(inst.path("users", "assign")).read()
+            home = inst.path("mailboxes", "virtual.example", "carol.smith")
+            self.assertIn("=carol.smith@virtual.example:posta-v:%d:%d:%s:::\n" % (vuid, vgid, home), assign)
+            self.assertIn("+carol.smith-@virtual.example:posta-v:%d:%d:%s:-::\n" % (vuid, vgid, home), assign)
+            self.assertTrue(assign.endswith(".\n"))
+            self.assertGreater(os.stat(inst.path("users", "cdb")).st_mtime, 0)
         ls = LSpawn(inst)
         try:
             self.assertTrue(ls.deliver("carol.smith@virtual.example", b"x\n").startswith("K2.0.0"))
@@ -93,6 +105,7 @@ class UsersTest(unittest.TestCase):
         finally:
             ls.kill()
         self.assertNotIn("carol.smith@virtual.example", inst.run("posta-user", "list").stdout.decode().split())
+        self.assertNotIn("carol.smith@", open(inst.path("users", "assign")).read())
         p = inst.run("posta-user", "del", "carol.smith@virtual.example")
         self.assertEqual(p.returncode, 100)
         self.assertIn(b"no virtual mailbox", p.stderr)
@@ -141,7 +154,10 @@ class UsersTest(unittest.TestCase):
             with open(secret, "w") as f:
                 f.write("TOPSECRET@root.only\n")
             os.chmod(secret, 0o600)
+            # root records mailboxes in users/assign; posta-v keeps its own list
             inst.add_mailbox("a@links.example")
+            p = inst.run("posta-user", "add", "c@links.example", user="posta-v")
+            self.assertEqual(p.returncode, 0, p.stderr)
             lst = inst.path("mailboxes", ".virtual")
             os.unlink(lst)
             os.symlink(secret, lst)

@@ -52,6 +52,25 @@ void asv_run(user_ctx *c, void (*f)(user_ctx *))
   if (WEXITSTATUS(status)) _exit(WEXITSTATUS(status));
 }
 
+int asv_test(user_ctx *c, int (*f)(user_ctx *))
+{
+  int status;
+  uid_t v = c->ro.uid[ROLE_V];
+  gid_t g = c->ro.gid[ROLE_V];
+  if (getuid() == v) return f(c);
+  pid_t pid = fork();
+  if (pid < 0) strerr_diefu1sys(111, "fork");
+  if (!pid) {
+    if (setgroups(1, &g) < 0 || setgid(g) < 0 || setuid(v) < 0) strerr_diefu1sys(111, "switch to posta-v");
+    _exit(f(c) ? 0 : 1);
+  }
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) strerr_diefu1sys(111, "wait for the child working as posta-v");
+  if (WIFSIGNALED(status)) strerr_dief1x(111, "the child working as posta-v crashed");
+  if (WEXITSTATUS(status) > 1) _exit(WEXITSTATUS(status));
+  return !WEXITSTATUS(status);
+}
+
 /* mkdir that accepts an existing folder, never a link or a file; a new
  * folder is made durable in its parent */
 static void folder(char const *fn)

@@ -23,11 +23,25 @@ static void may_change(user_ctx const *c)
   if (u && u != c->ro.uid[ROLE_V]) strerr_dief1x(100, "only root and posta-v may change virtual mailboxes");
 }
 
+/* Root records mailboxes in users/assign (CONTRACT.md); posta-v, which
+ * cannot write users/, in mailboxes/.virtual. */
+static int by_root(user_ctx const *c)
+{
+  return !getuid() && !c->ro.single;
+}
+
+/* 1 when posta-v's own list holds the address (read as posta-v) */
+static int in_vlist(user_ctx *c)
+{
+  return asv_test(c, &vlist_has);
+}
+
 static void add_as_v(user_ctx *c)
 {
   asv_mkbox(c);
   vlist_change(c->addr, 1);
 }
+
 
 static void del_as_v(user_ctx *c)
 {
@@ -49,7 +63,10 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
     ctlfile_add("control/locals", domain);
     ctlfile_add("control/rcpthosts", domain);
   }
-  asv_run(c, &add_as_v);
+  if (by_root(c)) {
+    asv_run(c, &asv_mkbox);
+    if (!in_vlist(c)) assignfile_change(c, 1);
+  } else asv_run(c, &add_as_v);
 }
 
 void user_del(user_ctx *c, int argc, char const *const *argv)
@@ -58,22 +75,31 @@ void user_del(user_ctx *c, int argc, char const *const *argv)
   take_addr(c, argv[0]);
   may_change(c);
   asv_lock(c);
-  asv_run(c, &del_as_v);
+  int found = 0;
+  if (by_root(c) && assignfile_has(c)) {
+    assignfile_change(c, 0);
+    found = 1;
+  }
+  /* an address posta-v added is in its own list */
+  if (in_vlist(c)) {
+    asv_run(c, &del_as_v);
+    found = 1;
+  }
+  if (!found) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
 }
 
-static void list_as_v(user_ctx *c)
+static void print_path(user_ctx *c)
 {
-  vlist_print();
-}
-
-static void path_as_v(user_ctx *c)
-{
-  if (!vlist_has(c->addr)) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
   c->addr[c->at] = 0;
   if (buffer_puts(buffer_1, c->home) < 0 || buffer_puts(buffer_1, "/mailboxes/") < 0
       || buffer_puts(buffer_1, c->addr + c->at + 1) < 0 || buffer_puts(buffer_1, "/") < 0
       || buffer_puts(buffer_1, c->addr) < 0 || buffer_putsflush(buffer_1, "/Maildir/\n") < 0)
     strerr_diefu1sys(111, "write to stdout");
+}
+
+static void list_as_v(user_ctx *c)
+{
+  vlist_print();
 }
 
 /* Root reads posta-v's files as posta-v too: a link planted among them
@@ -87,6 +113,7 @@ static void read_as_v(user_ctx *c, void (*f)(user_ctx *))
 void user_list(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc) strerr_dieusage(100, USAGE);
+  if (by_root(c)) assignfile_print(c);
   read_as_v(c, &list_as_v);
 }
 
@@ -94,5 +121,7 @@ void user_path(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
   take_addr(c, argv[0]);
-  read_as_v(c, &path_as_v);
+  if (!(by_root(c) && assignfile_has(c)) && !in_vlist(c))
+    strerr_dief2x(100, "no virtual mailbox for ", c->addr);
+  print_path(c);
 }

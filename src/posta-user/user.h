@@ -1,7 +1,9 @@
 /* user: posta-user's commands on virtual mailboxes (sk/vbox.h).
  *
- * add creates DIR/mailboxes/DOMAIN/LOCAL/Maildir/ owned by posta-v, adds
- * the address to mailboxes/.virtual and rebuilds mailboxes/.virtual.cdb,
+ * add creates DIR/mailboxes/DOMAIN/LOCAL/Maildir/ owned by posta-v and
+ * records the address: run by root, in users/assign, and rebuilds
+ * users/cdb (CONTRACT.md); run by posta-v, which cannot write users/, in
+ * mailboxes/.virtual, and rebuilds mailboxes/.virtual.cdb;
  * and adds the domain to control/locals and control/rcpthosts when they
  * lack it; del removes the address (the Maildir stays); list prints the
  * addresses; path prints an address's Maildir. Every change is atomic
@@ -38,17 +40,29 @@ int ctlfile_add(char const *fn, char const *domain);
 int ctlfile_has(char const *fn, char const *domain);
 
 /* vlist.c: the list of addresses and its cdb. */
-/* 1 when the list holds addr; dies on error. */
-int vlist_has(char const *addr);
+/* 1 when the list holds ctx's address; dies on error. */
+int vlist_has(user_ctx *);
 /* Adds (add 1) or removes (add 0) addr, rewrites the list and the cdb.
  * 1 changed, 0 nothing to do; dies on error. */
 int vlist_change(char const *addr, int add);
 /* Writes every address of the list on stdout; dies on error. */
 void vlist_print(void);
 
+/* assignfile.c: root's record of mailboxes in users/assign. */
+/* 1 when users/assign has the mailbox line of ctx's address. */
+int assignfile_has(user_ctx const *);
+/* Adds (1) or removes (0) its lines, rewrites users/assign, rebuilds
+ * users/cdb. 1 changed, 0 nothing to do; dies on error. */
+int assignfile_change(user_ctx *, int add);
+/* Prints the addresses of the mailbox lines of users/assign. */
+void assignfile_print(user_ctx const *);
+
 /* asv.c: runs f(ctx) as posta-v: directly when already posta-v, in a
  * child dropped to posta-v when root. Dies when f failed. */
 void asv_run(user_ctx *, void (*f)(user_ctx *));
+/* asv.c: f(ctx) as posta-v (in a child when root); 1 when it returned
+ * true. Dies when the child crashed. */
+int asv_test(user_ctx *, int (*f)(user_ctx *));
 /* asv.c: creates the mailbox folders of ctx->addr (as posta-v). */
 void asv_mkbox(user_ctx *);
 /* asv.c: takes the lock on DIR/mailboxes (creating it, as root, when it is

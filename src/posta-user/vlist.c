@@ -50,11 +50,11 @@ static long find(stralloc const *sa, char const *addr)
   return -1;
 }
 
-int vlist_has(char const *addr)
+int vlist_has(user_ctx *c)
 {
   stralloc sa = STRALLOC_ZERO;
   slurp(&sa);
-  int r = find(&sa, addr) >= 0;
+  int r = find(&sa, c->addr) >= 0;
   stralloc_free(&sa);
   return r;
 }

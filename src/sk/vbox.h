@@ -2,7 +2,8 @@
  *
  * A virtual mailbox LOCAL@DOMAIN has its home in DIR/mailboxes/DOMAIN/LOCAL/
  * and its Maildir in DIR/mailboxes/DOMAIN/LOCAL/Maildir/, all owned by
- * posta-v. The list of addresses is DIR/mailboxes/.virtual (one lower-cased
+ * posta-v. Root's posta-user records them in users/assign; posta-v's, which
+ * cannot write users/, in DIR/mailboxes/.virtual (one lower-cased
  * address a line), compiled into DIR/mailboxes/.virtual.cdb (key: the
  * address, value: empty). Both live in posta-v's own folder, so posta-v can
  * run posta-user; lookup maps them only to posta-v and to homes under

@@ -5,7 +5,7 @@
  * exclusive lock on users/ serializes concurrent runs. Dies with 100 on a
  * malformed users/assign (naming the line), 111 on a system error, and
  * removes users/cdb.tmp before dying. */
-#include "posta-newu/newu.h"
+#include "sk/newu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,13 +18,12 @@
 #include <skalibs/types.h>
 
 #include "common/durable.h"
-#include "common/home.h"
 #include "common/rec.h"
 #include "sk/assign.h"
 
 #define TMP "users/cdb.tmp"
 
-static void lock_users(void)
+void newu_lock(void)
 {
   int fd = open("users", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) strerr_diefu2sys(111, "open ", "users");
@@ -40,16 +39,13 @@ static void die_tmp(char const *verb, char const *after)
   strerr_diefu3sys(111, verb, TMP, after);
 }
 
-void newu_run(void)
+void newu_compile(void)
 {
   char *text;
   size_t len;
   unsigned line;
   char const *why;
   char fmt[UINT_FMT];
-  char const *home = home_get();
-  if (chdir(home) < 0) strerr_diefu2sys(111, "chdir to ", home);
-  lock_users();
   if (rec_slurp("users/assign", ASSIGN_FILE_MAX, &text, &len) < 0) strerr_diefu2sys(111, "read ", "users/assign");
   int fd = open(TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) strerr_diefu2sys(111, "create ", TMP);
