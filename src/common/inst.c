@@ -48,6 +48,9 @@ inst_entry const inst_table[] = {
   { "bin/posta-qread", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-newu", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-user", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qhold", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qrm", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qflush", INST_PROG, R, R, 0755, 0 },
 
   { "control", INST_DIR, R, R, 0755, 0 },
   { "control/tcp.smtp", INST_FILE, R, R, 0644, tcp_smtp },
@@ -81,6 +84,7 @@ inst_entry const inst_table[] = {
   { "queue/remote", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/bounce", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/delay", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/cmd", INST_DIR, ROLE_S, GP, 0700, 0 },
 
   { "svc", INST_DIR, R, R, 0755, 0 },
   { "log", INST_DIR, R, R, 0755, 0 },

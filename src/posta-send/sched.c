@@ -9,6 +9,7 @@
 #include "posta-send/bouncerun.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/message.h"
+#include "posta-send/msgrm.h"
 #include "posta-send/slog.h"
 
 typedef struct eval_s eval;
@@ -144,9 +145,13 @@ void sched_evaluate(send_ctx *ctx, msg *m)
     if (!m->inflight && !m->bounce_pid) msg_unload(ctx, m);
     return;
   }
-  if (m->inf.h || m->inf.x) {
-    /* held (or marked for removal, which posta-send leaves to the tool
-     * that marks it): no delivery starts */
+  if (m->inf.x) {
+    /* posta-qrm: no delivery starts; once nothing is in flight, it goes */
+    if (!m->inflight && !m->bounce_pid) msgrm_run(ctx, m);
+    return;
+  }
+  if (m->inf.h) {
+    /* posta-qhold: no delivery starts until posta-qhold -r */
     if (!m->inflight && !m->bounce_pid) sched_park(ctx, m, ctx->now + HELD_RECHECK);
     return;
   }

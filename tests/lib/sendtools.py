@@ -31,6 +31,7 @@ LOG_FORMS = {
     "status": re.compile(r"^status: local (\d+)/(\d+) remote (\d+)/(\d+)$"),
     "end": re.compile(r"^end msg (\d+)$"),
     "bounce": re.compile(r"^bounce msg (\d+) (qp \d+|done|deferral: .*)$"),
+    "cmd": re.compile(r"^(hold|release|remove|flush) msg (\d+) uid (\d+)$"),
     "note": re.compile(r"^posta-send: (info|warning|fatal): .*$"),
 }
 
