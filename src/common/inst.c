@@ -80,6 +80,7 @@ inst_entry const inst_table[] = {
   { "queue/local", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/remote", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/bounce", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/delay", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
 
   { "svc", INST_DIR, R, R, 0755, 0 },
   { "log", INST_DIR, R, R, 0755, 0 },
