@@ -51,6 +51,7 @@ inst_entry const inst_table[] = {
   { "bin/posta-qhold", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-qrm", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-qflush", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-showctl", INST_PROG, R, R, 0755, 0 },
 
   { "control", INST_DIR, R, R, 0755, 0 },
   { "control/tcp.smtp", INST_FILE, R, R, 0644, tcp_smtp },

@@ -242,6 +242,10 @@ static struct { char const *name, *file, *macro; } const program_defaults[] = {
   { "timeoutremote", "src/posta-remote/config.h", "CONFIG_TIMEOUTREMOTE" },
   { "timeoutdns", "src/posta-remote/config.h", "CONFIG_TIMEOUTDNS" },
   { "bouncemaxbytes", "src/common/dsn.h", "DSN_LIMIT_DEFAULT" },
+  { "maxrcpt", "src/posta-smtpd/smtpd_config.c", "MAXRCPT_DEFAULT" },
+  { "queueminfree", "src/posta-smtpd/smtpd_config.c", "MINFREE_DEFAULT" },
+  { "timeoutsmtpd", "src/posta-smtpd/smtpd_config.c", "TIMEOUT_DEFAULT" },
+  { "maxline", "src/posta-smtpd/smtpd_config.c", "LINEMAX_DEFAULT" },
 };
 
 static void defaults_agree_with_the_programs(void **state)
