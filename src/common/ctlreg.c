@@ -14,7 +14,7 @@
 
 ctlreg_entry const ctlreg_table[] = {
   /* names */
-  { "me", L, "localhost", "posta-setup posta-send posta-smtpd posta-remote posta-bounce posta-user " INJ,
+  { "me", L, "localhost", "posta-setup posta-showctl posta-send posta-smtpd posta-remote posta-bounce posta-user " INJ,
     "this host's name (posta-setup writes it); the default of the names below" },
   { "defaulthost", L, CTLREG_ME, INJ, "host added to an address without one ($QMAILDEFAULTHOST first)" },
   { "defaultdomain", L, CTLREG_ME, INJ, "domain added to a host name without a dot ($QMAILDEFAULTDOMAIN first)" },

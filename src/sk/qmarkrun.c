@@ -81,7 +81,7 @@ static int verdict(item *it, char op)
   switch (op) {
     case CMDREC_HOLD: it->say = st == QMARK_HELD ? "held" : 0; break;
     case CMDREC_RELEASE: it->say = st == QMARK_ACTIVE || st == QMARK_TODO ? "released" : 0; break;
-    case CMDREC_FLUSH: it->say = st != QMARK_GONE || it->id == CMDREC_ALL ? "flushed" : "left the queue"; break;
+    case CMDREC_FLUSH: it->say = "flushed"; break;   /* it may be delivered and gone already */
     default:
       if (st == QMARK_REMOVING) { it->say = "marked for removal (it goes once its deliveries in flight end)"; return 0; }
       it->say = st == QMARK_GONE ? "removed" : 0;
