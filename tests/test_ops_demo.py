@@ -21,6 +21,15 @@ from sendtools import LOG_FORMS
 DEMO = os.path.join(TOP, "tools", "demo")
 
 
+def foreground_signals():
+    """A job a terminal runs in the foreground has SIGINT and SIGQUIT at
+    their defaults; the test runner may have been started in the
+    background, where a shell ignores them, and a shell cannot trap a
+    signal ignored when it started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def svstat(home, service):
     return subprocess.run(["s6-svstat", os.path.join(home, "svc", service)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout.decode()
@@ -57,7 +66,8 @@ class Demo(unittest.TestCase):
         as a shell gives a foreground job; waits until every service is up
         and ready."""
         p = subprocess.Popen([DEMO, BUILD, "run", self.home], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                             preexec_fn=foreground_signals)
         self.procs.append(p)
         for s in SERVICES:
             d = os.path.join(self.home, "svc", s)
