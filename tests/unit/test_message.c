@@ -183,7 +183,8 @@ static void load_refuses_damage(void **state)
   assert_int_equal(msg_load(&F.ctx, 8003, &m), 0);
   assert_int_equal(m->rc[CHAN_LOCAL].n, 1);
   assert_int_equal(m->rc[CHAN_REMOTE].n, 0);
-  assert_int_equal(m->has_bounce, 0);
+  assert_int_equal(m->nt[NOTE_FAILURE].has, 0);
+  assert_int_equal(m->nt[NOTE_DELAY].has, 0);
   msg_free(m);
   /* a torn local record: the message is not believed */
   qpath(path, "local", 8003);
