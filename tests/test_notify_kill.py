@@ -1,11 +1,14 @@
 """posta-send killed with SIGKILL at each step between a permanent failure
 and the end of its bounce, then restarted by s6: the sender gets exactly
-one failure notice every time.
+one failure notice every time. The same for the steps of a delay notice:
+exactly one delay notice every time.
 
 A first run traces posta-send (strace) through the life of one failing
 message: the bounce record's rename, the recipients record's rename (B),
 the fork of posta-bounce, the removal of the bounce record, the removal of
-info and the fsync that makes it durable. Each later run starts
+info and the fsync that makes it durable (for a delay notice: the delay
+record's rename, info's rename with d set, the fork, the removal of the
+delay record and its fsync). Each later run starts
 posta-send under strace again, which kills it (inject=...:signal=KILL) on
 entry to one of those system calls, counted as in the first run. A SIGKILL
 cannot tell an fsync from the write before it (the page cache survives),
@@ -55,28 +58,46 @@ def events(path):
     return out
 
 
-def steps(evs, mid):
+def steps(evs, mid, first, last):
     """The kill points of message mid: (syscall, when, text) for the renames
-    and unlinks of its bounce record, recipients record and info, the fork
-    of posta-bounce, and the fsync that makes info's removal durable."""
+    and unlinks of its records from the rename into queue/FIRST on, the
+    fork of posta-bounce, up to the unlink from queue/LAST and the fsync
+    that makes it durable."""
     count = {}
     out = []
-    started = False
-    after_info = False
+    started = ending = False
     for name, text in evs:
         count[name] = count.get(name, 0) + 1
         ours = re.search(r"queue/\w+/\d+/%s\b" % mid, text) is not None
-        if name == "rename" and ours and "queue/bounce/" in text:
+        if name == "rename" and ours and "queue/%s/" % first in text:
             started = True
         if not started:
             continue
-        if after_info and name == "fsync" and "queue/info/" in text:
+        if ending and name == "fsync" and "queue/%s/" % last in text:
             out.append((name, count[name], text))
             break
         if (name in ("rename", "unlink") and ours) or (name == "clone" and not any(n == "clone" for n, _, _ in out)):
             out.append((name, count[name], text))
-            after_info = name == "unlink" and "queue/info/" in text
+            ending = name == "unlink" and "queue/%s/" % last in text
     return out
+
+
+def shape(points):
+    """[(syscall, folder)] of kill points, "-" for a call without a path."""
+    out = []
+    for name, _, text in points:
+        m = re.search(r"queue/(\w+)/", text)
+        out.append((name, m.group(1) if m else "-"))
+    return out
+
+
+def original_subject(msg):
+    """The Subject of the message a notice is about: its third part is the
+    message (a failure notice) or its header section (a delay notice)."""
+    part = list(msg.iter_parts())[2]
+    if part.get_content_type() == "message/rfc822":
+        return part.get_payload()[0]["Subject"]
+    return parse(part.get_payload(decode=True))["Subject"]
 
 
 class KillTest(unittest.TestCase):
@@ -84,6 +105,7 @@ class KillTest(unittest.TestCase):
         self.inst = Instance()
         self.inst.control("retryschedule", ["1"])
         self.alice = self.inst.add_mailbox("alice@example.com")
+        self.slow = self.inst.add_mailbox("slow@example.com")
         self.spool = self.inst.path("spool")
         os.makedirs(self.spool)
         os.chmod(self.spool, 0o777)
@@ -92,7 +114,7 @@ class KillTest(unittest.TestCase):
         with open(self.inst.bin("posta-send"), "w") as f:
             f.write(WRAPPER % {"spool": self.spool, "syscalls": SYSCALLS})
         os.chmod(self.inst.bin("posta-send"), 0o755)
-        self.inst.start(services=("posta-send",))
+        self.runs = 0
 
     def tearDown(self):
         self.inst.cleanup()
@@ -113,69 +135,83 @@ class KillTest(unittest.TestCase):
         self.inst.wait_service("posta-send")
         return pid
 
-    def notices(self, subject):
-        """The failure notices in alice's mailbox about the message with
+    def notices(self, subject, kind):
+        """alice's notices (Action failed or delayed) about the message with
         this Subject."""
         out = []
         for f in maildir_files(self.alice):
             with open(f, "rb") as fh:
                 msg = parse(fh.read())
-            if list(msg.iter_parts())[2].get_payload()[0]["Subject"] == subject:
+            if original_subject(msg) == subject and status_blocks(msg)[1]["Action"] == kind:
                 out.append(msg)
         return out
 
-    def one_message(self, subject):
-        """Sends a message that fails (no such mailbox), waits until it and
-        its notice are gone from the queue; returns its notices."""
-        self.inst.sendmail("nosuch@example.com", sender="alice@example.com",
-                           message=b"Subject: %s\n\nbody\n" % subject.encode())
-        wait_for(lambda: self.notices(subject), 30, what="the notice of %r" % subject)
+    def life(self, subject, send, finish, kind):
+        """One message: send(subject) queues it, finish() lets it end once
+        its notice came; returns its notices of the kind."""
+        send(subject)
+        wait_for(lambda: self.notices(subject, kind), 30, what="the notice of %r" % subject)
+        finish()
         wait_for(lambda: queue_empty(self.inst), 20, what="an empty queue")
         time.sleep(0.5)
-        return self.notices(subject)
+        return self.notices(subject, kind)
 
-    def message_id(self, subject_index):
-        infos = [m.group(1) for k, m in log_events(self.inst) if k == "info" and m.group(3) == "alice@example.com"]
-        return infos[subject_index]
-
-    def test_killed_at_each_step(self):
-        # the life of one failing message, traced
+    def killed_at_each_step(self, send, finish, kind, first, last, want):
+        """Traces one message's life, then kills posta-send at each of its
+        steps (steps(): from the rename into queue/FIRST to the removal from
+        queue/LAST) in the life of another message: one notice each time."""
+        self.inst.start(services=("posta-send",))
         self.restart_with("trace")
-        self.assertEqual(len(self.one_message("traced")), 1)
-        mid = self.message_id(0)
+        self.assertEqual(len(self.life("traced", send, finish, kind)), 1)
+        infos = [m.group(1) for k, m in log_events(self.inst) if k == "info" and m.group(3) == "alice@example.com"]
         self.restart_with(None)   # strace ends with posta-send: the trace is whole
-        points = steps(events(os.path.join(self.spool, "trace.0")), mid)
-        kinds = [(n, re.sub(r"\d+", "N", t.split(",")[0])) for n, _, t in points]
-        self.assertEqual([n for n, _ in kinds], ["rename", "rename", "clone", "unlink", "unlink", "fsync"], points)
-        self.assertIn("queue/bounce/N/N.tmp", kinds[0][1])
-        self.assertIn("queue/local/N/N.tmp", kinds[1][1])
-        self.assertIn("queue/bounce/N/N", kinds[3][1])
-        self.assertIn("queue/info/N/N", kinds[4][1])
-        report = []
+        points = steps(events(os.path.join(self.spool, "trace.0")), infos[0], first, last)
+        self.assertEqual(shape(points), want, points)
         for i, (name, when, text) in enumerate(points, 1):
             subject = "kill %d" % i
             pid = self.restart_with("%s:when=%d" % (name, when))
-            self.inst.sendmail("nosuch@example.com", sender="alice@example.com",
-                               message=b"Subject: %s\n\nbody\n" % subject.encode())
+            send(subject)
             # killed at that call, and started again by s6
             self.wait_new(pid)
-            trace = os.path.join(self.spool, "trace.%d" % i)
-            with open(trace, errors="replace") as f:
+            with open(os.path.join(self.spool, "trace.%d" % i), errors="replace") as f:
                 tail = f.read().splitlines()[-2:]
             self.assertEqual(tail[-1], "+++ killed by SIGKILL +++", tail)
-            hit = LINE.match(tail[0])
-            self.assertEqual(hit.group(1), name, tail)
-            wait_for(lambda: self.notices(subject), 30, what="the notice of %r" % subject)
+            self.assertEqual(LINE.match(tail[0]).group(1), name, tail)
+            wait_for(lambda: self.notices(subject, kind), 30, what="the notice of %r" % subject)
+            finish()
             wait_for(lambda: queue_empty(self.inst), 20, what="an empty queue")
             time.sleep(0.5)
-            got = self.notices(subject)
+            got = self.notices(subject, kind)
             self.assertEqual(len(got), 1, "killed at %s(%s: %d notices" % (name, text, len(got)))
-            r = status_blocks(got[0])[1]
-            self.assertEqual(r["Final-Recipient"], "rfc822; nosuch@example.com")
-            self.assertEqual(r["Action"], "failed")
-            folder = re.search(r"queue/(\w+)/", tail[0])
-            report.append("%s %s" % (name, folder.group(1) if folder else "posta-bounce"))
-        print("\n  killed at %d steps, one notice each: %s" % (len(points), ", ".join(report)))
+        print("\n  killed at %d steps, one notice each: %s" % (len(points), ", ".join("%s %s" % (n, "posta-bounce" if f == "-" else f) for n, f in want)))
+
+    def test_failure_notice(self):
+        def send(subject):
+            self.inst.sendmail("nosuch@example.com", sender="alice@example.com",
+                               message=b"Subject: %s\n\nbody\n" % subject.encode())
+        self.killed_at_each_step(send, lambda: None, "failed", "bounce", "info",
+                                 [("rename", "bounce"), ("rename", "local"), ("clone", "-"),
+                                  ("unlink", "bounce"), ("unlink", "info"), ("fsync", "info")])
+
+    def test_delay_notice(self):
+        # slow@'s Maildir cannot be written: deferred, and tried again only
+        # at SIGALRM; the delay notice goes a second after the arrival
+        self.inst.control("delaywarning", "1")
+        self.inst.control("retryschedule", ["3600"])
+        tmp = os.path.join(self.slow, "tmp")
+
+        def send(subject):
+            os.chmod(tmp, 0o500)
+            self.inst.sendmail("slow@example.com", sender="alice@example.com",
+                               message=b"Subject: %s\n\nbody\n" % subject.encode())
+
+        def finish():
+            os.chmod(tmp, 0o700)
+            self.inst.svc("posta-send", "-a")
+        self.killed_at_each_step(send, finish, "delayed", "delay", "delay",
+                                 [("rename", "delay"), ("rename", "info"), ("clone", "-"),
+                                  ("unlink", "delay"), ("fsync", "delay")])
+        self.assertEqual(len(maildir_files(self.slow)), len(maildir_files(self.alice)))
 
 
 if __name__ == "__main__":
