@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "common/qpath.h"
+#include "posta-send/bouncerun.h"
 #include "posta-send/message.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"
@@ -28,13 +29,12 @@ static void warn(send_ctx *ctx, uint64_t id, char const *what, int e)
  * delay record must never outlive its info record. */
 static int notices(send_ctx *ctx, msg *m)
 {
-  static char const *const kinds[] = { "bounce", "delay" };
   wbatch w = WBATCH_ZERO;
   int any = 0;
-  for (unsigned i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+  for (int i = 0; i < NOTE_N; i++) {
     char path[QPATH_MAX];
     struct stat st;
-    qpath(path, kinds[i], m->id);
+    qpath(path, bounce_folder(i), m->id);
     if (stat(path, &st) < 0) {
       if (errno == ENOENT) continue;
       warn(ctx, m->id, path, errno);
@@ -44,7 +44,7 @@ static int notices(send_ctx *ctx, msg *m)
     any = 1;
   }
   if (any && wbatch_commit(ctx, &w) < 0) { warn(ctx, m->id, "fsync", errno); return -1; }
-  m->has_bounce = 0;
+  for (int i = 0; i < NOTE_N; i++) m->nt[i].has = 0;
   m->nfailed = 0;
   return 0;
 }

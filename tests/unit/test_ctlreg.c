@@ -235,6 +235,7 @@ static struct { char const *name, *file, *macro; } const program_defaults[] = {
   { "concurrencyremote", "src/posta-rspawn/rspawn.h", "RSPAWN_CONCURRENCY" },
   { "concurrencydomain", "src/posta-send/dest.h", "DEST_CONCURRENCY_DEFAULT" },
   { "queuelifetime", "src/posta-send/settings.h", "LIFETIME_DEFAULT" },
+  { "delaywarning", "src/posta-send/settings.h", "DELAYWARNING_DEFAULT" },
   { "queuelifetime", "src/posta-bounce/bounce.h", "BOUNCE_LIFETIME" },
   { "maxrcpt", "src/posta-queue/qq.h", "QQ_MAXRCPT" },
   { "queueminfree", "src/posta-queue/qq.h", "QQ_MINFREE" },
