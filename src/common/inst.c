@@ -48,6 +48,9 @@ inst_entry const inst_table[] = {
   { "bin/posta-qread", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-newu", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-user", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-tlsd", INST_PROG, R, R, 0755, 0 },
+  /* setuid posta-v, to read mailboxes/.passwd; only posta's users run it */
+  { "bin/posta-checkpw", INST_PROG, ROLE_V, GN, 04710, 0 },
 
   { "control", INST_DIR, R, R, 0755, 0 },
   { "control/tcp.smtp", INST_FILE, R, R, 0644, tcp_smtp },
@@ -87,6 +90,7 @@ inst_entry const inst_table[] = {
   { "log/posta-send", INST_DIR, ROLE_L, GN, 0755, 0 },
   { "log/posta-smtpd", INST_DIR, ROLE_L, GN, 0755, 0 },
   { "log/posta-submission", INST_DIR, ROLE_L, GN, 0755, 0 },
+  { "log/posta-smtps", INST_DIR, ROLE_L, GN, 0755, 0 },
 };
 
 unsigned const inst_table_len = sizeof inst_table / sizeof inst_table[0];
