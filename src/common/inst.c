@@ -19,11 +19,11 @@ static char const tcp_smtp[] =
   ":allow\n";
 
 static char const tcp_submission[] =
-  "# tcprules for the submission service (port 587). Until SMTP AUTH exists,\n"
-  "# only clients allowed to relay may submit.\n"
-  "127.:allow,RELAYCLIENT=\"\"\n"
-  "::1:allow,RELAYCLIENT=\"\"\n"
-  ":deny\n";
+  "# tcprules for the submission services (ports 587 and 465). A client must\n"
+  "# authenticate (SMTP AUTH, over TLS) before MAIL; one given RELAYCLIENT\n"
+  "# here (a webmail on this host, say) may submit without it:\n"
+  "#   127.0.0.1:allow,RELAYCLIENT=\"\"\n"
+  ":allow\n";
 
 static char const alias_maildir[] = "./Maildir/\n";
 
