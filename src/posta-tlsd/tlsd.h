@@ -58,7 +58,8 @@ void tlsd_client_ip(tlsd *);
  * TLSD_CTLFD when ctl is set, and in its environment POSTA_TLSFD, or
  * SSL_PROTOCOL and SSL_CIPHER when TLS is on already. Dies on failure. */
 void tlsd_spawn(tlsd *, char const *const *argv, int ctl);
-/* tlsd_child.c: waits for the child; dies never. */
+/* tlsd_child.c: closes our ends of its descriptors and waits for the
+ * child; dies never. */
 void tlsd_reap(tlsd *);
 
 /* tlsd_hand.c: the TLS handshake on the client's socket, each wait bounded

@@ -76,6 +76,10 @@ void tlsd_spawn(tlsd *t, char const *const *argv, int withctl)
 
 void tlsd_reap(tlsd *t)
 {
+  int *fds[3] = { &t->toapp, &t->fromapp, &t->ctl };
+  /* it may be waiting for us: end of file on everything first */
+  for (unsigned i = 0; i < 3; i++)
+    if (*fds[i] >= 0) { close(*fds[i]); *fds[i] = -1; }
   if (t->child <= 0) return;
   while (waitpid(t->child, 0, 0) < 0 && errno == EINTR) ;
   t->child = 0;
