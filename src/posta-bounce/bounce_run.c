@@ -6,8 +6,8 @@
  * runs posta-bounce again: the notice is never lost, and it is sent twice
  * only when the crash falls between posta-queue's exit 0 and the removal.
  *
- * Log lines (stderr, one event each, addresses without control
- * characters):
+ * Log lines (stderr, one event each; addresses escaped as posta-send's
+ * log does, doc/log-format.md):
  *   posta-bounce: info: ID: failure notice to <ADDR> for N recipients queued
  *   posta-bounce: info: ID: delay notice to <ADDR> for N recipients queued
  *   posta-bounce: info: ID: double bounce to <ADDR> for N recipients queued
@@ -15,6 +15,7 @@
  * Returns 0, or ends the process with 100 or 111. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,10 +26,23 @@
 
 char const *bounce_logsafe(char *buf, size_t size, char const *s)
 {
+  static char const hex[] = "0123456789abcdef";
   size_t i = 0;
-  for (; s[i] && i + 1 < size; i++) {
-    unsigned char c = (unsigned char)s[i];
-    buf[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    int plain = c > 0x20 && c < 0x7f && c != '\\' && c != '<' && c != '>';
+    if (i + (plain ? 1 : 4) + 4 > size) {
+      memcpy(buf + i, "...", 3);
+      i += 3;
+      break;
+    }
+    if (plain) buf[i++] = (char)c;
+    else {
+      buf[i++] = '\\';
+      buf[i++] = 'x';
+      buf[i++] = hex[c >> 4];
+      buf[i++] = hex[c & 15];
+    }
   }
   buf[i] = 0;
   return buf;
@@ -86,7 +100,7 @@ static void injected(bounce const *b, int r)
 static void logdone(bounce const *b)
 {
   static char const *const what[] = { "failure notice to <", "delay notice to <" };
-  char id[24], n[24], safe[256];
+  char id[24], n[24], safe[BOUNCE_LOGADDR_MAX];
   snprintf(id, sizeof id, "%llu", (unsigned long long)b->id);
   snprintf(n, sizeof n, "%zu", b->nrcpt);
   strerr_warni7x(id, ": ", b->dbl ? "double bounce to <" : what[b->kind == DSN_DELAYED],

@@ -81,7 +81,7 @@ static void drop_dblto(bounce *b)
 {
   domains dom = DOMAINS_ZERO;
   size_t kept = 0;
-  char safe[256];
+  char safe[BOUNCE_LOGADDR_MAX];
   if (domains_load(&dom) < 0) strerr_diefu1sys(111, "read control/locals or control/virtualdomains");
   for (size_t i = 0; i < b->nrcpt; i++) {
     dsn_rcpt const *r = b->rcpt + i;
