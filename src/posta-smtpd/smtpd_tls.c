@@ -41,7 +41,11 @@ void smtpd_tls_init(smtpd_tls *t)
     t->on = 1;
     keep(t->version, sizeof t->version, proto);
     keep(t->cipher, sizeof t->cipher, getenv("SSL_CIPHER"));
-  } else if (fd && fd[0] >= '0' && fd[0] <= '9' && !fd[1]) t->fd = fd[0] - '0';
+  } else if (fd && *fd) {
+    char *end;
+    unsigned long v = strtoul(fd, &end, 10);
+    if (!*end && v < 1024) t->fd = (int)v;
+  }
 }
 
 int smtpd_tls_offer(smtpd_tls const *t)
