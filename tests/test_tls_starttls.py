@@ -83,6 +83,18 @@ class StartTls(unittest.TestCase):
         self.assertEqual(self.srv.tlsd_pids(), [])
         c.quit()
 
+    def test_broken_certificate_mail_still_flows(self):
+        with open(self.inst.path("control", "servercert.pem"), "w") as f:
+            f.write("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
+        c = self.srv.client()
+        self.assertNotIn("STARTTLS", self.ehlo_keywords(c))
+        c.sendmail("a@client.test", ["alice@posta.test"], b"Subject: broken cert\r\n\r\nx\r\n")
+        c.quit()
+        self.assertEqual(len(self.srv.queued()), 1)
+        log = self.srv.logtext()
+        self.assertIn("posta-tlsd: warning: unable to", log)
+        self.assertIn("offering no STARTTLS in this session", log)
+
     def test_plain_text_still_accepted_on_port_25(self):
         c = self.srv.client(RELAYLESS)
         self.ehlo_keywords(c)

@@ -44,7 +44,6 @@ struct job_s {
   size_t tlsdestlen;
   struct tls_config *tlsconf;   /* made at the first STARTTLS */
   char tlsnote[100];         /* "VERSION CIPHER" of this transaction, "" in plain text */
-  int tlsplainretry;         /* this connection is the retry after a failed handshake */
   int tlsmissed;             /* a target was skipped for want of TLS */
   tcpto tcpto;
   ipme self;

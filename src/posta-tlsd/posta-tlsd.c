@@ -4,8 +4,9 @@
  * can read the key; it becomes $UID/$GID before it reads from the client).
  * Without -i, PROG may start TLS with STARTTLS (POSTA_TLSFD); with -i, TLS
  * starts at once (port 465) and PROG finds SSL_PROTOCOL and SSL_CIPHER.
- * Without control/servercert.pem, and without -i, it only drops its
- * privileges and becomes PROG. Exits 0 when the session is over, 100 on
+ * Without a usable control/servercert.pem, and without -i, it only drops
+ * its privileges and becomes PROG (a broken certificate is logged: port
+ * 25 takes mail in plain text rather than none). Exits 0 when the session is over, 100 on
  * wrong usage, 111 on a system error. */
 #include <signal.h>
 #include <string.h>
@@ -39,9 +40,11 @@ int main(int argc, char const *const *argv)
   t.ctl = -1;
   tlsd_client_ip(&t);
   int cert = tlsd_conf_load(&t);
-  if (!cert && t.implicit) strerr_dief1x(111, "no control/servercert.pem: no TLS to offer");
+  if (cert <= 0 && t.implicit) strerr_dief1x(111, "no usable control/servercert.pem: no TLS to offer");
+  /* port 25 takes mail without TLS rather than none at all */
+  if (cert < 0) strerr_warnw1x("offering no STARTTLS in this session");
   tlsd_drop();
-  if (!cert) {
+  if (cert <= 0) {
     execv(argv[0], (char *const *)argv);
     strerr_diefu2sys(111, "execute ", argv[0]);
   }

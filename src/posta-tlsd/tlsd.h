@@ -45,7 +45,8 @@ struct tlsd_s {
 
 /* tlsd_conf.c: reads control/servercert.pem (and control/serverkey.pem when
  * it exists, else the key from servercert.pem) and control/timeoutsmtpd;
- * TLS 1.2 and 1.3 only. 1 ready, 0 no certificate; dies on an error. */
+ * TLS 1.2 and 1.3 only. 1 ready, 0 no certificate, -1 a certificate or
+ * key that cannot be used (logged); dies on a system error. */
 int tlsd_conf_load(tlsd *);
 
 /* tlsd_priv.c: becomes $UID/$GID (refuses to go on as root without them)

@@ -1,7 +1,9 @@
 /* tlsd_conf: the certificate, the key and the timeout, read from control/
  * for each connection, so that a new certificate applies to the next
  * connection without a restart. The key's file contents are wiped from
- * memory once libtls holds the key. See tlsd.h. */
+ * memory once libtls holds the key. A certificate or key that cannot be
+ * used is logged and reported (-1): the caller decides whether the session
+ * goes on without TLS. See tlsd.h. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -17,24 +19,25 @@
 static uint8_t *load(char const *fn, size_t *len)
 {
   uint8_t *p = tls_load_file(fn, len, 0);
-  if (!p) strerr_diefu3x(111, "read ", fn, ": not a readable PEM file");
+  if (!p) strerr_warnwu3x("read ", fn, ": not a readable PEM file");
   return p;
 }
 
-static void keypair(tlsd *t)
+static int keypair(tlsd *t)
 {
   struct stat st;
-  size_t clen, klen;
+  size_t clen, klen = 0;
   uint8_t *cert = load(CERTFILE, &clen);
+  if (!cert) return -1;
   /* an ACME client writes the key apart; else it is in servercert.pem */
   int apart = stat(KEYFILE, &st) == 0;
-  if (!apart && errno != ENOENT) strerr_diefu2sys(111, "stat ", KEYFILE);
   uint8_t *key = apart ? load(KEYFILE, &klen) : cert;
   if (!apart) klen = clen;
-  if (tls_config_set_keypair_mem(t->conf, cert, clen, key, klen) < 0)
-    strerr_diefu4x(111, "use the certificate and key of ", CERTFILE, ": ", tls_config_error(t->conf));
-  if (apart) tls_unload_file(key, klen);
+  int r = key ? tls_config_set_keypair_mem(t->conf, cert, clen, key, klen) : -1;
+  if (key && r < 0) strerr_warnwu4x("use the certificate and key of ", CERTFILE, ": ", tls_config_error(t->conf));
+  if (apart && key) tls_unload_file(key, klen);
   tls_unload_file(cert, clen);
+  return r;
 }
 
 int tlsd_conf_load(tlsd *t)
@@ -53,11 +56,13 @@ int tlsd_conf_load(tlsd *t)
   if (tls_config_set_protocols(t->conf, TLS_PROTOCOL_TLSv1_2 | TLS_PROTOCOL_TLSv1_3) < 0
       || tls_config_set_ciphers(t->conf, "secure") < 0)
     strerr_diefu2x(111, "set the TLS protocols: ", tls_config_error(t->conf));
-  keypair(t);
+  if (keypair(t) < 0) return -1;
   t->server = tls_server();
   if (!t->server) strerr_diefu1sys(111, "allocate a TLS server");
-  if (tls_configure(t->server, t->conf) < 0)
-    strerr_diefu2x(111, "configure TLS: ", tls_error(t->server));
+  if (tls_configure(t->server, t->conf) < 0) {
+    strerr_warnwu2x("configure TLS: ", tls_error(t->server));
+    return -1;
+  }
   /* the server context holds the key now: no copy left in the config */
   tls_config_clear_keys(t->conf);
   return 1;
