@@ -2,6 +2,8 @@
  * through the TLS session, never blocking. See tlsd.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,11 +14,14 @@
 
 void tlsd_net_nonblock(tlsd *t)
 {
-  int fds[2] = { t->netin, t->netout };
+  int fds[2] = { t->netin, t->netout }, one = 1;
   for (unsigned i = 0; i < 2; i++) {
     int fl = fcntl(fds[i], F_GETFL);
     if (fl < 0 || fcntl(fds[i], F_SETFL, fl | O_NONBLOCK) < 0) strerr_diefu1sys(111, "set the socket non-blocking");
   }
+  /* each write is a whole reply or TLS record: waiting for more (Nagle)
+   * only adds a delayed ACK's wait to every turn of the dialogue */
+  setsockopt(t->netout, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 int tlsd_wait(tlsd const *t, int fd, short events)
