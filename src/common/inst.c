@@ -51,6 +51,10 @@ inst_entry const inst_table[] = {
   { "bin/posta-tlsd", INST_PROG, R, R, 0755, 0 },
   /* setuid posta-v, to read mailboxes/.passwd; only posta's users run it */
   { "bin/posta-checkpw", INST_PROG, ROLE_V, GN, 04710, 0 },
+  { "bin/posta-qhold", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qrm", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qflush", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-showctl", INST_PROG, R, R, 0755, 0 },
 
   { "control", INST_DIR, R, R, 0755, 0 },
   { "control/tcp.smtp", INST_FILE, R, R, 0644, tcp_smtp },
@@ -84,6 +88,7 @@ inst_entry const inst_table[] = {
   { "queue/remote", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/bounce", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/delay", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/cmd", INST_DIR, ROLE_S, GP, 0700, 0 },
 
   { "svc", INST_DIR, R, R, 0755, 0 },
   { "log", INST_DIR, R, R, 0755, 0 },

@@ -10,6 +10,7 @@
 #include "common/rec.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/message.h"
+#include "posta-send/qcmd.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
@@ -257,6 +258,7 @@ static void take(send_ctx *ctx, msg *m)
   if (idset_add(&ctx->known, m->id) < 0) { sched_nomem(ctx); msg_free(m); return; }
   msg_attach(ctx, m);
   cleancl_ask(ctx, "todo", m->id);
+  qcmd_new(ctx, m);
   sched_evaluate(ctx, m);
 }
 

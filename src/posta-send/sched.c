@@ -10,6 +10,7 @@
 #include "posta-send/delaywarn.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/message.h"
+#include "posta-send/msgrm.h"
 #include "posta-send/slog.h"
 
 typedef struct eval_s eval;
@@ -158,9 +159,13 @@ void sched_evaluate(send_ctx *ctx, msg *m)
     if (!m->inflight && !bounce_running(m)) msg_unload(ctx, m);
     return;
   }
-  if (m->inf.h || m->inf.x) {
-    /* held (or marked for removal, which posta-send leaves to the tool
-     * that marks it): no delivery starts */
+  if (m->inf.x) {
+    /* posta-qrm: no delivery starts; once nothing is in flight, it goes */
+    if (!m->inflight && !bounce_running(m)) msgrm_run(ctx, m);
+    return;
+  }
+  if (m->inf.h) {
+    /* posta-qhold: no delivery starts until posta-qhold -r */
     if (!m->inflight && !bounce_running(m)) sched_park(ctx, m, ctx->now + HELD_RECHECK);
     return;
   }

@@ -129,6 +129,8 @@ struct send_ctx_s {
   cleancl cl;
   qwalk todo;           /* todo/: new messages */
   int todo_again;       /* the trigger fired while todo/ was being scanned */
+  int cmd_again;        /* queue/cmd/ is to be read (qcmd.h) */
+  idset cmd_wait;       /* requests waiting for their message's preprocessing */
   qwalk infoscan;       /* info/ at start: the messages already preprocessed */
   int recover_stage;    /* recover.c's progress through its scans */
   qwalk recov;

@@ -33,6 +33,7 @@ LOG_FORMS = {
     "bounce": re.compile(r"^bounce msg (\d+) (qp \d+|done|deferral: .*|set aside: .*|warning: .*)$"),
     "delay": re.compile(r"^delay msg (\d+) (qp \d+|done|deferral: .*|set aside: .*"
                         r"|written for \d+ pending recipients?)$"),
+    "cmd": re.compile(r"^(hold|release|remove|flush) msg (\d+) uid (\d+)$"),
     "note": re.compile(r"^posta-send: (info|warning|fatal): .*$"),
     # posta-bounce's lines (doc/log-format.md, "posta-bounce's lines")
     "notice": re.compile(r"^posta-bounce: info: (\d+): (failure notice|delay notice|double bounce) to <([^>]*)>"
