@@ -117,9 +117,12 @@ static void failed_handshake_ends_the_session(void **state)
   read_until(f.out, "ESMTP\r\n");
   send_all(f.in, "EHLO a\r\nSTARTTLS\r\n");
   assert_string_equal(read_until(f.ctl, "\n"), "S220 2.0.0 ready to start TLS\r\n");
-  /* posta-tlsd gives up: end of file on the control socket */
+  /* posta-tlsd gives up: end of file on the control socket; what the
+   * client says then (if posta-smtpd is still there to read it) is not
+   * answered */
   close(f.ctl);
-  send_all(f.in, "MAIL FROM:<a@b.test>\r\n");
+  ssize_t w = write(f.in, "MAIL FROM:<a@b.test>\r\n", 22);
+  (void)w;
   read_until(f.out, "\x01never");
   assert_null(strstr(out, "250 2.1.0"));
   f.ctl = open("/dev/null", O_RDONLY);
@@ -133,5 +136,7 @@ int main(void)
     cmocka_unit_test(refusals),
     cmocka_unit_test(failed_handshake_ends_the_session),
   };
+  /* posta-smtpd may be gone when we write to it */
+  signal(SIGPIPE, SIG_IGN);
   return cmocka_run_group_tests(tests, setup, teardown);
 }
