@@ -7,6 +7,7 @@ import os
 import shutil
 import smtplib
 import subprocess
+import time
 import unittest
 
 from dnsfix import Dns
@@ -116,6 +117,33 @@ class Services(unittest.TestCase):
                        and self.inst.log("posta-smtps"), 10, what="the smtps log")
         self.assertNotIn(PW, log)
         self.assertNotIn(PW, self.inst.log("posta-submission"))
+
+
+@unittest.skipUnless(IS_ROOT, "needs the users of a privilege-separated instance")
+class SmtpsWithoutCertificate(unittest.TestCase):
+    """posta-smtps has nothing to offer without a certificate: it says so
+    and stays down, until the operator installs one and brings it up."""
+
+    def test_down_then_up(self):
+        inst = Instance()
+        try:
+            port = free_port()
+            inst.control("smtpslisten", "127.0.0.1 %d" % port)
+            inst.start(services=("posta-send",))
+            wait_for(lambda: "no control/servercert.pem" in inst.log("posta-smtps"), 20,
+                     what="posta-smtps saying why it is down")
+            wait_for(lambda: inst.svstat("posta-smtps").startswith("down"), 10, what="posta-smtps down")
+            time.sleep(1.5)
+            self.assertTrue(inst.svstat("posta-smtps").startswith("down"), inst.svstat("posta-smtps"))
+            ca = Ca(inst.path("ca"))
+            install_cert(inst, *ca.server("mail.posta.test"))
+            inst.svc("posta-smtps", "-u")
+            inst.wait_service("posta-smtps")
+            c = smtplib.SMTP_SSL("127.0.0.1", port, timeout=30, context=ca.context())
+            self.assertEqual(c.ehlo("client.test")[0], 250)
+            c.quit()
+        finally:
+            inst.cleanup()
 
 
 if __name__ == "__main__":

@@ -198,8 +198,8 @@ class CheckPw(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.inst = Instance()
-        cls.inst.add_mailbox(ALICE)
-        set_password(cls.inst, ALICE, ALICE_PW)
+        # posta-user add -p - (the password on stdin)
+        cls.inst.add_mailbox(ALICE, ALICE_PW)
 
     @classmethod
     def tearDownClass(cls):
@@ -214,6 +214,22 @@ class CheckPw(unittest.TestCase):
                            preexec_fn=lambda: os.dup2(r, 3), env={"PATH": "/usr/bin:/bin"})
         os.close(r)
         return p
+
+    def test_add_with_password_argument_and_del(self):
+        """The CONTRACT's "add ADDRESS -p PASSWORD" works too; del takes
+        the password away."""
+        p = self.inst.run("posta-user", "add", "carol@posta.test", "-p", "carol-pw")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.check(b"carol@posta.test\0carol-pw\0").returncode, 0)
+        self.assertEqual(self.inst.run("posta-user", "del", "carol@posta.test").returncode, 0)
+        self.assertEqual(self.check(b"carol@posta.test\0carol-pw\0").returncode, 1)
+        with open(self.inst.path("mailboxes", ".passwd")) as f:
+            self.assertNotIn("carol", f.read())
+        # passwd refuses an unknown mailbox and an empty password
+        p = self.inst.run("posta-user", "passwd", "nobody@posta.test", input=b"x\n")
+        self.assertEqual(p.returncode, 100)
+        p = self.inst.run("posta-user", "passwd", ALICE, input=b"\n")
+        self.assertEqual(p.returncode, 100)
 
     def test_interface(self):
         p = self.check(b"%s\0%s\0%d\0" % (ALICE.encode(), ALICE_PW.encode(), time.time()))
