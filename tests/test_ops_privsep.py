@@ -93,13 +93,16 @@ class PrivSep(unittest.TestCase):
             pid = self.supervised(service)
             with open("/proc/%d/comm" % pid) as f:
                 self.assertEqual(f.read().strip(), "tcpserver", service)
-            # tcpserver accepts connections as posta-d, never as root
-            self.assert_runs_as(pid, "posta-d", "posta-nofiles", service)
+            # tcpserver accepts connections as root, so that posta-tlsd can
+            # read the TLS key; it reads nothing the client sends, and
+            # posta-tlsd becomes posta-d before it does (doc/tls.md)
+            self.assertEqual(set(creds(pid)["uid"]), {0}, service)
         loggers = self.procs("s6-log")
-        self.assertEqual(len(loggers), 3)
+        # posta-smtps's logger runs too, its service down without a certificate
+        self.assertEqual(len(loggers), 4)
         for pid in loggers:
             self.assert_runs_as(pid, "posta-l", "posta-nofiles", "s6-log")
-        for service in ("posta-send", "posta-smtpd", "posta-submission"):
+        for service in ("posta-send", "posta-smtpd", "posta-submission", "posta-smtps"):
             st = os.stat(self.inst.path("log", service, "current"))
             self.assertEqual(st.st_uid, uid("posta-l"))
 

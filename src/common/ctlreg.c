@@ -42,20 +42,33 @@ ctlreg_entry const ctlreg_table[] = {
   { "queueminfree", N, "10485760", "posta-smtpd posta-queue",
     "bytes that must stay free in the queue's file system (and at least 2 x databytes), else 452" },
   { "badmailfrom", S, 0, "posta-smtpd", "envelope senders refused: ADDRESS or @DOMAIN lines" },
-  { "timeoutsmtpd", N, "1200", "posta-smtpd", "seconds posta-smtpd waits for a client" },
+  { "timeoutsmtpd", N, "1200", "posta-smtpd posta-tlsd", "seconds posta-smtpd (and posta-tlsd) waits for a client" },
+
+  /* TLS and AUTH (doc/tls.md) */
+  { "servercert.pem", L, 0, "posta-tlsd svc/posta-smtpd svc/posta-submission svc/posta-smtps",
+    "PEM: the server's certificate chain, and its key unless serverkey.pem exists (root's, 0600); none: no TLS" },
+  { "serverkey.pem", L, 0, "posta-tlsd", "PEM: the server's private key, when not in servercert.pem (root's, 0600)" },
+  { "authinsecure", N, "0", "posta-smtpd", "not 0: SMTP AUTH offered without TLS (tests only)" },
+  { "checkpassword", L, "bin/posta-checkpw", "posta-smtpd",
+    "the checkpassword program (and its arguments) that checks AUTH's login and password" },
+  { "authsenders", S, 0, "posta-smtpd",
+    "LOGIN ADDRESS lines: more senders for an authenticated login (ADDRESS, @DOMAIN or *)" },
+  { "tlsdestinations", S, 0, "posta-remote", "domains (or .suffixes) whose mail goes with TLS or not at all" },
 
   /* the SMTP services */
   { "smtplisten", L, "0.0.0.0 25", "posta-setup svc/posta-smtpd", "ADDRESS PORT the SMTP service listens on" },
   { "submissionlisten", L, "0.0.0.0 587", "posta-setup svc/posta-submission",
     "ADDRESS PORT the submission service listens on" },
-  { "concurrencyincoming", N, "100", "svc/posta-smtpd svc/posta-submission",
+  { "smtpslisten", L, "0.0.0.0 465", "posta-setup svc/posta-smtps",
+    "ADDRESS PORT the submission service with implicit TLS listens on" },
+  { "concurrencyincoming", N, "100", "svc/posta-smtpd svc/posta-submission svc/posta-smtps",
     "SMTP connections at once, per service (tcpserver -c; read when the service starts)" },
   { "tcp.smtp", T, 0, "posta-setup svc/posta-smtpd",
     "tcprules of the SMTP service (RELAYCLIENT); compiled into tcp.smtp.cdb when the service starts" },
   { "tcp.smtp.cdb", C, 0, "posta-setup svc/posta-smtpd", "tcp.smtp compiled: what tcpserver reads" },
-  { "tcp.submission", T, 0, "posta-setup svc/posta-submission",
-    "tcprules of the submission service: until SMTP AUTH, only relay clients" },
-  { "tcp.submission.cdb", C, 0, "posta-setup svc/posta-submission", "tcp.submission compiled" },
+  { "tcp.submission", T, 0, "posta-setup svc/posta-submission svc/posta-smtps",
+    "tcprules of the submission services (587, 465): RELAYCLIENT here spares a client AUTH" },
+  { "tcp.submission.cdb", C, 0, "posta-setup svc/posta-submission svc/posta-smtps", "tcp.submission compiled" },
 
   /* the queue manager and delivery */
   { "concurrencylocal", N, "10", "posta-send posta-lspawn", "local deliveries at once (raising it takes a restart)" },

@@ -247,6 +247,7 @@ static struct { char const *name, *file, *macro; } const program_defaults[] = {
   { "queueminfree", "src/posta-smtpd/smtpd_config.c", "MINFREE_DEFAULT" },
   { "timeoutsmtpd", "src/posta-smtpd/smtpd_config.c", "TIMEOUT_DEFAULT" },
   { "maxline", "src/posta-smtpd/smtpd_config.c", "LINEMAX_DEFAULT" },
+  { "timeoutsmtpd", "src/posta-tlsd/tlsd.h", "TLSD_TIMEOUT_DEFAULT" },
 };
 
 static void defaults_agree_with_the_programs(void **state)
