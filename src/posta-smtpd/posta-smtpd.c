@@ -1,0 +1,40 @@
+/* posta-smtpd: the SMTP server for one connection, under tcpserver.
+ *
+ * stdin and stdout are the client's socket; the environment comes from
+ * tcpserver (TCPREMOTEIP...) and tcprules (RELAYCLIENT). Works in the
+ * instance's home ($POSTA_HOME, else conf-home). Exits 0 when the session
+ * ends, 111 when its settings cannot be read (after a 421 to the client),
+ * 100 on wrong usage. */
+#include <signal.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "common/home.h"
+#include "posta-smtpd/smtpd.h"
+#include "sk/lookup.h"
+
+#define USAGE "posta-smtpd (run by tcpserver, no arguments)"
+
+int main(int argc, char const *const *argv)
+{
+  static smtpd s;
+  PROG = "posta-smtpd";
+  if (argc > 1) strerr_dieusage(100, USAGE);
+  /* a dead injector is a write error, not a signal; and its exit code must
+   * be ours to read, whatever the super-server left ignored */
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGCHLD, SIG_DFL);
+  char const *home = home_get();
+  if (chdir(home) < 0) {
+    write(1, "421 4.3.0 unable to find the mail system's home\r\n", 50);
+    strerr_diefusys(111, "chdir to ", home);
+  }
+  if (smtpd_init(&s, lookup_exists, 0, 1) < 0) {
+    write(1, "421 4.3.0 unable to read the settings\r\n", 39);
+    strerr_diefusys(111, "read settings in ", home, "/control");
+  }
+  smtpd_run(&s);
+  smtpd_free(&s);
+  return 0;
+}

@@ -1,0 +1,108 @@
+/* smtpd: one SMTP session of posta-smtpd, and what its modules share.
+ *
+ * The session is one struct passed to every function: its settings, the
+ * client's input and output, the current transaction. Memory is fixed but
+ * for the recipients, which grow to at most maxrcpt addresses of at most
+ * ENVELOPE_ADDR_MAX octets. Every reply goes through smtpd_reply*, which
+ * also counts failures: too many end the session with 421. */
+#ifndef POSTA_SMTPD_H
+#define POSTA_SMTPD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/domains.h"
+#include "posta-smtpd/smtpd_config.h"
+#include "posta-smtpd/smtpd_io.h"
+#include "posta-smtpd/smtpd_line.h"
+#include "posta-smtpd/smtpd_policy.h"
+
+#define SMTPD_HELO_MAX 255     /* octets of the HELO name kept */
+#define SMTPD_ERRORS_MAX 20    /* failed commands before 421 */
+#define SMTPD_MAXHOPS 100      /* Received: lines a message may carry */
+
+#define SMTPD_MAIL_UTF8 1      /* MAIL had SMTPUTF8 */
+#define SMTPD_MAIL_8BIT 2      /* MAIL had BODY=8BITMIME */
+
+/* Does a local address have a mailbox? lookup_exists()'s contract:
+ * 1 yes, 0 no, -1 temporary error. */
+typedef int smtpd_exists_func(char const *local, char const *domain);
+
+typedef struct smtpd_s smtpd;
+struct smtpd_s {
+  sio in;
+  sio out;
+  smtpd_line line;
+  smtpd_cfg cfg;
+  smtpd_policy pol;
+  domains dom;
+  smtpd_exists_func *exists;
+  char const *injector;       /* $QMAILQUEUE, else bin/posta-queue */
+  char const *remoteip;       /* the environment tcpserver and tcprules give */
+  char const *remotehost;
+  char const *localip;
+  char const *relayclient;    /* 0 when not set */
+  int tls;                    /* SSL_PROTOCOL is set: a TLS wrapper runs us */
+  /* the session */
+  char helo[SMTPD_HELO_MAX + 1];
+  int greeted;                /* 0 not yet, 1 HELO, 2 EHLO */
+  unsigned errors;            /* failed commands */
+  unsigned refused;           /* refused recipients */
+  int quit;                   /* the session ends after this command */
+  int linger;                 /* it ends on an error: let the client read it */
+  /* the transaction */
+  int inmail;
+  unsigned mailopts;          /* SMTPD_MAIL_* */
+  char sender[ADDR_MAX + 1];
+  size_t sender_len;
+  char *rcpts;                /* "T" address NUL, one after the other */
+  size_t rcpts_len;
+  size_t rcpts_a;
+  size_t nrcpt;
+};
+
+/* smtpd_session.c */
+/* Reads the settings and the environment; the client is on descriptors in
+ * and out. 0, or -1 with errno. */
+int smtpd_init(smtpd *, smtpd_exists_func *, int in, int out);
+void smtpd_free(smtpd *);
+/* Runs the session to its end: greeting, commands, QUIT or the client gone. */
+void smtpd_run(smtpd *);
+/* Forgets the current transaction (RSET, HELO, after DATA). */
+void smtpd_reset(smtpd *);
+
+/* smtpd_reply.c */
+/* One reply line: the parts are joined and CRLF added. */
+void smtpd_replyv(smtpd *, char const *const *, unsigned);
+#define smtpd_reply(s, ...) smtpd_replyv((s), (char const *const[]){ __VA_ARGS__ }, \
+    sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+/* A reply to a command that failed: counted; too many end the session. */
+void smtpd_failv(smtpd *, char const *const *, unsigned);
+#define smtpd_fail(s, ...) smtpd_failv((s), (char const *const[]){ __VA_ARGS__ }, \
+    sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+/* A refused recipient: counted apart; too many end the session. */
+void smtpd_refusev(smtpd *, char const *const *, unsigned);
+#define smtpd_refuse(s, ...) smtpd_refusev((s), (char const *const[]){ __VA_ARGS__ }, \
+    sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+/* Copies text from the network into out (at most outsize - 1 octets, NUL
+ * added), every octet outside 0x21..0x7e, and ( ) [ ] \ ; replaced by '?':
+ * safe in a header comment and in a log line. */
+void smtpd_clean(char *out, size_t outsize, char const *in);
+/* The same for a HELO name, but an address literal ("[192.0.2.1]",
+ * "[IPv6:...]"), valid as RFC 5321 4.1.3 says, is kept whole. */
+void smtpd_clean_helo(char *out, size_t outsize, char const *in);
+
+/* smtpd_cmd.c */
+/* Runs one command line (NUL-terminated, CRLF removed). */
+void smtpd_dispatch(smtpd *, char *line, size_t len);
+
+/* smtpd_mail.c, smtpd_rcpt.c, smtpd_datacmd.c: the handlers */
+void smtpd_cmd_mail(smtpd *, char *arg, size_t len);
+void smtpd_cmd_rcpt(smtpd *, char *arg, size_t len);
+void smtpd_cmd_data(smtpd *, char *arg, size_t len);
+/* The decision on one full recipient address (local@domain, RELAYCLIENT
+ * appended): 0 to take it, else the refusal reply. */
+char const *smtpd_rcpt_verdict(smtpd *, char const *address);
+
+#endif

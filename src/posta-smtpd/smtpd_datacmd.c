@@ -1,0 +1,152 @@
+/* smtpd_datacmd: the DATA command, from 354 to the final reply.
+ *
+ * The injector is started before 354 (a failure is 451 at once), gets our
+ * Received line, then the message as smtpd_data cleans it, as it arrives:
+ * nothing is held in memory. Input the client sent after DATA without
+ * waiting for 354 is thrown away unread as commands, and the message is
+ * then refused (554 5.5.0): a message whose start was thrown away must not
+ * be queued. A message found bad on the way (too big, a line too long, a
+ * NUL, too many Received lines) is still read to its end, but the injector
+ * is abandoned at once, without an envelope, so nothing of it is queued.
+ * 250 is said only after the injector exited 0. */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <skalibs/strerr.h>
+
+#include "posta-smtpd/smtpd.h"
+#include "posta-smtpd/smtpd_data.h"
+#include "posta-smtpd/smtpd_queue.h"
+#include "posta-smtpd/smtpd_received.h"
+
+#define RECV_END 0
+#define RECV_BARE 1
+#define RECV_EOF 2
+#define RECV_ERROR 3
+
+static void received(smtpd *s, smtpd_inj *j)
+{
+  char line[SMTPD_RECEIVED_MAX];
+  smtpd_received r = {
+    .helo = s->helo, .remotehost = s->remotehost, .remoteip = s->remoteip,
+    .localip = s->localip, .me = s->dom.me,
+    .proto = smtpd_received_proto(s->greeted, s->mailopts & SMTPD_MAIL_UTF8, s->tls, 0),
+    .rcpt = s->nrcpt == 1 ? s->rcpts + 1 : 0, .when = time(0),
+  };
+  smtpd_inj_put(j, line, smtpd_received_fmt(line, &r));
+}
+
+static int bad(smtpd_data const *d)
+{
+  return d->flags || d->hops > SMTPD_MAXHOPS;
+}
+
+/* Reads the message to its end, feeding the injector while it is good. */
+static int receive(smtpd *s, smtpd_inj *j, smtpd_data *d)
+{
+  char out[SIO_SIZE];
+  for (;;) {
+    if (!sio_avail(&s->in)) {
+      ssize_t r = sio_fill(&s->in);
+      if (r <= 0) return r ? RECV_ERROR : RECV_EOF;
+    }
+    size_t used, olen;
+    int r = smtpd_data_feed(d, s->in.buf + s->in.pos, sio_avail(&s->in), &used, out, &olen);
+    s->in.pos += used;
+    if (bad(d)) { if (!j->broken) smtpd_inj_abort(j); }
+    else smtpd_inj_put(j, out, olen);
+    if (r == DATA_END) return RECV_END;
+    if (r == DATA_BARE) return RECV_BARE;
+  }
+}
+
+/* The refusal for a message read whole but not to be queued, or 0. */
+static char const *refusal(smtpd_data const *d, int early)
+{
+  if (early) return "554 5.5.0 message refused: data sent before the 354 reply (RFC 2920)";
+  if (d->flags & DATA_F_TOOBIG) return "552 5.3.4 message size exceeds fixed maximum message size";
+  if (d->flags & DATA_F_TOOLONG) return "554 5.6.0 message refused: a line is longer than control/maxline allows";
+  if (d->flags & DATA_F_NUL) return "554 5.6.0 message refused: it holds a NUL octet";
+  if (d->hops > SMTPD_MAXHOPS) return "554 5.4.6 too many Received lines: mail loop?";
+  return 0;
+}
+
+static void log_result(smtpd *s, smtpd_inj const *j, smtpd_data const *d, char const *what)
+{
+  char ip[64], from[ADDR_MAX + 1], pid[24], n[24], size[24];
+  smtpd_clean(ip, sizeof ip, s->remoteip);
+  smtpd_clean(from, sizeof from, s->sender);
+  n[0] = size[0] = pid[0] = 0;
+  snprintf(pid, sizeof pid, "%ld", (long)j->pid);
+  snprintf(n, sizeof n, "%zu", s->nrcpt);
+  snprintf(size, sizeof size, "%llu", (unsigned long long)d->size);
+  strerr_warni(what, " qp ", pid, " from ", ip, " sender <", from, "> rcpts ", n, " bytes ", size);
+}
+
+static void finish(smtpd *s, smtpd_inj *j, smtpd_data const *d, int early)
+{
+  char why[16], pid[24], now[24];
+  char const *no = refusal(d, early);
+  if (no) {
+    smtpd_inj_abort(j);
+    smtpd_inj_wait(j);
+    log_result(s, j, d, "refused message");
+    smtpd_reply(s, no);
+    return;
+  }
+  int committed = smtpd_inj_commit(j, s->sender, s->sender_len, s->rcpts, s->rcpts_len) == 0;
+  int st = smtpd_inj_wait(j);
+  if (!committed || st) {
+    log_result(s, j, d, "queue failed for message");
+    if (st) smtpd_reply(s, smtpd_inj_reply(st, why), " (", why, ")");
+    else smtpd_reply(s, "451 4.3.0 unable to write to the queue");
+    return;
+  }
+  snprintf(pid, sizeof pid, "%ld", (long)j->pid);
+  snprintf(now, sizeof now, "%lld", (long long)time(0));
+  log_result(s, j, d, "accepted message");
+  smtpd_reply(s, "250 2.0.0 ok ", now, " qp ", pid);
+}
+
+static void lost(smtpd *s, smtpd_inj *j, int how)
+{
+  char ip[64];
+  int e = errno;
+  smtpd_inj_abort(j);
+  smtpd_inj_wait(j);
+  smtpd_clean(ip, sizeof ip, s->remoteip);
+  s->quit = 1;
+  if (how == RECV_BARE) {
+    strerr_warnw("closing session from ", ip, ": bare CR or LF in DATA");
+    smtpd_reply(s, "421 4.5.2 ", s->cfg.greeting, " bare CR or LF received (RFC 5321 2.3.8), closing connection");
+    s->linger = 1;
+  } else if (how == RECV_ERROR && e == ETIMEDOUT) {
+    strerr_warnw("closing session from ", ip, ": timeout in DATA");
+    smtpd_reply(s, "421 4.4.2 ", s->cfg.greeting, " timeout, closing connection");
+  } else strerr_warnw("session from ", ip, " lost in DATA: nothing queued");
+}
+
+void smtpd_cmd_data(smtpd *s, char *arg, size_t len)
+{
+  smtpd_inj j;
+  smtpd_data d;
+  if (len) { smtpd_fail(s, "501 5.5.4 syntax: DATA takes no argument"); return; }
+  if (!s->inmail) { smtpd_fail(s, "503 5.5.1 send MAIL first"); return; }
+  if (!s->nrcpt) { smtpd_fail(s, "554 5.5.1 no valid recipients"); return; }
+  if (smtpd_inj_start(&j, s->injector, (unsigned)s->cfg.timeout) < 0) {
+    strerr_warnwusys("run ", s->injector);
+    smtpd_reply(s, "451 4.3.0 unable to run the queue");
+    return;
+  }
+  received(s, &j);
+  int early = sio_drop(&s->in) > 0;
+  if (early) smtpd_inj_abort(&j);
+  smtpd_reply(s, "354 go ahead, end with <CRLF>.<CRLF>");
+  if (sio_flush(&s->out) < 0) s->quit = 1;
+  smtpd_data_init(&d, s->cfg.linemax, s->cfg.databytes);
+  int r = s->quit ? RECV_EOF : receive(s, &j, &d);
+  if (r == RECV_END) finish(s, &j, &d, early);
+  else lost(s, &j, r);
+  smtpd_reset(s);
+}

@@ -1,0 +1,267 @@
+"""smtpd_harness.py: tcpserver + posta-smtpd on a loopback port, over a real
+Instance, for the tests/test_smtpd_*.py integration tests.
+
+    srv = Smtpd()                      # Instance(), tcp rules, the injector
+    srv.start()
+    with srv.client() as c: ...        # smtplib from 127.0.0.1 (RELAYCLIENT)
+    with srv.client(RELAYLESS) as c:   # from 127.0.0.2: no RELAYCLIENT
+    srv.queued()                       # [Queued(sender, rcpts, body)]
+    srv.stop()
+
+The test starts tcpserver itself (`tcpserver -x RULES.cdb 127.0.0.1 PORT
+posta-smtpd`), as posta-d when run as root, exactly as svc/posta-smtpd/run
+does. Messages go into the instance's real queue through bin/posta-queue;
+posta-send does not run, so queued() finds them in queue/todo and
+queue/mess, as posta-queue committed them.
+"""
+import collections
+import os
+import pwd
+import smtplib
+import socket
+import subprocess
+import zlib
+
+from posta import IS_ROOT, Instance, free_port, wait_for
+
+RELAY = "127.0.0.1"        # tcp rules give it RELAYCLIENT=""
+RELAYLESS = "127.0.0.2"    # no RELAYCLIENT
+
+RULES = '%s:allow,RELAYCLIENT=""\n:allow\n' % RELAY
+
+Queued = collections.namedtuple("Queued", "sender rcpts body id uid")
+
+def parse_record(data, kind):
+    """The fields of a queue record (doc/queue.md) as (tag, value) pairs;
+    raises ValueError when it is not a whole record of kind."""
+    nl = data.index(b"\n")
+    head = data[:nl].split(b" ")
+    if head[:2] != [b"posta", kind.encode()]:
+        raise ValueError("not a %s record" % kind)
+    if int(data[-9:-1], 16) != zlib.crc32(data[:-9]) or data[-1:] != b"\n":
+        raise ValueError("bad CRC")
+    fields, pos = [], nl + 1
+    while data[pos:pos + 1] != b"\0":
+        end = data.index(b"\0", pos)
+        fields.append((data[pos:pos + 1].decode(), data[pos + 1:end]))
+        pos = end + 1
+    return fields
+
+
+def strip_fields(msg, n):
+    """msg without its first n header fields (a field: a line and the lines
+    that continue it with a space or a tab)."""
+    for _ in range(n):
+        end = msg.index(b"\n") + 1
+        while msg[end:end + 1] in (b" ", b"\t"):
+            end = msg.index(b"\n", end) + 1
+        msg = msg[end:]
+    return msg
+
+
+def is_asan(path):
+    with open(path, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+class Smtpd:
+    def __init__(self, inst=None, rules=RULES, env=None, concurrency=300):
+        self.inst = inst or Instance()
+        self.port = free_port()
+        self.env = dict(env or {})
+        self.concurrency = concurrency
+        self.proc = None
+        self.set_rules(rules)
+
+    # --- running -----------------------------------------------------------
+    def set_rules(self, rules):
+        self.rules = self.inst.path("control", "tcp.smtp.test.cdb")
+        p = subprocess.run(["tcprules", self.rules, self.rules + ".tmp"], input=rules.encode(),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if p.returncode:
+            raise AssertionError("tcprules: %s" % p.stdout.decode(errors="replace"))
+
+    def start(self):
+        cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300"]
+        if IS_ROOT:
+            pw = pwd.getpwnam("posta-d")
+            cmd += ["-u", str(pw.pw_uid), "-g", str(pw.pw_gid)]
+        cmd += ["-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd")]
+        self.log = open(self.inst.path("smtpd-test.log"), "ab")
+        self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=self.inst.env(**self.env),
+                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(self._listening, 10, what="tcpserver on port %d" % self.port)
+
+    def _listening(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+            self.log.close()
+        # sessions still running (a test that left a socket open) end with
+        # their clients; wait for them so that nothing outlives the test
+        wait_for(lambda: not self.sessions(), 30, what="posta-smtpd sessions to end")
+
+    def cleanup(self):
+        try:
+            self.stop()
+        finally:
+            self.inst.cleanup()
+
+    def logtext(self):
+        with open(self.inst.path("smtpd-test.log"), errors="replace") as f:
+            return f.read()
+
+    # --- clients -------------------------------------------------------------
+    def client(self, source=RELAY, timeout=60):
+        return smtplib.SMTP("127.0.0.1", self.port, timeout=timeout, source_address=(source, 0))
+
+    def raw(self, source=RELAY, timeout=60):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout, source_address=(source, 0))
+        return RawClient(s)
+
+    def swaks(self, *args, source=RELAY, data=None):
+        cmd = ["swaks", "--server", "127.0.0.1", "--port", str(self.port), "--local-interface", source,
+               "--helo", "swaks.test"] + list(args)
+        return subprocess.run(cmd, input=data, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+
+    # --- processes -----------------------------------------------------------
+    def sessions(self):
+        """Pids of the posta-smtpd processes running now."""
+        out = []
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                exe = os.readlink("/proc/%s/exe" % p)
+            except OSError:
+                continue
+            if exe == self.inst.bin("posta-smtpd"):
+                out.append(int(p))
+        return out
+
+    @staticmethod
+    def vm(pid, field="VmHWM"):
+        """A memory figure of a process from /proc, in bytes."""
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+        raise AssertionError("%s not in /proc/%d/status" % (field, pid))
+
+    def asan(self):
+        return is_asan(self.inst.bin("posta-smtpd"))
+
+    # --- the queue -----------------------------------------------------------
+    def added_fields(self):
+        """Header fields put before the client's message: posta-queue's
+        Received line, then ours."""
+        return 2
+
+    def queued(self):
+        """Every message in the queue, by id."""
+        out = []
+        todo = self.inst.path("queue", "todo")
+        for sub in os.listdir(todo):
+            for f in os.listdir(os.path.join(todo, sub)):
+                if not f.isdigit():
+                    continue
+                fields = parse_record(open(os.path.join(todo, sub, f), "rb").read(), "todo")
+                msg = open(self.inst.path("queue", "mess", sub, f), "rb").read()
+                one = dict(fields)
+                out.append(Queued(one["F"], [v for t, v in fields if t == "T"], msg, int(f), int(one["u"])))
+        return sorted(out, key=lambda q: q.id)
+
+    def bodies(self):
+        """The messages as the client sent them: our fields stripped."""
+        return [strip_fields(q.body, self.added_fields()) for q in self.queued()]
+
+
+class RawClient:
+    """A socket that speaks SMTP by hand, for exact bytes."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def reply(self):
+        """One whole reply (all its lines) as bytes, b'' at end of file."""
+        lines = []
+        while True:
+            while b"\r\n" not in self.buf:
+                d = self.sock.recv(65536)
+                if not d:
+                    return b"".join(lines)
+                self.buf += d
+            line, self.buf = self.buf.split(b"\r\n", 1)
+            lines.append(line + b"\r\n")
+            if line[3:4] != b"-":
+                return b"".join(lines)
+
+    def code(self):
+        r = self.reply()
+        return int(r[:3]) if r[:3].isdigit() else None
+
+    def expect(self, prefix):
+        r = self.reply()
+        if not r.startswith(prefix):
+            raise AssertionError("expected %r, got %r" % (prefix, r))
+        return r
+
+    def rest(self, timeout=30):
+        """Everything until the server closes."""
+        self.sock.settimeout(timeout)
+        out = self.buf
+        self.buf = b""
+        while True:
+            try:
+                d = self.sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not d:
+                break
+            out += d
+        return out
+
+    def close(self):
+        self.sock.close()
+
+
+def clear_queue(srv):
+    """Removes every queued message (between tests of one server)."""
+    for kind in ("todo", "mess", "intd"):
+        d = srv.inst.path("queue", kind)
+        for sub in os.listdir(d):
+            for f in os.listdir(os.path.join(d, sub)):
+                os.unlink(os.path.join(d, sub, f))
+
+
+def configure(inst, mailboxes=("alice", "bob")):
+    """The settings the smtpd tests assume: me mx.posta.test; local domains
+    posta.test and mx.posta.test; rcpthosts those and every subdomain of
+    relayed.test (delivered elsewhere); mailboxes NAME@posta.test as alias
+    dot-qmail files, which lookup_exists() finds."""
+    inst.control("me", "mx.posta.test")
+    inst.control("locals", ["posta.test", "mx.posta.test"])
+    inst.control("rcpthosts", ["posta.test", "mx.posta.test", ".relayed.test", "backup.test"])
+    for name in mailboxes:
+        add_alias(inst, name)
+
+
+def add_alias(inst, name):
+    fn = inst.path("alias", ".qmail-" + name)
+    with open(fn, "w") as f:
+        f.write("./Maildir/\n")
+    if IS_ROOT:
+        pw = pwd.getpwnam("posta-alias")
+        os.chown(fn, pw.pw_uid, pw.pw_gid)

@@ -1,0 +1,155 @@
+/* Unit tests for src/posta-smtpd/smtpd_queue.c: running the injector, the
+ * envelope written whole or not at all, and the reply for each exit code. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "posta-smtpd/smtpd_queue.h"
+
+static char dir[] = "/tmp/posta-test-smtpd-queue-XXXXXX";
+static char keep[300], quick[300], killed[300];
+
+static void script(char *path, size_t size, char const *name, char const *text)
+{
+  snprintf(path, size, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+  chmod(path, 0755);
+}
+
+static int setup(void **state)
+{
+  if (!mkdtemp(dir) || chdir(dir) < 0) return -1;
+  signal(SIGPIPE, SIG_IGN);
+  /* keeps what it gets; exits with $CODE */
+  script(keep, sizeof keep, "keep", "#!/bin/sh\ncat > msg\ncat <&1 > env\nexit ${CODE:-0}\n");
+  /* reads nothing */
+  script(quick, sizeof quick, "quick", "#!/bin/sh\nexit 71\n");
+  script(killed, sizeof killed, "killed", "#!/bin/sh\ncat > msg\nkill -9 $$\n");
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd);
+}
+
+static size_t slurp(char const *fn, char *buf, size_t size)
+{
+  FILE *f = fopen(fn, "r");
+  assert_non_null(f);
+  size_t n = fread(buf, 1, size, f);
+  fclose(f);
+  return n;
+}
+
+static void commit(void **state)
+{
+  static char buf[1 << 20];
+  static char rcpts[400000];
+  smtpd_inj j;
+  size_t rlen = 0;
+  /* 2000 recipients: the envelope is far bigger than a pipe's buffer */
+  for (int i = 0; i < 2000; i++) rlen += (size_t)sprintf(rcpts + rlen, "Trecipient-number-%04d@example.org", i) + 1;
+  unsetenv("CODE");
+  assert_int_equal(smtpd_inj_start(&j, keep, 10), 0);
+  smtpd_inj_put(&j, "Received: x\n", 12);
+  for (int i = 0; i < 1000; i++) smtpd_inj_put(&j, "0123456789abcdef0123456789abcdef\n", 33);
+  assert_int_equal(smtpd_inj_commit(&j, "a@b.c", 5, rcpts, rlen), 0);
+  assert_int_equal(smtpd_inj_wait(&j), 0);
+  assert_int_equal(slurp("msg", buf, sizeof buf), 12 + 33000);
+  size_t n = slurp("env", buf, sizeof buf);
+  assert_int_equal(n, 7 + rlen + 1);
+  assert_memory_equal(buf, "Fa@b.c\0", 7);
+  assert_memory_equal(buf + 7, rcpts, rlen);
+  assert_int_equal(buf[n - 1], 0);
+}
+
+static void abort_run(void **state)
+{
+  static char buf[4096];
+  smtpd_inj j;
+  setenv("CODE", "54", 1);
+  assert_int_equal(smtpd_inj_start(&j, keep, 10), 0);
+  smtpd_inj_put(&j, "half a message\n", 15);
+  smtpd_inj_abort(&j);
+  smtpd_inj_abort(&j);          /* twice is harmless */
+  assert_int_equal(smtpd_inj_wait(&j), 54);
+  /* the injector saw the end of both: no envelope at all */
+  assert_int_equal(slurp("env", buf, sizeof buf), 0);
+  /* nothing flushed before the abort either: the buffer was dropped */
+  assert_int_equal(slurp("msg", buf, sizeof buf), 0);
+  unsetenv("CODE");
+}
+
+static void broken(void **state)
+{
+  static char big[1 << 16];
+  smtpd_inj j;
+  memset(big, 'x', sizeof big);
+  assert_int_equal(smtpd_inj_start(&j, quick, 10), 0);
+  for (int i = 0; i < 64 && !j.broken; i++) smtpd_inj_put(&j, big, sizeof big);
+  assert_true(j.broken);
+  assert_int_equal(smtpd_inj_commit(&j, "a@b.c", 5, "Tx@y.z", 7), -1);
+  assert_int_equal(smtpd_inj_wait(&j), 71);
+}
+
+static void crash_and_exec(void **state)
+{
+  char why[16];
+  smtpd_inj j;
+  assert_int_equal(smtpd_inj_start(&j, killed, 10), 0);
+  smtpd_inj_put(&j, "x\n", 2);
+  smtpd_inj_commit(&j, "a@b.c", 5, "Tx@y.z", 7);
+  int st = smtpd_inj_wait(&j);
+  assert_int_equal(st, 256 + SIGKILL);
+  assert_string_equal(smtpd_inj_reply(st, why), "451 4.3.0 the queue crashed");
+  assert_string_equal(why, "signal 9");
+  assert_int_equal(smtpd_inj_start(&j, "/nonexistent/posta-queue", 10), 0);
+  smtpd_inj_abort(&j);
+  st = smtpd_inj_wait(&j);
+  assert_int_equal(st, SMTPD_INJ_EXEC);
+  assert_string_equal(smtpd_inj_reply(st, why), "451 4.3.0 unable to run the queue");
+}
+
+static void replies(void **state)
+{
+  char why[16];
+  struct { int st; char const *prefix; char const *why; } t[] = {
+    { 11, "554 5.1.3", "exit 11" }, { 12, "554 5.3.0", "exit 12" }, { 31, "554 5.3.0", "exit 31" },
+    { 40, "554 5.3.0", "exit 40" }, { 41, "451 4.3.0", "exit 41" }, { 51, "451 4.3.0", "exit 51" },
+    { 53, "451 4.3.0", "exit 53" }, { 54, "451 4.3.0", "exit 54" }, { 61, "451 4.3.0", "exit 61" },
+    { 66, "451 4.3.0", "exit 66" }, { 71, "451 4.3.0", "exit 71" }, { 74, "451 4.3.0", "exit 74" },
+    { 81, "451 4.3.0", "exit 81" }, { 91, "554 5.6.0", "exit 91" }, { 100, "451 4.3.0", "exit 100" },
+    { 111, "451 4.3.0", "exit 111" }, { 1, "451 4.3.0", "exit 1" }, { 255, "451 4.3.0", "exit 255" },
+    { 256 + 11, "451 4.3.0", "signal 11" },
+  };
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    char const *r = smtpd_inj_reply(t[i].st, why);
+    assert_memory_equal(r, t[i].prefix, 9);
+    assert_string_equal(why, t[i].why);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(commit),
+    cmocka_unit_test(abort_run),
+    cmocka_unit_test(broken),
+    cmocka_unit_test(crash_and_exec),
+    cmocka_unit_test(replies),
+  };
+  return cmocka_run_group_tests_name("smtpd_queue", tests, setup, teardown);
+}
