@@ -1,0 +1,228 @@
+/* message: messages in memory and their records. See message.h. */
+#include "posta-send/message.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/qpath.h"
+#include "common/rec.h"
+#include "posta-send/bounce.h"
+#include "posta-send/cleancl.h"
+#include "posta-send/sched.h"
+#include "posta-send/slog.h"
+
+#define RECORD_MAX (64u << 20)
+
+static char const *const kinds[CHAN_N] = { "local", "remote" };
+
+msg *msg_new(uint64_t id)
+{
+  msg *m = calloc(1, sizeof *m);
+  if (m) m->id = id;
+  return m;
+}
+
+void msg_free(msg *m)
+{
+  if (!m) return;
+  info_free(&m->inf);
+  for (int c = 0; c < CHAN_N; c++) rcptlist_free(&m->rc[c]);
+  free(m);
+}
+
+static void warn(send_ctx *ctx, char const *verb, char const *path, int e)
+{
+  slog l;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "posta-send: warning: unable to ");
+  slog_str(&l, verb);
+  slog_str(&l, " ");
+  slog_str(&l, path);
+  slog_str(&l, ": ");
+  slog_str(&l, e == EPROTO ? "malformed record" : strerror(e));
+  slog_end(&l);
+}
+
+/* Reads one record file: 1 read, 0 missing, -1 error (logged). */
+static int slurp(send_ctx *ctx, char const *kind, uint64_t id, char **buf, size_t *len)
+{
+  char path[QPATH_MAX];
+  qpath(path, kind, id);
+  if (rec_slurp(path, RECORD_MAX, buf, len) == 0) return 1;
+  if (errno == ENOENT) return 0;
+  warn(ctx, "read", path, errno);
+  return -1;
+}
+
+static int load_into(send_ctx *ctx, msg *m)
+{
+  char path[QPATH_MAX];
+  char *buf;
+  size_t len;
+  struct stat st;
+  int r = slurp(ctx, "info", m->id, &buf, &len);
+  if (r <= 0) { if (!r) errno = ENOENT; return -1; }
+  r = inforec_parse(&m->inf, buf, len);
+  free(buf);
+  if (r < 0) { qpath(path, "info", m->id); warn(ctx, "parse", path, errno); return -1; }
+  for (int c = 0; c < CHAN_N; c++) {
+    r = slurp(ctx, kinds[c], m->id, &buf, &len);
+    if (r < 0) return -1;
+    if (!r) continue;
+    r = rcptrec_parse(&m->rc[c], buf, len);
+    free(buf);
+    if (r < 0) { qpath(path, kinds[c], m->id); warn(ctx, "parse", path, errno); return -1; }
+  }
+  qpath(path, "bounce", m->id);
+  if (stat(path, &st) == 0) m->has_bounce = 1;
+  else if (errno != ENOENT) { warn(ctx, "stat", path, errno); return -1; }
+  return 0;
+}
+
+int msg_load(send_ctx *ctx, uint64_t id, msg **out)
+{
+  msg *m = msg_new(id);
+  if (!m) return -1;
+  if (load_into(ctx, m) < 0) {
+    int e = errno;
+    msg_free(m);
+    errno = e;
+    return -1;
+  }
+  *out = m;
+  return 0;
+}
+
+static int write_rec(send_ctx *ctx, char const *kind, uint64_t id, rec_buf *b)
+{
+  char path[QPATH_MAX], tmp[QPATH_MAX + 8];
+  qpath(path, kind, id);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (ctx->replace(path, tmp, b->s, b->len, 0600) < 0) {
+    warn(ctx, "write", path, errno);
+    return -1;
+  }
+  return 0;
+}
+
+int msg_write_rcpts(send_ctx *ctx, msg *m, int c)
+{
+  rec_buf b = REC_BUF_ZERO;
+  int r;
+  if (!m->rc[c].n) {
+    char path[QPATH_MAX];
+    struct stat st;
+    qpath(path, kinds[c], m->id);
+    if (stat(path, &st) < 0 && errno == ENOENT) return 0;
+    if (ctx->unlink(path) < 0) { warn(ctx, "remove", path, errno); return -1; }
+    return 0;
+  }
+  if (rcptrec_build(&b, &m->rc[c]) < 0) { rec_free(&b); return -1; }
+  r = write_rec(ctx, kinds[c], m->id, &b);
+  rec_free(&b);
+  if (!r) m->dirty[c] = 0;
+  return r;
+}
+
+int msg_write_info(send_ctx *ctx, msg *m)
+{
+  rec_buf b = REC_BUF_ZERO;
+  int r;
+  if (inforec_build(&b, &m->inf) < 0) { rec_free(&b); return -1; }
+  r = write_rec(ctx, "info", m->id, &b);
+  rec_free(&b);
+  return r;
+}
+
+void msg_attach(send_ctx *ctx, msg *m)
+{
+  m->prev = 0;
+  m->next = ctx->active;
+  if (ctx->active) ctx->active->prev = m;
+  ctx->active = m;
+  ctx->nactive++;
+}
+
+void msg_detach(send_ctx *ctx, msg *m)
+{
+  if (m->prev) m->prev->next = m->next;
+  else ctx->active = m->next;
+  if (m->next) m->next->prev = m->prev;
+  m->prev = m->next = 0;
+  ctx->nactive--;
+}
+
+void msg_unload(send_ctx *ctx, msg *m)
+{
+  msg_detach(ctx, m);
+  msg_free(m);
+}
+
+void msg_mark(send_ctx *ctx, msg *m)
+{
+  if (m->in_flush) return;
+  m->in_flush = 1;
+  m->next_flush = ctx->flush;
+  ctx->flush = m;
+}
+
+int msg_finished(msg const *m)
+{
+  if (m->inflight || m->has_bounce || m->bounce_pid || m->nfailed) return 0;
+  for (int c = 0; c < CHAN_N; c++)
+    if (rcptlist_pending(&m->rc[c])) return 0;
+  return 1;
+}
+
+static void log_end(send_ctx *ctx, uint64_t id)
+{
+  slog l;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "end msg ");
+  slog_u(&l, id);
+  slog_end(&l);
+}
+
+int msg_finish(send_ctx *ctx, msg *m)
+{
+  char path[QPATH_MAX];
+  /* removing info is the record that the message is done: the recipients'
+   * last D need not be written first (a crash before this point retries
+   * them, which is the one duplicate the queue allows) */
+  qpath(path, "info", m->id);
+  if (ctx->unlink(path) < 0) { warn(ctx, "remove", path, errno); return -1; }
+  log_end(ctx, m->id);
+  /* the local and remote records go, and the id is forgotten, once
+   * posta-clean removed mess (cleancl.c) */
+  if (cleancl_ask(ctx, "mess", m->id) < 0) warn(ctx, "ask posta-clean to remove", "mess", errno);
+  msg_unload(ctx, m);
+  return 0;
+}
+
+static void flush_one(send_ctx *ctx, msg *m)
+{
+  if (m->nfailed && !m->bounce_pid) bounce_record(ctx, m);
+  if (msg_finished(m)) {
+    if (msg_finish(ctx, m) == 0) return;
+    sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
+    return;
+  }
+  for (int c = 0; c < CHAN_N; c++)
+    if (m->dirty[c]) msg_write_rcpts(ctx, m, c);
+  if (!m->inflight && !m->bounce_pid) sched_evaluate(ctx, m);
+}
+
+void msg_flush_all(send_ctx *ctx)
+{
+  while (ctx->flush) {
+    msg *m = ctx->flush;
+    ctx->flush = m->next_flush;
+    m->next_flush = 0;
+    m->in_flush = 0;
+    flush_one(ctx, m);
+  }
+}

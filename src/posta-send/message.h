@@ -1,0 +1,43 @@
+/* message: a message in memory, its records, and how it leaves the queue.
+ *
+ * A message is loaded (info, local, remote records; whether a bounce record
+ * exists) when it is due, and freed as soon as nothing of it is in flight.
+ * Records are rewritten whole through ctx->replace (durable_replace: the
+ * fsync rule); the changes of one message that arrive together are one
+ * write per record, made by msg_flush at the end of a turn of the loop.
+ * A message whose every recipient is D or B and that has no bounce record
+ * is finished: info is removed durably first (state 6), then the local and
+ * remote records, then posta-clean is asked to remove mess.
+ * Never exits; failures are logged and leave the disk in an older, still
+ * consistent state. */
+#ifndef POSTA_SEND_MESSAGE_H
+#define POSTA_SEND_MESSAGE_H
+
+#include <stdint.h>
+
+#include "posta-send/send.h"
+
+msg *msg_new(uint64_t id);
+void msg_free(msg *);
+/* Loads a known message: 0, or -1 with errno (ENOENT: no info record, the
+ * message is gone; EPROTO: a record is unreadable). */
+int msg_load(send_ctx *, uint64_t id, msg **out);
+/* Writes rc[chan] (or removes its file when it has no recipient). 0 / -1. */
+int msg_write_rcpts(send_ctx *, msg *, int chan);
+int msg_write_info(send_ctx *, msg *);
+/* The list of messages in memory. */
+void msg_attach(send_ctx *, msg *);
+void msg_detach(send_ctx *, msg *);
+/* Frees a message that is parked or finished: detached and freed. */
+void msg_unload(send_ctx *, msg *);
+/* Queues a message for msg_flush_all. */
+void msg_mark(send_ctx *, msg *);
+/* Every recipient D or B, nothing in flight, no bounce record to send. */
+int msg_finished(msg const *);
+/* Takes a finished message out of the queue; 0, or -1 (logged: it stays). */
+int msg_finish(send_ctx *, msg *);
+/* Writes what changed in every marked message, records failures in bounce
+ * records, finishes what is finished, and hands the rest to the scheduler. */
+void msg_flush_all(send_ctx *);
+
+#endif

@@ -1,0 +1,247 @@
+/* preproc: todo to local, remote and info records. See preproc.h. */
+#include "posta-send/preproc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/qpath.h"
+#include "common/rec.h"
+#include "posta-send/cleancl.h"
+#include "posta-send/message.h"
+#include "posta-send/sched.h"
+#include "posta-send/slog.h"
+
+#define ROUTED_MAX 2048
+
+static int num(char const *s, uint64_t *v)
+{
+  uint64_t x = 0;
+  if (!*s) return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return -1;
+    x = x * 10 + (uint64_t)(*s - '0');
+  }
+  *v = x;
+  return 0;
+}
+
+typedef struct routed_s routed;
+struct routed_s {
+  char *addr;
+  size_t order;
+  int local;
+  int dup;
+};
+
+static int by_addr(void const *a, void const *b)
+{
+  routed const *x = a, *y = b;
+  if (x->local != y->local) return x->local - y->local;
+  int c = strcmp(x->addr, y->addr);
+  if (c) return c;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int by_order(void const *a, void const *b)
+{
+  routed const *x = a, *y = b;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Marks every recipient that already came earlier in the envelope. */
+static void dedupe(routed *v, size_t n)
+{
+  qsort(v, n, sizeof *v, by_addr);
+  for (size_t i = 1; i < n; i++)
+    if (v[i].local == v[i - 1].local && !strcmp(v[i].addr, v[i - 1].addr)) v[i].dup = 1;
+  qsort(v, n, sizeof *v, by_order);
+}
+
+static int route_all(domains const *d, rec *r, routed **out, size_t *nout)
+{
+  char buf[ROUTED_MAX];
+  char const *f;
+  routed *v = 0;
+  size_t n = 0, a = 0;
+  while ((f = rec_next(r, 0))) {
+    if (f[0] != 'T') continue;
+    if (!f[1]) goto bad;
+    if (n == a) {
+      a = a ? a * 2 : 16;
+      routed *t = realloc(v, a * sizeof *v);
+      if (!t) goto nomem;
+      v = t;
+    }
+    int w = domains_route(d, f + 1, buf, sizeof buf);
+    if (w < 0) goto bad;
+    v[n].addr = strdup(buf);
+    if (!v[n].addr) goto nomem;
+    v[n].order = n;
+    v[n].local = w == DOMAINS_LOCAL;
+    v[n].dup = 0;
+    n++;
+  }
+  if (!n) goto bad;
+  dedupe(v, n);
+  *out = v;
+  *nout = n;
+  return 0;
+bad:
+  errno = EPROTO;
+nomem:
+  { int e = errno; for (size_t i = 0; i < n; i++) free(v[i].addr); free(v); errno = e; }
+  return -1;
+}
+
+/* u, p, t and F exactly once each; T at least once. */
+static int header(rec *r, info *inf, uint64_t *pid)
+{
+  static char const tags[] = "uptF";
+  unsigned seen = 0;
+  char const *f;
+  while ((f = rec_next(r, 0))) {
+    char const *p = f[0] ? strchr(tags, f[0]) : 0;
+    if (f[0] == 'T') continue;
+    if (!p || (seen & (1u << (p - tags)))) return -1;
+    seen |= 1u << (p - tags);
+    if (f[0] == 'F') { inf->sender = (char *)f + 1; continue; }
+    if (num(f + 1, f[0] == 'u' ? &inf->uid : f[0] == 'p' ? pid : &inf->t) < 0) return -1;
+  }
+  return seen == 15 ? 0 : -1;
+}
+
+int preproc_route(domains const *d, char const *buf, size_t len, info *inf, uint64_t *pid, rcptlist *local, rcptlist *remote)
+{
+  rec r;
+  routed *v;
+  size_t n;
+  info t = INFO_ZERO;
+  if (rec_parse(&r, buf, len, TODOREC_KIND, TODOREC_VERSION) < 0) return -1;
+  if (header(&r, &t, pid) < 0) { errno = EPROTO; return -1; }
+  r.pos = 0;
+  if (route_all(d, &r, &v, &n) < 0) return -1;
+  int e = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!e && !v[i].dup && rcptlist_add(v[i].local ? local : remote, v[i].addr, RCPT_PENDING, 0, 0, "") < 0) e = ENOMEM;
+    free(v[i].addr);
+  }
+  free(v);
+  if (!e && !(t.sender = strdup(t.sender))) e = ENOMEM;
+  if (e) { errno = e; return -1; }
+  info_free(inf);
+  *inf = t;
+  return 0;
+}
+
+static void warn(send_ctx *ctx, char const *what, uint64_t id, char const *why)
+{
+  slog l;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "posta-send: warning: unable to preprocess msg ");
+  slog_u(&l, id);
+  slog_str(&l, ": ");
+  slog_str(&l, what);
+  slog_str(&l, ": ");
+  slog_str(&l, why);
+  slog_end(&l);
+}
+
+static int exists(char const *kind, uint64_t id)
+{
+  char path[QPATH_MAX];
+  struct stat st;
+  qpath(path, kind, id);
+  return stat(path, &st) == 0 ? 1 : errno == ENOENT ? 0 : -1;
+}
+
+static void log_new(send_ctx *ctx, msg const *m, uint64_t pid)
+{
+  slog l;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "new msg ");
+  slog_u(&l, m->id);
+  slog_end(&l);
+  slog_str(&l, "info msg ");
+  slog_u(&l, m->id);
+  slog_str(&l, ": bytes ");
+  slog_u(&l, m->inf.size);
+  slog_str(&l, " from ");
+  slog_addr(&l, m->inf.sender);
+  slog_str(&l, " qp ");
+  slog_u(&l, pid);
+  slog_str(&l, " uid ");
+  slog_u(&l, m->inf.uid);
+  slog_end(&l);
+}
+
+static enum preproc_result prepare(send_ctx *ctx, uint64_t id, msg *m, uint64_t *pid)
+{
+  char path[QPATH_MAX];
+  char *buf;
+  size_t len;
+  struct stat st;
+  int in = exists("info", id);
+  if (in < 0) { warn(ctx, "stat info", id, strerror(errno)); return PREPROC_LATER; }
+  if (in) {
+    if (!cleancl_pending_todo(ctx, id) && cleancl_ask(ctx, "todo", id) < 0) return PREPROC_LATER;
+    return PREPROC_SKIP;
+  }
+  qpath(path, "todo", id);
+  if (rec_slurp(path, TODO_MAX, &buf, &len) < 0) {
+    if (errno == ENOENT) return PREPROC_SKIP;
+    warn(ctx, "read todo", id, strerror(errno));
+    return PREPROC_LATER;
+  }
+  int r = preproc_route(&ctx->set.doms, buf, len, &m->inf, pid, &m->rc[CHAN_LOCAL], &m->rc[CHAN_REMOTE]);
+  int e = errno;
+  free(buf);
+  if (r < 0) {
+    warn(ctx, "read todo", id, e == ENOMEM ? strerror(e) : "malformed record");
+    return e == ENOMEM ? PREPROC_LATER : PREPROC_BROKEN;
+  }
+  qpath(path, "mess", id);
+  if (stat(path, &st) < 0) {
+    warn(ctx, "stat mess", id, strerror(errno));
+    return errno == ENOENT ? PREPROC_BROKEN : PREPROC_LATER;
+  }
+  m->inf.size = (uint64_t)st.st_size;
+  return PREPROC_NEW;
+}
+
+enum preproc_result preproc_one(send_ctx *ctx, uint64_t id, msg **out)
+{
+  uint64_t pid = 0;
+  msg *m = msg_new(id);
+  if (!m) return PREPROC_LATER;
+  enum preproc_result r = prepare(ctx, id, m, &pid);
+  if (r == PREPROC_NEW) {
+    /* every record present and durable before info: info's presence says
+     * the others are complete (a record left by an earlier, interrupted
+     * preprocessing that routed differently is removed) */
+    for (int c = 0; c < CHAN_N && r == PREPROC_NEW; c++) {
+      if (msg_write_rcpts(ctx, m, c) < 0) r = PREPROC_LATER;
+    }
+    if (r == PREPROC_NEW && msg_write_info(ctx, m) < 0) r = PREPROC_LATER;
+  }
+  if (r != PREPROC_NEW) {
+    msg_free(m);
+    return r;
+  }
+  log_new(ctx, m, pid);
+  *out = m;
+  return r;
+}
+
+void preproc_new(send_ctx *ctx, uint64_t id)
+{
+  msg *m = 0;
+  enum preproc_result r = preproc_one(ctx, id, &m);
+  if (r == PREPROC_BROKEN && idset_add(&ctx->known, id) < 0) sched_nomem(ctx);
+  if (r != PREPROC_NEW) return;
+  if (idset_add(&ctx->known, id) < 0) { sched_nomem(ctx); msg_free(m); return; }
+  msg_attach(ctx, m);
+  cleancl_ask(ctx, "todo", id);
+  sched_evaluate(ctx, m);
+}

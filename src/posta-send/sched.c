@@ -1,0 +1,161 @@
+/* sched: evaluating and parking messages. See sched.h. */
+#include "posta-send/sched.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "posta-send/bounce.h"
+#include "posta-send/dispatch.h"
+#include "posta-send/message.h"
+#include "posta-send/slog.h"
+
+typedef struct eval_s eval;
+struct eval_s {
+  uint64_t due;         /* the earliest time something becomes due */
+  idq *wait;            /* the first full gate met */
+  int stop;             /* the message cannot go on now (broken, spawner gone) */
+};
+
+static void earliest(eval *e, uint64_t t)
+{
+  if (t < e->due) e->due = t;
+}
+
+static int chan_open(chan const *ch)
+{
+  return gate_free(&ch->g) && !ch->full;
+}
+
+static int due(msg const *m, rcpt const *r, uint64_t now, int forced, eval *e)
+{
+  if (r->state != RCPT_PENDING || r->busy || r->failed) return 0;
+  if (forced || r->w <= now) return 1;
+  earliest(e, r->w);
+  return 0;
+}
+
+static void eval_local(send_ctx *ctx, msg *m, int forced, eval *e)
+{
+  chan *ch = &ctx->ch[CHAN_LOCAL];
+  for (uint32_t i = 0; i < m->rc[CHAN_LOCAL].n && !e->stop; i++) {
+    if (!due(m, &m->rc[CHAN_LOCAL].v[i], ctx->now, forced, e)) continue;
+    if (!e->wait && !chan_open(ch)) e->wait = &ch->g.waiters;
+    if (e->wait) continue;
+    int r = dispatch_job(ctx, m, CHAN_LOCAL, 0, &i, 1);
+    if (r == 0) e->wait = &ch->g.waiters;
+    else if (r < 0) e->stop = 1;
+  }
+}
+
+/* One domain's due recipients idx[0..n): as many deliveries as allowed. */
+static void eval_group(send_ctx *ctx, msg *m, uint32_t *idx, size_t n, int forced, eval *e)
+{
+  chan *ch = &ctx->ch[CHAN_REMOTE];
+  size_t dl;
+  char const *dn = dest_domain(m->rc[CHAN_REMOTE].v[idx[0]].addr, &dl);
+  dest *d = dest_get(&ctx->dests, dn, dl);
+  if (!d) { sched_nomem(ctx); e->stop = 1; return; }
+  while (n && !e->stop) {
+    uint64_t b = dest_blocked(d, ctx->set.concdest, ctx->now, forced);
+    if (b > 1) { earliest(e, b); return; }
+    if (b == 1) { if (!e->wait) e->wait = &d->waiters; return; }
+    if (!chan_open(ch)) { if (!e->wait) e->wait = &ch->g.waiters; return; }
+    int r = dispatch_job(ctx, m, CHAN_REMOTE, d, idx, n);
+    if (r == 0) { if (!e->wait) e->wait = &ch->g.waiters; return; }
+    if (r < 0) { e->stop = 1; return; }
+    idx += r;
+    n -= (size_t)r;
+  }
+}
+
+static int by_domain(void const *a, void const *b, void *arg)
+{
+  rcpt const *v = arg;
+  size_t la, lb;
+  char const *da = dest_domain(v[*(uint32_t const *)a].addr, &la);
+  char const *db = dest_domain(v[*(uint32_t const *)b].addr, &lb);
+  int c = strcasecmp(da, db);
+  if (c) return c;
+  return *(uint32_t const *)a < *(uint32_t const *)b ? -1 : 1;
+}
+
+static void eval_remote(send_ctx *ctx, msg *m, int forced, eval *e)
+{
+  rcptlist *l = &m->rc[CHAN_REMOTE];
+  uint32_t *idx;
+  size_t n = 0;
+  if (!l->n) return;
+  idx = malloc(l->n * sizeof *idx);
+  if (!idx) { sched_nomem(ctx); e->stop = 1; return; }
+  for (uint32_t i = 0; i < l->n; i++)
+    if (due(m, &l->v[i], ctx->now, forced, e)) idx[n++] = i;
+  qsort_r(idx, n, sizeof *idx, by_domain, l->v);
+  for (size_t a = 0; a < n && !e->stop;) {
+    size_t la, lb, b = a + 1;
+    char const *da = dest_domain(l->v[idx[a]].addr, &la);
+    while (b < n && !strcasecmp(da, dest_domain(l->v[idx[b]].addr, &lb))) b++;
+    eval_group(ctx, m, idx + a, b - a, forced, e);
+    a = b;
+  }
+  free(idx);
+}
+
+/* posta-bounce first when its record is due: 1 when the message waits for
+ * it (running, or parked on the bounce gate), else 0. */
+static int eval_bounce(send_ctx *ctx, msg *m, int forced, eval *e)
+{
+  if (m->bounce_pid) return 1;
+  if (!m->has_bounce) return 0;
+  if (!forced && m->bounce_due > ctx->now) { earliest(e, m->bounce_due); return 0; }
+  if (m->inflight) return 0;
+  if (!gate_free(&ctx->bounce)) {
+    if (idq_push(&ctx->bounce.waiters, m->id) < 0) { sched_nomem(ctx); return 1; }
+    msg_unload(ctx, m);
+    return 1;
+  }
+  if (bounce_start(ctx, m) == 0) return 1;
+  earliest(e, m->bounce_due);
+  return 0;
+}
+
+static void settle(send_ctx *ctx, msg *m, eval *e)
+{
+  if (msg_finished(m)) {
+    if (msg_finish(ctx, m) < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
+    return;
+  }
+  if (e->wait && !e->stop) {
+    if (idq_push(e->wait, m->id) < 0) { sched_nomem(ctx); msg_unload(ctx, m); return; }
+    msg_unload(ctx, m);
+    return;
+  }
+  if (e->stop && e->due > ctx->now + BROKEN_RECHECK) e->due = ctx->now + BROKEN_RECHECK;
+  sched_park(ctx, m, e->due == UINT64_MAX ? ctx->now + BROKEN_RECHECK : e->due);
+}
+
+void sched_evaluate(send_ctx *ctx, msg *m)
+{
+  eval e = { UINT64_MAX, 0, 0 };
+  int forced = !!(m->flags & MHEAP_FORCED);
+  m->flags &= ~MHEAP_FORCED;
+  if (ctx->stopping) {
+    if (!m->inflight && !m->bounce_pid) msg_unload(ctx, m);
+    return;
+  }
+  if (m->inf.h || m->inf.x) {
+    /* held (or marked for removal, which posta-send leaves to the tool
+     * that marks it): no delivery starts */
+    if (!m->inflight && !m->bounce_pid) sched_park(ctx, m, ctx->now + HELD_RECHECK);
+    return;
+  }
+  if (eval_bounce(ctx, m, forced, &e)) return;
+  eval_local(ctx, m, forced, &e);
+  if (!e.stop) eval_remote(ctx, m, forced, &e);
+  if (m->inflight || ctx->stopping) {
+    if (!m->inflight) msg_unload(ctx, m);
+    return;
+  }
+  settle(ctx, m, &e);
+}

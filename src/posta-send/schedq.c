@@ -1,0 +1,141 @@
+/* schedq: the scheduler's queues: the index, the ready list, the gates'
+ * waiting lists, and stopping. See sched.h. */
+#include "posta-send/sched.h"
+
+#include <errno.h>
+
+#include "posta-send/message.h"
+#include "posta-send/slog.h"
+
+void sched_nomem(send_ctx *ctx)
+{
+  slog l;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "posta-send: warning: out of memory: stopping, to be restarted");
+  slog_end(&l);
+  sched_stop(ctx, 111);
+}
+
+void sched_stop(send_ctx *ctx, int code)
+{
+  if (code > ctx->exitcode) ctx->exitcode = code;
+  if (ctx->stopping) return;
+  ctx->stopping = 1;
+  ctx->stop_by = ctx->now + STOP_WAIT;
+}
+
+void sched_park(send_ctx *ctx, msg *m, uint64_t due)
+{
+  if (mheap_push(&ctx->heap, m->id, due, 0) < 0) sched_nomem(ctx);
+  msg_unload(ctx, m);
+}
+
+void sched_release(send_ctx *ctx, idq *w, size_t n)
+{
+  uint64_t id;
+  while (n-- && idq_pop(w, &id))
+    if (idq_push(&ctx->ready, id) < 0) { sched_nomem(ctx); return; }
+}
+
+void sched_dest_closed(send_ctx *ctx, dest *d)
+{
+  uint64_t id;
+  while (idq_pop(&d->waiters, &id))
+    if (mheap_push(&ctx->heap, id, d->next_try, 0) < 0) { sched_nomem(ctx); return; }
+}
+
+/* A gate with nothing in flight wakes every waiter (those that cannot go
+ * wait again on a gate that is busy, so a later end wakes them); otherwise
+ * one waiter per free place. */
+static void freed(send_ctx *ctx, idq *w, unsigned inflight, unsigned limit)
+{
+  if (!inflight) sched_release(ctx, w, (size_t)-1);
+  else if (inflight < limit) sched_release(ctx, w, limit - inflight);
+}
+
+void sched_gate_freed(send_ctx *ctx, gate *g)
+{
+  freed(ctx, &g->waiters, g->inflight, g->limit);
+}
+
+void sched_dest_freed(send_ctx *ctx, dest *d)
+{
+  if (d->next_try > ctx->now) { sched_dest_closed(ctx, d); return; }
+  freed(ctx, &d->waiters, d->inflight, dest_limit(d, ctx->set.concdest));
+}
+
+static void release_all_dests(send_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->dests.nb; i++)
+    for (dest *d = ctx->dests.b[i]; d; d = d->next) sched_release(ctx, &d->waiters, (size_t)-1);
+}
+
+void sched_force_all(send_ctx *ctx)
+{
+  mheap_all_due(&ctx->heap, ctx->now, MHEAP_FORCED);
+  dest_reopen_all(&ctx->dests);
+  release_all_dests(ctx);
+  for (int c = 0; c < CHAN_N; c++) sched_release(ctx, &ctx->ch[c].g.waiters, (size_t)-1);
+  sched_release(ctx, &ctx->bounce.waiters, (size_t)-1);
+}
+
+static int room(send_ctx const *ctx)
+{
+  for (int c = 0; c < CHAN_N; c++)
+    if (gate_free(&ctx->ch[c].g) && !ctx->ch[c].full) return 1;
+  return gate_free(&ctx->bounce);
+}
+
+uint64_t sched_next_wakeup(send_ctx const *ctx)
+{
+  mheap_entry const *t = mheap_top(&ctx->heap);
+  if (ctx->stopping) return UINT64_MAX;
+  if (ctx->ready.n && room(ctx)) return 0;
+  for (int c = 0; c < CHAN_N; c++) {
+    chan const *ch = &ctx->ch[c];
+    if (ch->g.waiters.n && gate_free(&ch->g) && !ch->full) return 0;
+  }
+  if (ctx->bounce.waiters.n && gate_free(&ctx->bounce)) return 0;
+  if (!t) return UINT64_MAX;
+  return t->due;
+}
+
+/* Waiters of a gate that has room while nothing else is ready: a gate
+ * can have room and waiters when the ones it woke went elsewhere. */
+static void top_up(send_ctx *ctx)
+{
+  if (ctx->ready.n) return;
+  for (int c = 0; c < CHAN_N; c++) {
+    chan *ch = &ctx->ch[c];
+    if (!ch->full) sched_gate_freed(ctx, &ch->g);
+  }
+  sched_gate_freed(ctx, &ctx->bounce);
+}
+
+static void look_at(send_ctx *ctx, uint64_t id, uint32_t flags)
+{
+  msg *m;
+  if (msg_load(ctx, id, &m) < 0) {
+    if (errno == ENOENT) { idset_del(&ctx->known, id); return; }
+    if (mheap_push(&ctx->heap, id, ctx->now + BROKEN_RECHECK, 0) < 0) sched_nomem(ctx);
+    return;
+  }
+  m->flags = flags;
+  msg_attach(ctx, m);
+  sched_evaluate(ctx, m);
+}
+
+void sched_step(send_ctx *ctx)
+{
+  top_up(ctx);
+  for (unsigned budget = SCHED_BATCH; budget && !ctx->stopping && room(ctx); budget--) {
+    mheap_entry e;
+    mheap_entry const *t;
+    uint64_t id;
+    if (idq_pop(&ctx->ready, &id)) { look_at(ctx, id, 0); continue; }
+    t = mheap_top(&ctx->heap);
+    if (!t || t->due > ctx->now) break;
+    mheap_pop(&ctx->heap, &e);
+    look_at(ctx, e.id, e.flags);
+  }
+}

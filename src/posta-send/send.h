@@ -1,0 +1,138 @@
+/* send: posta-send's shared types, the context every module is handed.
+ *
+ * posta-send keeps in memory only what it is working on: the messages with
+ * a delivery or a bounce in flight, or being looked at (struct msg, each
+ * with its recipients), and for every other message of the queue a 16-byte
+ * entry of the index (mheap) or 8 bytes on a waiting list, plus 16 to 32
+ * bytes in the set of known ids (idset). No mutable state lives outside a
+ * send_ctx, which main() owns. */
+#ifndef POSTA_SEND_SEND_H
+#define POSTA_SEND_SEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/domains.h"
+#include "posta-send/dest.h"
+#include "posta-send/gate.h"
+#include "posta-send/idq.h"
+#include "posta-send/idset.h"
+#include "posta-send/inforec.h"
+#include "posta-send/mheap.h"
+#include "posta-send/qwalk.h"
+#include "posta-send/rcptrec.h"
+#include "posta-send/retrysched.h"
+#include "posta-send/spawnproto.h"
+
+#define CHAN_LOCAL 0
+#define CHAN_REMOTE 1
+#define CHAN_N 2
+
+#define CONC_MAX 1000               /* bound on any concurrency setting */
+#define BOUNCE_CONCURRENCY 5        /* posta-bounce processes at once */
+#define STALE_SECONDS (36 * 3600)   /* orphaned pid, intd, mess files */
+#define STOP_WAIT 60                /* SIGTERM: seconds to wait for results */
+#define HELD_RECHECK 3600           /* a held message is looked at again */
+#define BROKEN_RECHECK 3600         /* an unreadable message is looked at again */
+
+typedef struct msg_s msg;
+typedef struct job_s job;
+typedef struct chan_s chan;
+typedef struct settings_s settings;
+typedef struct cleancl_s cleancl;
+typedef struct send_ctx_s send_ctx;
+
+/* One delivery in flight: a spawner slot. */
+struct job_s {
+  msg *m;
+  dest *d;              /* remote: its destination */
+  uint32_t *ri;         /* the recipients it carries: indices in m->rc[chan] */
+  size_t nr;
+  uint64_t number;      /* "delivery N" in the log */
+  uint64_t started;
+};
+
+struct chan_s {
+  char const *name;     /* "local", "remote" */
+  int fd;               /* the spawner's socket */
+  gate g;
+  job *jobs;            /* g.limit slots (more after a HUP that lowered it) */
+  unsigned njobs;
+  unsigned start_limit; /* the concurrency at start: the spawner's slots */
+  int full;             /* the socket refused a request: wait for POLLOUT */
+};
+
+struct msg_s {
+  uint64_t id;
+  info inf;
+  rcptlist rc[CHAN_N];
+  int dirty[CHAN_N];    /* rc[i] changed since it was written */
+  unsigned inflight;    /* jobs carrying it */
+  size_t nfailed;       /* recipients failed for good, not yet in a bounce record */
+  int has_bounce;       /* queue/bounce/N/ID exists */
+  pid_t bounce_pid;     /* posta-bounce running for it, else 0 */
+  uint64_t bounce_due;  /* when posta-bounce may be run again */
+  uint32_t flags;       /* MHEAP_FORCED */
+  int in_flush;
+  msg *next_flush;
+  msg *prev, *next;     /* the list of messages in memory */
+};
+
+struct settings_s {
+  unsigned conc[CHAN_N];
+  unsigned concdest;
+  retrysched sched;
+  uint64_t lifetime;
+  domains doms;
+  uint64_t doms_sig[3][4];   /* control/me, locals, virtualdomains as read */
+};
+
+/* The posta-clean client (doc/protocols.md): requests wait here until the
+ * pipe takes them, then until their answer came. */
+struct cleancl_s {
+  int wfd, rfd;
+  char *out;            /* bytes not yet written */
+  size_t outlen, outa;
+  char in[256];         /* a partial answer line */
+  size_t inlen;
+  idq sent;             /* ids asked, in order, one per request line */
+  idq ops;              /* their operations (CLEAN_OP_...), in the same order */
+  idset todo_asked;     /* todo removals asked, not yet answered */
+  int eof;
+};
+
+struct send_ctx_s {
+  settings set;
+  chan ch[CHAN_N];
+  gate bounce;
+  desttab dests;
+  mheap heap;
+  idq ready;
+  idset known;
+  msg *active;
+  size_t nactive;
+  msg *flush;
+  cleancl cl;
+  qwalk todo;           /* todo/: new messages */
+  int todo_again;       /* the trigger fired while todo/ was being scanned */
+  qwalk infoscan;       /* info/ at start: the messages already preprocessed */
+  int recover_stage;    /* recover.c's progress through its scans */
+  qwalk recov;
+  uint64_t recover_next;
+  uint64_t now;
+  uint64_t deliveries;
+  int stopping;
+  int exitcode;
+  uint64_t stop_by;
+  int status_changed;
+  int fd_trigger, fd_trigger_w, fd_notify, fd_sig, fd_lock;
+  spawnreq req;
+  char *rbuf;           /* SPAWN_PACKET_MAX bytes for responses */
+  /* how records reach the disk; the unit tests count the calls */
+  int (*replace)(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
+  int (*unlink)(char const *path);
+  int logfd;
+};
+
+#endif

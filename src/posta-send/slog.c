@@ -1,0 +1,86 @@
+/* slog: building and writing log lines. See slog.h. */
+#include "posta-send/slog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void slog_start(slog *l, int fd)
+{
+  l->len = 0;
+  l->cut = 0;
+  l->fd = fd;
+}
+
+static void put(slog *l, char const *s, size_t n)
+{
+  if (l->cut) return;
+  if (n > SLOG_LINE_MAX - l->len) {
+    n = SLOG_LINE_MAX - l->len;
+    l->cut = 1;
+  }
+  memcpy(l->s + l->len, s, n);
+  l->len += n;
+}
+
+static void hex(slog *l, unsigned char c)
+{
+  static char const x[] = "0123456789abcdef";
+  char e[4] = { '\\', 'x', x[c >> 4], x[c & 15] };
+  /* an escape is never split by the cut */
+  if (l->len + 4 > SLOG_LINE_MAX) { l->cut = 1; return; }
+  put(l, e, 4);
+}
+
+void slog_str(slog *l, char const *s)
+{
+  put(l, s, strlen(s));
+}
+
+void slog_u(slog *l, uint64_t u)
+{
+  char b[24];
+  int n = snprintf(b, sizeof b, "%llu", (unsigned long long)u);
+  put(l, b, (size_t)n);
+}
+
+void slog_addr(slog *l, char const *s)
+{
+  put(l, "<", 1);
+  for (; *s && !l->cut; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x21 || c > 0x7e || c == '\\' || c == '<' || c == '>') hex(l, c);
+    else put(l, s, 1);
+  }
+  put(l, ">", 1);
+}
+
+void slog_text(slog *l, char const *s)
+{
+  for (; *s && !l->cut; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == 0x7f || c == '\\') hex(l, c);
+    else put(l, s, 1);
+  }
+}
+
+void slog_end(slog *l)
+{
+  size_t off = 0;
+  if (l->cut) {
+    memcpy(l->s + l->len, "...", 3);
+    l->len += 3;
+  }
+  l->s[l->len++] = '\n';
+  while (off < l->len) {
+    ssize_t r = write(l->fd, l->s + off, l->len - off);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    off += (size_t)r;
+  }
+  l->len = 0;
+  l->cut = 0;
+}

@@ -1,0 +1,110 @@
+"""Running posta-remote and posta-rspawn by hand in tests.
+
+Home: a hand-made instance home for them: control/ (me and the settings the
+test gives), remote/ (posta-r's folder: remote/tcpto) and bin/ (links to
+the built programs; a test may replace one with a fake). posta-remote reads
+nothing else of an instance.
+
+These tests need ports 25 and 53 on loopback addresses: run.py gives them a
+private network namespace when run as root; elsewhere they are skipped.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("POSTA_BUILD") or os.path.join(TOP, "build")
+BIN = os.path.join(BUILD, "bin")
+
+
+def need_netns():
+    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
+        raise unittest.SkipTest("needs root and run.py's private network namespace")
+
+
+_v6_done = False
+
+
+def enable_ipv6_anyip():
+    """Lets tests bind any fd00::/64 address, as 127.0.0.0/8 already is for
+    IPv4, without making it an interface address (which would make
+    posta-remote take it for its own)."""
+    global _v6_done
+    if _v6_done:
+        return
+    subprocess.run(["sysctl", "-qw", "net.ipv6.ip_nonlocal_bind=1"], check=True)
+    subprocess.run(["ip", "-6", "route", "replace", "local", "fd00::/64", "dev", "lo"], check=True)
+    _v6_done = True
+
+
+class Result:
+    def __init__(self, line):
+        self.line = line
+        head, _, rest = line.partition(" ")
+        self.kind = head[:1]
+        self.status = head[1:]
+        self.mta, _, self.text = rest.partition(" ")
+
+    def __repr__(self):
+        return "Result(%r)" % self.line
+
+
+class Run:
+    def __init__(self, proc, elapsed):
+        self.rc = proc.returncode
+        self.out = proc.stdout.decode("utf-8", "replace")
+        self.err = proc.stderr.decode("utf-8", "replace")
+        self.elapsed = elapsed
+        self.results = [Result(l) for l in self.out.split("\n") if l]
+
+
+class Home:
+    def __init__(self, me="me.test", **control):
+        self.dir = tempfile.mkdtemp(prefix="posta-remote-")
+        os.makedirs(os.path.join(self.dir, "control"))
+        os.makedirs(os.path.join(self.dir, "remote"))
+        os.makedirs(os.path.join(self.dir, "bin"))
+        for prog in os.listdir(BIN):
+            os.symlink(os.path.join(BIN, prog), os.path.join(self.dir, "bin", prog))
+        self.set("me", me)
+        for k, v in control.items():
+            self.set(k, v)
+
+    def path(self, *p):
+        return os.path.join(self.dir, *p)
+
+    def set(self, name, value):
+        with open(self.path("control", name), "w") as f:
+            f.write(value if value.endswith("\n") else value + "\n")
+
+    def fake(self, prog, script):
+        """Replaces bin/PROG by a shell script."""
+        p = self.path("bin", prog)
+        os.unlink(p)
+        with open(p, "w") as f:
+            f.write("#!/bin/sh\n" + script)
+        os.chmod(p, 0o755)
+
+    def env(self, dns="127.0.0.53"):
+        e = dict(os.environ, POSTA_HOME=self.dir)
+        if dns is not None:
+            e["DNSCACHEIP"] = dns
+        return e
+
+    def remote(self, host, sender, rcpts, message, dns="127.0.0.53", timeout=120):
+        msg = self.path("message")
+        with open(msg, "wb") as f:
+            f.write(message)
+        t0 = time.time()
+        with open(msg, "rb") as stdin:
+            p = subprocess.run([self.path("bin", "posta-remote"), host, sender] + list(rcpts),
+                               stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=self.dir, env=self.env(dns), timeout=timeout)
+        return Run(p, time.time() - t0)
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)

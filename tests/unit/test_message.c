@@ -1,0 +1,188 @@
+/* Unit tests for src/posta-send/message.c (with bounce.c and results.c):
+ * the writes a message's results cost, their order, and how a message
+ * leaves the queue. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "sendfix.h"
+#include "posta-send/bounce.h"
+#include "posta-send/bouncerec.h"
+
+static int setup(void **state) { return fix_setup(10, 10, 10); }
+static int teardown(void **state) { return fix_teardown(); }
+
+static char req[SPAWN_PACKET_MAX];
+
+static void answer_all(int c, char const *line)
+{
+  char const *res[101];
+  ssize_t len;
+  while ((len = fix_request(c, req, sizeof req)) > 0) {
+    unsigned n = fix_nfields(req, (size_t)len) - 3;
+    for (unsigned i = 0; i < n; i++) res[i] = line;
+    res[n] = 0;
+    fix_respond(c, (unsigned)atoi(req), res);
+  }
+  assert_int_equal(results_read(&F.ctx, c), 0);
+}
+
+static void results_together_are_one_write(void **state)
+{
+  static char const *const r[] = {
+    "a@here.example", "b@here.example", "c@here.example", "defer@here.example",
+    "x@far.example", "y@far.example", 0,
+  };
+  fix_new(8000, "s@here.example", r);
+  /* four local deliveries and one remote, answered in the same turn */
+  answer_all(CHAN_REMOTE, "Z4.2.2 mx[192.0.2.1] 452 full");
+  answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
+  F.replaces = F.nwrites = 0;
+  msg_flush_all(&F.ctx);
+  /* one write per record, however many results came in */
+  assert_int_equal(F.replaces, 2);
+  assert_string_equal(F.writes[0], "w queue/local/19/8000");
+  assert_string_equal(F.writes[1], "w queue/remote/19/8000");
+  rcptlist l = RCPTLIST_ZERO;
+  fix_read_rcpts("local", 8000, &l);
+  assert_int_equal(l.v[0].state, RCPT_DONE);
+  assert_int_equal(l.v[3].state, RCPT_DONE);
+  assert_int_equal(l.v[3].n, 1);
+  rcptlist_free(&l);
+  fix_read_rcpts("remote", 8000, &l);
+  assert_int_equal(l.v[0].state, RCPT_PENDING);
+  assert_int_equal(l.v[0].w, FIX_NOW + 10);
+  assert_string_equal(l.v[1].e, "Z4.2.2 mx[192.0.2.1] 452 full");
+  rcptlist_free(&l);
+}
+
+static void finished_message_leaves_in_order(void **state)
+{
+  static char const *const r[] = { "a@here.example", "b@here.example", 0 };
+  fix_new(8001, "", r);
+  answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
+  F.replaces = F.unlinks = F.nwrites = 0;
+  msg_flush_all(&F.ctx);
+  /* the last D is not written: removing info durably says it all */
+  assert_int_equal(F.replaces, 0);
+  assert_int_equal(F.unlinks, 1);
+  assert_string_equal(F.writes[0], "u queue/info/20/8001");
+  assert_false(fix_exists("info", 8001));
+  /* posta-clean removes todo, then mess; the local record stays until it
+   * did, to tell recovery what the mess file is if posta-send dies now */
+  assert_string_equal(fix_clean_asked(), "todo 8001\nmess 8001\n");
+  assert_true(fix_exists("local", 8001));
+  assert_int_equal(F.ctx.nactive, 0);
+  /* known until mess is gone: a scan meanwhile must not take its todo
+   * (still there) for a new message */
+  assert_true(idset_has(&F.ctx.known, 8001));
+  fix_clean_answer("+8001\n+8001\n");
+  assert_false(fix_exists("local", 8001));
+  assert_false(idset_has(&F.ctx.known, 8001));
+}
+
+static pid_t reap_bounce(void)
+{
+  int wstat;
+  pid_t pid = waitpid(-1, &wstat, 0);
+  assert_true(pid > 0);
+  assert_int_equal(bounce_reaped(&F.ctx, pid, wstat), 1);
+  return pid;
+}
+
+static void failure_recorded_before_b(void **state)
+{
+  static char const *const r[] = { "fail@far.example", "ok@far.example", 0 };
+  char const *res[] = { "D5.1.1 mx[192.0.2.1] 550 no such user", "K2.0.0 mx[192.0.2.1] 250 ok", 0 };
+  ssize_t len;
+  /* a posta-bounce that exits 111 the first time, 0 the second */
+  fix_file("bin/posta-bounce", "#!/bin/sh\n[ -f tried ] && exit 0\n: > tried\nexit 111\n");
+  chmod("bin/posta-bounce", 0755);
+  fix_new(8002, "sender@here.example", r);
+  len = fix_request(CHAN_REMOTE, req, sizeof req);
+  assert_true(len > 0);
+  fix_respond(CHAN_REMOTE, 0, res);
+  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
+  F.replaces = F.nwrites = 0;
+  msg_flush_all(&F.ctx);
+  /* the bounce record first, then the recipients marked B */
+  assert_string_equal(F.writes[0], "w queue/bounce/21/8002");
+  assert_string_equal(F.writes[1], "w queue/remote/21/8002");
+  rcptlist l = RCPTLIST_ZERO;
+  fix_read_rcpts("remote", 8002, &l);
+  assert_int_equal(l.v[0].state, RCPT_BOUNCED);
+  assert_int_equal(l.v[1].state, RCPT_DONE);
+  rcptlist_free(&l);
+  char path[QPATH_MAX], *buf;
+  size_t blen;
+  bouncerec b = BOUNCEREC_ZERO;
+  qpath(path, "bounce", 8002);
+  assert_int_equal(rec_slurp(path, 1 << 20, &buf, &blen), 0);
+  assert_int_equal(bouncerec_parse(&b, buf, blen), 0);
+  assert_string_equal(b.sender, "sender@here.example");
+  assert_int_equal(b.t, FIX_NOW - 5);
+  assert_int_equal(b.failed.n, 1);
+  assert_string_equal(b.failed.v[0].addr, "fail@far.example");
+  assert_string_equal(b.failed.v[0].e, "D5.1.1 mx[192.0.2.1] 550 no such user");
+  free(buf);
+  bouncerec_free(&b);
+  /* posta-bounce runs at once; it fails: the record stays, tried later */
+  assert_int_equal(F.ctx.bounce.inflight, 1);
+  reap_bounce();
+  msg_flush_all(&F.ctx);
+  assert_true(fix_exists("bounce", 8002));
+  assert_true(fix_exists("info", 8002));
+  assert_int_equal(F.ctx.nactive, 0);
+  assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
+  /* its time comes: posta-bounce succeeds, the message is finished */
+  F.ctx.now = FIX_NOW + 10;
+  sched_step(&F.ctx);
+  assert_int_equal(F.ctx.bounce.inflight, 1);
+  reap_bounce();
+  msg_flush_all(&F.ctx);
+  assert_false(fix_exists("bounce", 8002));
+  assert_false(fix_exists("info", 8002));
+  assert_true(fix_exists("remote", 8002));
+  fix_clean_answer("+8002\n+8002\n");
+  assert_false(fix_exists("remote", 8002));
+  assert_int_equal(F.ctx.nactive, 0);
+}
+
+static void load_refuses_damage(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  msg *m;
+  char path[QPATH_MAX];
+  fix_todo(8003, "", r);
+  assert_int_equal(preproc_one(&F.ctx, 8003, &m), PREPROC_NEW);
+  msg_free(m);
+  assert_int_equal(msg_load(&F.ctx, 8003, &m), 0);
+  assert_int_equal(m->rc[CHAN_LOCAL].n, 1);
+  assert_int_equal(m->rc[CHAN_REMOTE].n, 0);
+  assert_int_equal(m->has_bounce, 0);
+  msg_free(m);
+  /* a torn local record: the message is not believed */
+  qpath(path, "local", 8003);
+  truncate(path, 20);
+  errno = 0;
+  assert_int_equal(msg_load(&F.ctx, 8003, &m), -1);
+  assert_int_equal(errno, EPROTO);
+  /* no info: gone */
+  errno = 0;
+  assert_int_equal(msg_load(&F.ctx, 8099, &m), -1);
+  assert_int_equal(errno, ENOENT);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(results_together_are_one_write, setup, teardown),
+    cmocka_unit_test_setup_teardown(finished_message_leaves_in_order, setup, teardown),
+    cmocka_unit_test_setup_teardown(failure_recorded_before_b, setup, teardown),
+    cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, 0, 0);
+}
