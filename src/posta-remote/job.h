@@ -12,7 +12,7 @@
 
 #include "posta-remote/ipme.h"
 #include "posta-remote/msgbody.h"
-#include "posta-remote/result.h"
+#include "posta-remote/rresult.h"
 #include "posta-remote/tcpto.h"
 
 typedef struct rcpt_s rcpt;

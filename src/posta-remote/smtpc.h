@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "posta-remote/netio.h"
-#include "posta-remote/result.h"
+#include "posta-remote/rresult.h"
 #include "posta-remote/smtpreply.h"
 
 #define SMTPC_PIPELINING 1u

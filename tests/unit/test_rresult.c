@@ -1,4 +1,4 @@
-/* Unit tests for src/posta-remote/result.c: RESULT lines have the form of
+/* Unit tests for src/posta-remote/rresult.c: RESULT lines have the form of
  * doc/protocols.md, and never carry a control character. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "posta-remote/result.h"
+#include "posta-remote/rresult.h"
 
 static void status_from_reply(void **state)
 {

@@ -1,5 +1,5 @@
-/* result: RESULT lines. See result.h. */
-#include "posta-remote/result.h"
+/* rresult: RESULT lines. See rresult.h. */
+#include "posta-remote/rresult.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* result: the RESULT lines posta-remote prints, doc/protocols.md's form
+/* rresult: the RESULT lines posta-remote prints, doc/protocols.md's form
  *
  *   CODE STATUS SP MTA SP TEXT      e.g. K2.0.0 mx.example.net[192.0.2.1] 250 ok
  *
@@ -6,8 +6,8 @@
  * RFC 3463 code whose class agrees with CODE; MTA "name[address]", or "-"
  * when no server answered; TEXT at most RESULT_TEXT_MAX bytes in which every
  * control character has become a space. Pure; never allocates. */
-#ifndef POSTA_RESULT_H
-#define POSTA_RESULT_H
+#ifndef POSTA_RRESULT_H
+#define POSTA_RRESULT_H
 
 #include <stddef.h>
 
