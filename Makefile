@@ -118,6 +118,9 @@ $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(pa
 
 tests: $(UNIT_BINS) $(BINS)
 
+# --- fuzzing: make fuzz, make fuzz-smoke, make faults (tests/fuzz/fuzz.mk) ----
+include tests/fuzz/fuzz.mk
+
 # --- dependencies -------------------------------------------------------------
 # Packages that building, running and testing need; bench and fuzz add theirs.
 DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
