@@ -40,6 +40,7 @@ class AttackTest(unittest.TestCase):
         cls.addClassCleanup(cls.w.cleanup)
         cls.w.start()
         cls.before = cls.w.snapshot()
+        cls.tmp_before = cls.w.tmp_by_posta()
 
     def tearDown(self):
         # every attack: nothing relayed, nothing run, no stray file
@@ -47,6 +48,7 @@ class AttackTest(unittest.TestCase):
         self.assertEqual(self.w.relayed(), [])
         self.assertEqual(os.listdir(self.marks), [])
         self.assertEqual(self.w.snapshot() - self.before, set())
+        self.assertEqual(self.w.tmp_by_posta() - self.tmp_before, set())
 
     def bodies(self, box):
         return self.w.mail(box)

@@ -15,6 +15,7 @@ bob@posta.test are virtual mailboxes. control/tcp.smtp gives RELAYCLIENT to
 127.0.0.1 only.
 """
 import os
+import pwd
 import socket
 import time
 
@@ -117,6 +118,25 @@ class World:
                 if p.startswith(MOVING) or "/new/" in p or "/cur/" in p:
                     continue
                 out.add(p)
+        return out
+
+    def tmp_by_posta(self):
+        """Entries of /tmp owned by one of posta's users: a posta program
+        that wrote into /tmp would show here (other tests' folders, made by
+        root, do not)."""
+        uids = set()
+        for name in ("posta-alias", "posta-d", "posta-l", "posta-q", "posta-r", "posta-s", "posta-v"):
+            try:
+                uids.add(pwd.getpwnam(name).pw_uid)
+            except KeyError:
+                pass
+        out = set()
+        for n in os.listdir("/tmp"):
+            try:
+                if os.lstat(os.path.join("/tmp", n)).st_uid in uids:
+                    out.add(n)
+            except FileNotFoundError:
+                pass
         return out
 
     def cleanup(self):
