@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/durable.h"
 #include "common/qpath.h"
 #include "common/rec.h"
 #include "posta-send/cleancl.h"
@@ -185,6 +186,10 @@ static enum preproc_result prepare(send_ctx *ctx, uint64_t id, msg *m, uint64_t 
   int in = exists("info", id);
   if (in < 0) { warn(ctx, "stat info", id, strerror(errno)); return PREPROC_LATER; }
   if (in) {
+    /* info may be there from a write reported failed after its rename (the
+     * fsync of its folder failed): make it durable before todo goes */
+    qpath(path, "info", id);
+    if (durable_fsync_parent(path) < 0) { warn(ctx, "sync the folder of info", id, strerror(errno)); return PREPROC_LATER; }
     if (!cleancl_pending_todo(ctx, id) && cleancl_ask(ctx, "todo", id) < 0) return PREPROC_LATER;
     return PREPROC_SKIP;
   }
@@ -238,6 +243,14 @@ void preproc_new(send_ctx *ctx, uint64_t id)
 {
   msg *m = 0;
   enum preproc_result r = preproc_one(ctx, id, &m);
+  if (r == PREPROC_SKIP && exists("info", id) == 1) {
+    /* state 3 met while running, not at start: its info write was reported
+     * failed (an fsync after the rename) and nothing else will look at it
+     * before a restart. Scheduled from its records, as the start's scan of
+     * info does. */
+    if (idset_add(&ctx->known, id) < 0 || mheap_push(&ctx->heap, id, 0, 0) < 0) sched_nomem(ctx);
+    return;
+  }
   if (r == PREPROC_BROKEN && idset_add(&ctx->known, id) < 0) sched_nomem(ctx);
   if (r != PREPROC_NEW) return;
   if (idset_add(&ctx->known, id) < 0) { sched_nomem(ctx); msg_free(m); return; }
