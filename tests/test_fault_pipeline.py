@@ -38,7 +38,9 @@ SAMPLE = [
     ("posta-local", "write", 2), ("posta-local", "openat", 4),
     ("posta-remote", "write", 1), ("posta-remote", "openat", 1),
 ]
-EIO = [("posta-send", 1), ("posta-send", 3), ("posta-local", 1), ("posta-local", 2)]
+# posta-send 4: the fsync of info's folder after its rename (the message was
+# stranded until a restart: fixed in src/posta-send/preproc.c)
+EIO = [("posta-send", 1), ("posta-send", 3), ("posta-send", 4), ("posta-local", 1), ("posta-local", 2)]
 
 # strace attaches to the shell, which then becomes the daemon (exec): the
 # daemon keeps its pid, so s6's signals reach it, and strace ends with it.

@@ -86,10 +86,15 @@ class World:
 
     def pending(self):
         """Recipients still to be tried: todo files not yet preprocessed, and
-        recipients in state P of the local and remote records."""
+        recipients in state P of the local and remote records of messages
+        that have an info record (without one a record is a leftover of a
+        finished message, doc/queue.md's state 6)."""
         n = len(self.inst.queue_files("todo"))
+        infos = set(self.inst.queue_files("info"))
         for kind in ("local", "remote"):
             for i in self.inst.queue_files(kind):
+                if i not in infos:
+                    continue
                 try:
                     with open(self.inst.path("queue", kind, str(i % 23), str(i)), "rb") as f:
                         fields = parse_record(f.read(), "rcpt")
