@@ -8,7 +8,8 @@
 For each harness, the saved inputs of tests/fuzz/regress/NAME/ (every crash
 found so far) are replayed first; then the fuzzer starts from the seeds of
 tests/fuzz/corpus/NAME/ and the corpus it grew in earlier runs
-(DIR/corpus/NAME/, not committed). A crash leaves its input in
+(DIR/corpus/NAME/, not committed; the smoke run starts from the seeds
+alone). A crash leaves its input in
 DIR/crashes/. Two harnesses run at once (the machine has two cores).
 Prints one line per harness (executions, seconds, result) and exits 1 when
 any failed.
@@ -17,6 +18,7 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -75,7 +77,11 @@ def fuzz_one(build, name, seconds, smoke):
     conf = HARNESS.get(name, DEFAULT)
     # absolute: some harnesses work in a folder of their own
     build = os.path.abspath(build)
-    work = os.path.join(build, "corpus", name)
+    # the smoke run starts from the seeds alone, in a corpus it throws
+    # away, so that it takes the same time however long make fuzz has run
+    work = os.path.join(build, "smoke" if smoke else "corpus", name)
+    if smoke:
+        shutil.rmtree(work, ignore_errors=True)
     seeds = os.path.join(HERE, "corpus", name)
     crashes = os.path.join(build, "crashes")
     os.makedirs(work, exist_ok=True)
