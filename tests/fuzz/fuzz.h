@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,13 +51,27 @@ static inline char *fuzz_split(uint8_t const *data, size_t size, char const **pa
   return buf;
 }
 
+static char fuzz_dir[] = "/tmp/posta-fuzz-XXXXXX";
+
+static inline int fuzz_rm1(char const *path, struct stat const *st, int flag, struct FTW *f)
+{
+  remove(path);   /* what cannot go stays: nothing else to do at exit */
+  return 0;
+}
+
+/* Removes the folder at exit (libFuzzer ends a run with exit()). */
+static inline void fuzz_rmdir(void)
+{
+  if (chdir("/") == 0) nftw(fuzz_dir, fuzz_rm1, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* Creates and enters a private temporary folder, once per process. */
 static inline void fuzz_tmpdir(void)
 {
   static int done;
-  char dir[] = "/tmp/posta-fuzz-XXXXXX";
   if (done) return;
-  if (!mkdtemp(dir) || chdir(dir) < 0) abort();
+  if (!mkdtemp(fuzz_dir) || chdir(fuzz_dir) < 0) abort();
+  atexit(fuzz_rmdir);
   done = 1;
 }
 
