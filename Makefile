@@ -121,6 +121,9 @@ $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(pa
 
 tests: $(UNIT_BINS) $(BINS)
 
+# --- fuzzing: make fuzz, make fuzz-smoke, make faults (tests/fuzz/fuzz.mk) ----
+include tests/fuzz/fuzz.mk
+
 # --- dependencies -------------------------------------------------------------
 # Packages that building, running and testing need; bench and fuzz add theirs.
 DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
@@ -136,6 +139,7 @@ deps:
 check: deps
 	$(MAKE) tests
 	$(MAKE) BUILD=build-asan SAN=1 tests
+	$(MAKE) fuzz-smoke
 	$(PYTHON) tests/run.py --build $(BUILD) --build-asan build-asan
 
 check-unit: tests

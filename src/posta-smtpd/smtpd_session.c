@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <skalibs/strerr.h>
 
@@ -84,8 +85,30 @@ void smtpd_lost(smtpd *s, int why)
   s->quit = 1;
 }
 
+/* Reads more input, but not past the deadline: a client that sends a
+ * byte now and then never waits long enough for one read to time out. */
+static ssize_t fill_by(sio *in, struct timespec const *deadline)
+{
+  struct timespec now;
+  int saved = in->timeout_ms;
+  if (saved < 0) return sio_fill(in);
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+  if (ms <= 0) { errno = ETIMEDOUT; return -1; }
+  if (ms < saved) in->timeout_ms = (int)ms;
+  ssize_t r = sio_fill(in);
+  in->timeout_ms = saved;
+  return r;
+}
+
+/* The next event of smtpd_line: LINE_DONE, LINE_TOOLONG, LINE_BARE, or
+ * LINE_EOF, LINE_ERROR (errno). A whole command line must arrive within
+ * timeoutsmtpd of the first wait for it (RFC 5321 4.5.3.2.7 bounds the
+ * wait for a command, not for each of its octets). */
 int smtpd_next_line(smtpd *s)
 {
+  struct timespec deadline;
+  int started = 0;
   for (;;) {
     if (sio_avail(&s->in)) {
       size_t used;
@@ -95,7 +118,12 @@ int smtpd_next_line(smtpd *s)
       continue;
     }
     if (sio_flush(&s->out) < 0) return LINE_ERROR;
-    ssize_t r = sio_fill(&s->in);
+    if (!started) {
+      clock_gettime(CLOCK_MONOTONIC, &deadline);
+      deadline.tv_sec += s->in.timeout_ms / 1000;
+      started = 1;
+    }
+    ssize_t r = fill_by(&s->in, &deadline);
     if (r <= 0) return r ? LINE_ERROR : LINE_EOF;
   }
 }
