@@ -26,6 +26,9 @@ endif
 OWFAT_PROGS := posta-remote
 # Extra libraries of a program: LIBS_prog := ...
 LIBS_posta-checkpw := -lcrypt
+LIBS_posta-user := -lcrypt
+LIBS_posta-tlsd := -ltls
+LIBS_posta-remote := -ltls
 
 SKALIBS := -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
 LIBOWFAT := -Wl,-Bstatic -lowfat -Wl,-Bdynamic
@@ -118,11 +121,15 @@ $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(pa
 
 tests: $(UNIT_BINS) $(BINS)
 
+# --- fuzzing: make fuzz, make fuzz-smoke, make faults (tests/fuzz/fuzz.mk) ----
+include tests/fuzz/fuzz.mk
+
 # --- dependencies -------------------------------------------------------------
 # Packages that building, running and testing need; bench and fuzz add theirs.
 DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
 	ucspi-tcp-ipv6 python3 swaks dnsmasq-base iproute2 strace util-linux \
-	procps openssl python3-aiosmtpd
+	procps openssl python3-aiosmtpd libtls-dev libcrypt-dev \
+	libnet-ssleay-perl libio-socket-ssl-perl
 deps:
 	@tools/deps $(DEPS)
 
@@ -132,6 +139,7 @@ deps:
 check: deps
 	$(MAKE) tests
 	$(MAKE) BUILD=build-asan SAN=1 tests
+	$(MAKE) fuzz-smoke
 	$(PYTHON) tests/run.py --build $(BUILD) --build-asan build-asan
 
 check-unit: tests

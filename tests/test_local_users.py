@@ -75,6 +75,11 @@ class UsersTest(unittest.TestCase):
         for sub in ("", "new", "cur", "tmp"):
             st = os.stat(os.path.join(path, sub))
             self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (vuid, 0o700))
+        # the home and the domain's folder: posta-d may stat a .qmail-EXT there
+        # (RCPT-time checks of extension addresses), nobody may list them
+        for d in (os.path.dirname(path.rstrip("/")), os.path.dirname(os.path.dirname(path.rstrip("/")))):
+            st = os.stat(d)
+            self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (vuid, 0o711))
         self.assertIn("virtual.example\n", inst.control("locals"))
         self.assertIn("virtual.example\n", inst.control("rcpthosts"))
         # control/me stays local when locals is written for the first time

@@ -57,10 +57,16 @@ class ExitCodes(unittest.TestCase):
         self.assertRefused(91, env=b"Fa@b\0Tb@c\0\0junk")            # bytes after the end
         self.assertRefused(91, env=b"Fa@b\0Tb\r\n@c\0\0")            # CR LF in an address
         self.assertRefused(91, env=b"Fa@b\0Xb@c\0\0")                # unknown field
-        self.inst.control("maxrcpt", "3")
-        self.assertRefused(91, env=envelope("a@b", ["r%d@c" % i for i in range(4)]))
-        rc, err = inject(self.inst, MSG, envelope("a@b", ["r%d@c" % i for i in range(3)]))
+        self.inst.control("maxrcpt", "150")
+        self.assertRefused(91, env=envelope("a@b", ["r%d@c" % i for i in range(151)]))
+        rc, err = inject(self.inst, MSG, envelope("a@b", ["r%d@c" % i for i in range(150)]))
         self.assertEqual(rc, 0, err)
+        # below RFC 5321's 100 means 100, as in posta-smtpd: what it accepts
+        # at RCPT, the injector queues
+        self.inst.control("maxrcpt", "3")
+        rc, err = inject(self.inst, MSG, envelope("a@b", ["r%d@c" % i for i in range(100)]))
+        self.assertEqual(rc, 0, err)
+        self.assertRefused(91, env=envelope("a@b", ["r%d@c" % i for i in range(101)]))
 
     def test_91_default_maxrcpt(self):
         self.assertRefused(91, env=envelope("a@b", ["r%d@c" % i for i in range(1001)]))

@@ -56,7 +56,7 @@ class RemoteDelivery(unittest.TestCase):
         r = self.send("one.test", rcpts)
         for res in r.results:
             self.assertEqual((res.kind, res.status, res.mta), ("K", "2.0.0", "mx.one.test[127.0.0.11]"))
-            self.assertEqual(res.text, "250 2.0.0 ok queued")
+            self.assertEqual(res.text, "250 2.0.0 ok queued [no TLS]")
         self.assertEqual(len(aio.messages), 1)
         m = aio.messages[0]
         self.assertEqual(m["mail_from"], "alice@me.test")
@@ -115,7 +115,7 @@ class RemoteDelivery(unittest.TestCase):
         self.assertEqual((later.kind, later.status, later.mta), ("Z", "4.2.1", "mx.peer.test[127.0.0.30]"))
         self.assertEqual(later.text, "451 4.2.1 mailbox busy, try later")
         self.assertEqual((now.kind, now.status), ("K", "2.0.0"))
-        self.assertEqual(now.text, "250 2.0.0 queued as 42")
+        self.assertEqual(now.text, "250 2.0.0 queued as 42 [no TLS]")
         p.wait_idle()
         self.assertEqual(len(p.sessions), 1)
         self.assertIsNotNone(p.sessions[0].data)

@@ -102,7 +102,7 @@ class RemoteWire(unittest.TestCase):
         r = self.send(["a@wire.test"], b"x\n")
         res = r.results[0]
         self.assertEqual((res.kind, res.status), ("K", "2.0.0"), r.out)
-        self.assertEqual(res.text, "250-first 299 last line's code decides  ")
+        self.assertEqual(res.text, "250-first 299 last line's code decides   [no TLS]")
 
     def test_malformed_reply_is_temporary_and_tries_the_next(self):
         bad = self.peer("127.0.0.41")

@@ -2,13 +2,15 @@
 by sendmail reaches its virtual mailbox at once and byte for byte; a Maildir
 that cannot be written is retried on schedule and delivered once; as root,
 posta-send cannot write a Maildir itself; the log tells a message's life in
-doc/log-format.md's lines."""
+doc/log-format.md's lines, posta-bounce's included, and the bounce of a
+failed recipient reaches the sender's mailbox."""
 import os
 import pwd
 import subprocess
 import time
 import unittest
 
+from bouncekit import parse, status_blocks
 from posta import IS_ROOT, maildir_files, wait_for
 from sendtools import log_events, queue_empty, send_instance, send_pid, wait_log
 
@@ -52,32 +54,44 @@ class SendLocalTest(unittest.TestCase):
         print("\n  sendmail exit to new/: %.1f ms (sendmail ran %.1f ms)" % (elapsed * 1000, (t1 - t0) * 1000))
 
     def test_log_tells_the_whole_life(self):
-        self.inst.sendmail("alice@example.com", "nobody-here@example.com", sender="carol@example.net")
-        wait_log(self.inst, r"^end msg ", count=1)
+        # the sender has a mailbox here, so that the bounce is delivered too
+        # and its life (posta-bounce's line included) is in the log
+        carol = self.inst.add_mailbox("carol@example.com")
+        self.inst.sendmail("alice@example.com", "nobody-here@example.com", sender="carol@example.com")
+        info = wait_for(lambda: [m for k, m in log_events(self.inst) if k == "info" and m.group(3) == "carol@example.com"],
+                        10, what="the message's info line")
+        self.assertEqual(len(info), 1)
+        mid = info[0].group(1)
+        wait_log(self.inst, r"^end msg %s$" % mid)
+        # the failure notice reaches carol, and then the queue is empty
+        notice, = self.inst.wait_mail(carol, 1)
+        with open(notice, "rb") as f:
+            msg = parse(f.read())
+        self.assertEqual(status_blocks(msg)[1]["Final-Recipient"], "rfc822; nobody-here@example.com")
+        wait_for(lambda: queue_empty(self.inst), 5, what="an empty queue")
         events = log_events(self.inst)
         undocumented = [line for kind, line in events if kind is None]
         self.assertEqual(undocumented, [])
-        # the last message's life, in order
-        news = [m.group(1) for k, m in events if k == "new"]
-        mid = news[-1]
-        wait_log(self.inst, r"^end msg %s$" % mid)
-        events = log_events(self.inst)
+        # the message's life, in order
         life = [(k, m) for k, m in events
-                if (k in ("new", "info", "end") and m.group(1) == mid) or (k == "start" and m.group(2) == mid)]
+                if (k in ("new", "info", "end", "bounce") and m.group(1) == mid)
+                or (k == "start" and m.group(2) == mid)]
         kinds = [k for k, m in life]
         self.assertEqual(kinds[:2], ["new", "info"])
         self.assertEqual(kinds[-1], "end")
         self.assertEqual(kinds.count("start"), 2)
-        info = life[1][1]
-        self.assertEqual(info.group(3), "carol@example.net")
         numbers = {m.group(1): m.group(4) for k, m in life if k == "start"}
         results = {m.group(1): m for k, m in events if k == "result" and m.group(1) in numbers}
         self.assertEqual(len(results), 2)
         outcome = {m.group(3): m.group(2) for m in results.values()}
         self.assertEqual(outcome["alice@example.com"], "success")
-        # no such mailbox: a permanent failure, recorded for posta-bounce
+        # no such mailbox: a permanent failure, recorded for posta-bounce,
+        # which queued the notice before the message ended
         self.assertEqual(outcome["nobody-here@example.com"], "failure")
-        self.assertTrue(any(k == "bounce" and m.group(1) == mid for k, m in events))
+        self.assertEqual([m.group(2).split(" ")[0] for k, m in life if k == "bounce"], ["qp", "done"])
+        notices = [m for k, m in events if k == "notice" and m.group(1) == mid]
+        self.assertEqual([(m.group(2), m.group(3), m.group(4)) for m in notices],
+                         [("failure notice", "carol@example.com", "1")])
         self.assertTrue(any(k == "status" for k, m in events))
 
     def test_unwritable_maildir_deferred_then_delivered_once(self):

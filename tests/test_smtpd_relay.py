@@ -103,6 +103,29 @@ class RelayTest(unittest.TestCase):
         self.assertEqual(self.srv.queued(), [])
         self.assertIn("refused recipient nobody@posta.test from 127.0.0.2: 550 5.1.1", self.srv.logtext())
 
+    def test_extension_addresses_need_a_dot_qmail_file(self):
+        # posta-local would bounce alice-anything@ (no .qmail-anything in her
+        # home): refused at RCPT, so that no bounce goes to a forged sender
+        import os
+        import pwd
+        home = os.path.dirname(self.srv.inst.run("posta-user", "path", "bob@posta.test").stdout.decode().strip().rstrip("/"))
+        fn = os.path.join(home, ".qmail-news")
+        with open(fn, "w") as f:
+            f.write("./Maildir/\n")
+        os.chmod(fn, 0o644)
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam("posta-v")
+            os.chown(fn, pw.pw_uid, pw.pw_gid)
+        try:
+            replies, final = self.session(RELAYLESS, [b"<alice-anything@posta.test>", b"<bob-news@posta.test>",
+                                                      b"<bob-other@posta.test>"])
+            self.assertTrue(replies[0].startswith(b"550 5.1.1"), replies)
+            self.assertTrue(replies[1].startswith(b"250 2.1.5"), replies)
+            self.assertTrue(replies[2].startswith(b"550 5.1.1"), replies)
+            self.assertEqual([q.rcpts for q in self.srv.queued()], [[b"bob-news@posta.test"]])
+        finally:
+            os.unlink(fn)
+
     def test_local_and_rcpthosts_domains(self):
         replies, final = self.session(RELAYLESS, [
             b"<alice@posta.test>", b"<ALICE@Posta.Test>", b"<CAROL@Mx.Posta.Test>", b"<postmaster>",

@@ -3,6 +3,12 @@
 
 #include <string.h>
 
+size_t envelope_maxrcpt(unsigned long setting)
+{
+  if (!setting || setting > ENVELOPE_RCPT_HARDMAX) return ENVELOPE_RCPT_HARDMAX;
+  return setting < ENVELOPE_RCPT_MIN ? ENVELOPE_RCPT_MIN : (size_t)setting;
+}
+
 size_t envelope_max(size_t maxrcpt)
 {
   return (maxrcpt + 1) * (ENVELOPE_ADDR_MAX + 2) + 1;

@@ -13,6 +13,7 @@
 
 #define ENVELOPE_ADDR_MAX 1000
 #define ENVELOPE_RCPT_HARDMAX 100000
+#define ENVELOPE_RCPT_MIN 100
 #define ENVELOPE_OK 0
 #define ENVELOPE_TOOLONG 11
 #define ENVELOPE_BAD 91
@@ -25,6 +26,11 @@ struct envelope_s {
   size_t rcpts_len;
 };
 
+/* The recipient limit a control/maxrcpt value means, the same for every
+ * program that reads it: 0 (no limit) or anything above the hard maximum is
+ * ENVELOPE_RCPT_HARDMAX; below ENVELOPE_RCPT_MIN (RFC 5321's 100) it is
+ * ENVELOPE_RCPT_MIN. */
+size_t envelope_maxrcpt(unsigned long setting);
 /* The longest envelope of maxrcpt recipients, in bytes. */
 size_t envelope_max(size_t maxrcpt);
 /* 0, ENVELOPE_TOOLONG or ENVELOPE_BAD. *complete is set to 0 when buf ends

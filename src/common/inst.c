@@ -19,11 +19,11 @@ static char const tcp_smtp[] =
   ":allow\n";
 
 static char const tcp_submission[] =
-  "# tcprules for the submission service (port 587). Until SMTP AUTH exists,\n"
-  "# only clients allowed to relay may submit.\n"
-  "127.:allow,RELAYCLIENT=\"\"\n"
-  "::1:allow,RELAYCLIENT=\"\"\n"
-  ":deny\n";
+  "# tcprules for the submission services (ports 587 and 465). A client must\n"
+  "# authenticate (SMTP AUTH, over TLS) before MAIL; one given RELAYCLIENT\n"
+  "# here (a webmail on this host, say) may submit without it:\n"
+  "#   127.0.0.1:allow,RELAYCLIENT=\"\"\n"
+  ":allow\n";
 
 static char const alias_maildir[] = "./Maildir/\n";
 
@@ -48,6 +48,13 @@ inst_entry const inst_table[] = {
   { "bin/posta-qread", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-newu", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-user", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-tlsd", INST_PROG, R, R, 0755, 0 },
+  /* setuid posta-v, to read mailboxes/.passwd; only posta's users run it */
+  { "bin/posta-checkpw", INST_PROG, ROLE_V, GN, 04710, 0 },
+  { "bin/posta-qhold", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qrm", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-qflush", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-showctl", INST_PROG, R, R, 0755, 0 },
 
   { "control", INST_DIR, R, R, 0755, 0 },
   { "control/tcp.smtp", INST_FILE, R, R, 0644, tcp_smtp },
@@ -80,12 +87,15 @@ inst_entry const inst_table[] = {
   { "queue/local", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/remote", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
   { "queue/bounce", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/delay", INST_SPLITDIR, ROLE_S, GP, 0700, 0 },
+  { "queue/cmd", INST_DIR, ROLE_S, GP, 0700, 0 },
 
   { "svc", INST_DIR, R, R, 0755, 0 },
   { "log", INST_DIR, R, R, 0755, 0 },
   { "log/posta-send", INST_DIR, ROLE_L, GN, 0755, 0 },
   { "log/posta-smtpd", INST_DIR, ROLE_L, GN, 0755, 0 },
   { "log/posta-submission", INST_DIR, ROLE_L, GN, 0755, 0 },
+  { "log/posta-smtps", INST_DIR, ROLE_L, GN, 0755, 0 },
 };
 
 unsigned const inst_table_len = sizeof inst_table / sizeof inst_table[0];

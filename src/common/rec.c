@@ -168,7 +168,9 @@ int rec_slurp(char const *path, size_t max, char **buf, size_t *len)
   if (fstat(fd, &st) < 0) goto fail;
   if ((unsigned long long)st.st_size > max) { errno = EFBIG; goto fail; }
   size_t n = (size_t)st.st_size, got = 0;
-  char *s = malloc(n ? n : 1);
+  /* one byte more than the file: a NUL after the data, so that a caller
+   * may end its last line in place (control_lines does) */
+  char *s = malloc(n + 1);
   if (!s) goto fail;
   while (got < n) {
     ssize_t r = read(fd, s + got, n - got);
@@ -177,6 +179,7 @@ int rec_slurp(char const *path, size_t max, char **buf, size_t *len)
     got += (size_t)r;
   }
   close(fd);
+  s[got] = 0;
   *buf = s;
   *len = got;
   return 0;

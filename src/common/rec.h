@@ -47,8 +47,9 @@ struct rec_s {
 int rec_parse(rec *, char const *buf, size_t len, char const *kind, unsigned version);
 /* The next field (tag first, NUL-terminated in the buffer), or 0 at the end. */
 char const *rec_next(rec *, size_t *len);
-/* Reads a whole file into a malloc'd buffer, at most max bytes.
- * 0, or -1 with errno (EFBIG when longer than max). */
+/* Reads a whole file into a malloc'd buffer, at most max bytes, with a NUL
+ * after them (not counted in *len). 0, or -1 with errno (EFBIG when longer
+ * than max). */
 int rec_slurp(char const *path, size_t max, char **buf, size_t *len);
 
 uint32_t rec_crc32(uint32_t crc, char const *s, size_t len);

@@ -93,12 +93,12 @@ static int ask_and_parse(stralloc *out, char const *name, char const qtype[2], u
   return r;
 }
 
-static int parse_mx(stralloc *out, char const *buf, unsigned int len)
+int dnsq_packet_mx(stralloc *out, char const *buf, unsigned int len)
 {
   return dns_mx_packet(out, buf, len);
 }
 
-static int parse_aaaa(stralloc *out, char const *buf, unsigned int len)
+int dnsq_packet_aaaa(stralloc *out, char const *buf, unsigned int len)
 {
   /* libowfat's parser takes A records too, as mapped addresses; an AAAA
    * answer holds none, and keeping only whole 16-byte entries is cheap. */
@@ -107,7 +107,7 @@ static int parse_aaaa(stralloc *out, char const *buf, unsigned int len)
   return 0;
 }
 
-static int parse_a(stralloc *out, char const *buf, unsigned int len)
+int dnsq_packet_a(stralloc *out, char const *buf, unsigned int len)
 {
   if (dns_ip4_packet(out, buf, len) < 0) return -1;
   out->len -= out->len % 4;
@@ -116,15 +116,15 @@ static int parse_a(stralloc *out, char const *buf, unsigned int len)
 
 int dnsq_mx(stralloc *out, char const *name, unsigned int timeout)
 {
-  return ask_and_parse(out, name, DNS_T_MX, timeout, parse_mx);
+  return ask_and_parse(out, name, DNS_T_MX, timeout, dnsq_packet_mx);
 }
 
 int dnsq_aaaa(stralloc *out, char const *name, unsigned int timeout)
 {
-  return ask_and_parse(out, name, DNS_T_AAAA, timeout, parse_aaaa);
+  return ask_and_parse(out, name, DNS_T_AAAA, timeout, dnsq_packet_aaaa);
 }
 
 int dnsq_a(stralloc *out, char const *name, unsigned int timeout)
 {
-  return ask_and_parse(out, name, DNS_T_A, timeout, parse_a);
+  return ask_and_parse(out, name, DNS_T_A, timeout, dnsq_packet_a);
 }

@@ -30,4 +30,11 @@ int dnsq_aaaa(stralloc *out, char const *name, unsigned int timeout);
 /* A records, 4 bytes each. */
 int dnsq_a(stralloc *out, char const *name, unsigned int timeout);
 
+/* The parsers the three above apply to an answer packet (public so that
+ * the fuzz harness feeds them hostile packets): 0, or -1 when the packet
+ * is malformed. */
+int dnsq_packet_mx(stralloc *out, char const *buf, unsigned int len);
+int dnsq_packet_aaaa(stralloc *out, char const *buf, unsigned int len);
+int dnsq_packet_a(stralloc *out, char const *buf, unsigned int len);
+
 #endif

@@ -22,5 +22,7 @@ int qr_format_info(stralloc *out, uint64_t id, char const *info, size_t ilen,
  * a message in neither state (being injected, or done) gives nothing.
  * 0, or -1 with errno; an unreadable record gives a line saying so. */
 int qr_message(stralloc *out, uint64_t id);
+/* 1 when id is a message of the queue (a mess file), 0 not, -1 error. */
+int qr_exists(uint64_t id);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "common/cmdrec.h"
 #include "common/qpath.h"
 #include "common/rec.h"
 #include "posta-qread/qr.h"
@@ -33,6 +34,43 @@ static int unreadable(stralloc *out, uint64_t id, char const *what)
   return stralloc_catb(out, line, (size_t)n) ? 0 : -1;
 }
 
+static int exists(char const *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+/* What waits for the message besides its recipients: notices in
+ * queue/bounce and queue/delay, an operator's request in queue/cmd. Added
+ * at the end of the block that ends out. */
+static int waiting(stralloc *out, uint64_t id)
+{
+  static struct { char op; char const *what; } const ops[] = {
+    { CMDREC_HOLD, "hold" }, { CMDREC_RELEASE, "release" }, { CMDREC_REMOVE, "remove" }, { CMDREC_FLUSH, "flush" },
+  };
+  char path[QPATH_MAX], *buf;
+  size_t len, old = out->len;
+  int ok = 1;
+  cmdrec c;
+  out->len--;   /* the empty line that ends the block */
+  qpath(path, "bounce", id);
+  if (exists(path)) ok = stralloc_cats(out, "  failure notice waiting to be sent\n");
+  qpath(path, "delay", id);
+  if (ok && exists(path)) ok = stralloc_cats(out, "  delay notice waiting to be sent\n");
+  cmdrec_path(path, id);
+  if (ok && rec_slurp(path, 4096, &buf, &len) == 0) {
+    if (cmdrec_parse(&c, buf, len) == 0)
+      for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (ops[i].op == c.op)
+          ok = stralloc_cats(out, "  request waiting for posta-send: ") && stralloc_cats(out, ops[i].what)
+            && stralloc_cats(out, "\n");
+    free(buf);
+  }
+  if (ok && stralloc_cats(out, "\n")) return 0;
+  out->len = old;
+  return -1;
+}
+
 static int preprocessed(stralloc *out, uint64_t id, char *info, size_t ilen)
 {
   char *l, *r;
@@ -42,6 +80,7 @@ static int preprocessed(stralloc *out, uint64_t id, char *info, size_t ilen)
   if (hl < 0 || hr < 0) ret = -1;
   else if (qr_format_info(out, id, info, ilen, hl ? l : 0, ll, hr ? r : 0, rl) < 0)
     ret = errno == EPROTO || errno == ENOTSUP ? unreadable(out, id, "info, local or remote") : -1;
+  else ret = waiting(out, id);
   free(l);
   free(r);
   return ret;
@@ -72,7 +111,16 @@ int qr_message(stralloc *out, uint64_t id)
     free(buf);
     if (r < 0 && errno == ENOENT) return 0;
     if (r < 0) return errno == EPROTO || errno == ENOTSUP ? unreadable(out, id, "todo") : -1;
-    return 0;
+    return waiting(out, id);
   }
   return 0;
+}
+
+int qr_exists(uint64_t id)
+{
+  char fn[QPATH_MAX];
+  struct stat st;
+  qpath(fn, "mess", id);
+  if (stat(fn, &st) == 0) return 1;
+  return errno == ENOENT ? 0 : -1;
 }

@@ -40,7 +40,7 @@ void qq_limits(qq *q)
   unsigned long minfree, databytes;
   uint64_t avail;
   q->maxrcpt = setting("control/maxrcpt", QQ_MAXRCPT);
-  if (!q->maxrcpt || q->maxrcpt > ENVELOPE_RCPT_HARDMAX) q->maxrcpt = ENVELOPE_RCPT_HARDMAX;
+  q->maxrcpt = envelope_maxrcpt(q->maxrcpt);
   minfree = setting("control/queueminfree", QQ_MINFREE);
   databytes = setting("control/databytes", 0);
   if (statvfs("queue", &sv) < 0) strerr_diefusys(QQ_QUEUE, "measure the free space of queue");

@@ -41,5 +41,7 @@ int config_load(job *j, char const **what)
     if ((unsigned char)*s <= 32 || *s == 127) return errno = EINVAL, -1;   /* one word, no CR */
   *what = "control/smtproutes";
   if (control_lines("control/smtproutes", CONFIG_ROUTES_MAX, &j->routes, &j->routeslen) < 0) return -1;
+  *what = "control/tlsdestinations";
+  if (control_lines("control/tlsdestinations", CONFIG_ROUTES_MAX, &j->tlsdest, &j->tlsdestlen) < 0) return -1;
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "posta-remote/ipaddr.h"
 #include "posta-remote/smtpc.h"
 #include "posta-remote/smtproutes.h"
+#include "posta-remote/tlsc.h"
 #include "posta-remote/txn.h"
 
 typedef struct outcome_map_s outcome_map;
@@ -49,57 +50,73 @@ static char const *connect_error(int e)
   return e == ETIMEDOUT ? "connection timed out" : e == ECONNREFUSED ? "connection refused" : strerror(e);
 }
 
-/* 1 when this target settled the job, 0 to try the next one. */
-static int try_target(job *j, plan_target const *t)
+/* Connects to t and says EHLO: 0 with c ready, or -1 (noted: the next
+ * target). */
+static int open_target(job *j, plan_target const *t, smtpc *c, char const *mta)
 {
-  char ip[IPADDR_FMT], mta[RESULT_MTA_MAX];
-  smtpc c;
   uint64_t now = (uint64_t)time(0), until;
-  ipaddr_fmt(ip, t->ip);
-  result_mta(mta, t->host, ip);
-  j->tried++;
   if (tcpto_dead(&j->tcpto, t->ip, t->port, now, &until)) {
     note(j, mta, "%s %s", "not tried: it failed to connect a short while ago (remote/tcpto)");
-    return 0;
+    return -1;
   }
   int fd = netio_connect(t->ip, t->port, j->timeoutconnect);
   if (fd < 0) {
     int e = errno;
     if (e == ETIMEDOUT || e == ECONNREFUSED) tcpto_fail(&j->tcpto, t->ip, t->port, now);
     note(j, mta, "%s %s", connect_error(e));
-    return 0;
+    return -1;
   }
   tcpto_ok(&j->tcpto, t->ip, t->port);
-  smtpc_init(&c, fd, j->timeoutremote, mta);
-  int r = smtpc_hello(&c, j->helo);
+  smtpc_init(c, fd, j->timeoutremote, mta);
+  int r = smtpc_hello(c, j->helo);
   if (r < 0) {
     note(j, mta, "%s %s", errno == ETIMEDOUT ? "timed out before the transaction"
                           : errno == EPROTO ? "sent a malformed greeting or EHLO reply"
                           : "closed the connection before the transaction");
-    smtpc_drop(&c);
-    return 0;
+    smtpc_drop(c);
+    return -1;
   }
   if (r) {
-    result_textf(j->last, sizeof j->last, "%s refused us: %s", mta, c.reply.text);
+    result_textf(j->last, sizeof j->last, "%s refused us: %s", mta, c->reply.text);
     result_textf(j->lastmta, sizeof j->lastmta, "%s", mta);
-    if (c.reply.code / 100 == 5) j->refused5++;
-    result_status(j->laststatus, c.reply.code, c.reply.text);
-    smtpc_quit(&c);
-    return 0;
+    if (c->reply.code / 100 == 5) j->refused5++;
+    result_status(j->laststatus, c->reply.code, c->reply.text);
+    smtpc_quit(c);
+    return -1;
   }
-  txn_run(j, &c);
-  return 1;
+  return 0;
+}
+
+/* 1 when this target settled the job, 0 to try the next one. A failed
+ * TLS handshake, when TLS is not required, gets one more connection, in
+ * plain text (tlsc.h). */
+static int try_target(job *j, plan_target const *t)
+{
+  char ip[IPADDR_FMT], mta[RESULT_MTA_MAX];
+  smtpc c;
+  ipaddr_fmt(ip, t->ip);
+  result_mta(mta, t->host, ip);
+  j->tried++;
+  for (int plain = 0; plain < 2; plain++) {
+    if (open_target(j, t, &c, mta) < 0) return 0;
+    int r = tlsc_step(j, &c, plain);
+    if (r == TLSC_PLAIN) continue;
+    if (r == TLSC_NEXT) return 0;
+    txn_run(j, &c);
+    return 1;
+  }
+  return 0;
 }
 
 static void nothing_worked(job *j)
 {
   char text[RESULT_TEXT_MAX + 1];
-  if (j->tried && j->refused5 == j->tried) {
+  if (j->tried && j->refused5 == j->tried && !j->tlsmissed) {
     job_settle(j, 'D', j->laststatus, j->lastmta, j->last);
     return;
   }
   result_textf(text, sizeof text, "no exchanger of %s took the message (%u tried); last: %s", j->domain, j->tried, j->last);
-  job_settle(j, 'Z', "4.4.1", j->lastmta[0] ? j->lastmta : "-", text);
+  job_settle(j, 'Z', j->tlsmissed ? "4.7.5" : "4.4.1", j->lastmta[0] ? j->lastmta : "-", text);
 }
 
 void deliver_run(job *j, plan_dns const *dns)

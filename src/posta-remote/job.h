@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct tls_config;
+
 #include "posta-remote/ipme.h"
 #include "posta-remote/msgbody.h"
 #include "posta-remote/resultline.h"
@@ -38,6 +40,11 @@ struct job_s {
   unsigned int timeoutdns;
   char *routes;              /* control/smtproutes, control_lines' form */
   size_t routeslen;
+  char *tlsdest;             /* control/tlsdestinations, the same form */
+  size_t tlsdestlen;
+  struct tls_config *tlsconf;   /* made at the first STARTTLS */
+  char tlsnote[100];         /* "VERSION CIPHER" of this transaction, "" in plain text */
+  int tlsmissed;             /* a target was skipped for want of TLS */
   tcpto tcpto;
   ipme self;
   /* the targets tried so far, for the result when none worked */

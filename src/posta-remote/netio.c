@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <tls.h>
+
 #include "posta-remote/ipaddr.h"
 
 /* Waits for events on fd for at most timeout seconds. 0 ready, -1. */
@@ -68,6 +70,7 @@ void netio_init(netio *io, int fd, unsigned int timeout)
 {
   int one = 1;
   io->fd = fd;
+  io->tls = 0;
   io->timeout = timeout;
   io->inpos = io->inlen = 0;
   io->outlen = 0;
@@ -77,14 +80,58 @@ void netio_init(netio *io, int fd, unsigned int timeout)
 
 void netio_close(netio *io)
 {
+  if (io->tls) {
+    /* a close_notify if it goes at once; the server may be gone */
+    tls_close(io->tls);
+    tls_free(io->tls);
+    io->tls = 0;
+  }
   if (io->fd >= 0) close(io->fd);
   io->fd = -1;
+}
+
+void netio_tls(netio *io, struct tls *t)
+{
+  io->tls = t;
+}
+
+/* A libtls result that asks to wait: waits; 0 to try again, -1. */
+static int tls_wait(netio *io, ssize_t r)
+{
+  if (r == TLS_WANT_POLLIN) return wait_for(io->fd, POLLIN, io->timeout);
+  if (r == TLS_WANT_POLLOUT) return wait_for(io->fd, POLLOUT, io->timeout);
+  errno = EPROTO;
+  return -1;
+}
+
+int netio_handshake(netio *io)
+{
+  for (;;) {
+    int r = tls_handshake(io->tls);
+    if (!r) return 0;
+    if (tls_wait(io, r) < 0) return -1;
+  }
+}
+
+static ssize_t tls_recv(netio *io)
+{
+  for (;;) {
+    ssize_t r = tls_read(io->tls, io->in, sizeof io->in);
+    if (r >= 0) return r;
+    if (tls_wait(io, r) < 0) return -1;
+  }
 }
 
 int netio_fill(netio *io)
 {
   if (io->inpos < io->inlen) return (int)(io->inlen - io->inpos);
   io->inpos = io->inlen = 0;
+  if (io->tls) {
+    ssize_t r = tls_recv(io);
+    if (r < 0) return -1;
+    io->inlen = (size_t)r;
+    return (int)r;
+  }
   for (;;) {
     ssize_t r = recv(io->fd, io->in, sizeof io->in, 0);
     if (r >= 0) {
@@ -100,6 +147,11 @@ int netio_fill(netio *io)
 int netio_flush(netio *io)
 {
   size_t done = 0;
+  while (done < io->outlen && io->tls) {
+    ssize_t r = tls_write(io->tls, io->out + done, io->outlen - done);
+    if (r >= 0) { done += (size_t)r; continue; }
+    if (tls_wait(io, r) < 0) return -1;
+  }
   while (done < io->outlen) {
     ssize_t r = send(io->fd, io->out + done, io->outlen - done, MSG_NOSIGNAL);
     if (r >= 0) { done += (size_t)r; continue; }

@@ -4,8 +4,10 @@
  * buffered; each wait for data lasts at most the connection's timeout.
  * Writes go through an output buffer, flushed when full or on
  * netio_flush, each wait for room bounded the same way. SIGPIPE is never
- * raised (MSG_NOSIGNAL). libc only; returns -1 with errno (ETIMEDOUT,
- * ECONNREFUSED, EPIPE...), never exits, never prints. */
+ * raised (MSG_NOSIGNAL). Once netio_tls has set a TLS session, reads and
+ * writes go through it (libtls), with the same timeouts. libc and libtls
+ * only; returns -1 with errno (ETIMEDOUT, ECONNREFUSED, EPIPE, EPROTO for
+ * a TLS error...), never exits, never prints. */
 #ifndef POSTA_NETIO_H
 #define POSTA_NETIO_H
 
@@ -14,9 +16,12 @@
 #define NETIO_IN 4096
 #define NETIO_OUT 65536
 
+struct tls;
+
 typedef struct netio_s netio;
 struct netio_s {
   int fd;
+  struct tls *tls;        /* the TLS session, 0 in plain text */
   unsigned int timeout;   /* seconds, for every read or write wait */
   char in[NETIO_IN];
   size_t inpos, inlen;
@@ -27,7 +32,14 @@ struct netio_s {
 /* A connected socket to ip (IPv4 mapped) and port, or -1 with errno. */
 int netio_connect(char const ip[16], unsigned int port, unsigned int timeout);
 void netio_init(netio *, int fd, unsigned int timeout);
+/* Closes the connection (and its TLS session, with a close_notify). */
 void netio_close(netio *);
+/* From now on, reads and writes go through tls (a connected client
+ * session, whose handshake netio_handshake does); netio_close frees it. */
+void netio_tls(netio *, struct tls *);
+/* The TLS handshake within the timeout: 0, or -1 (errno EPROTO: see
+ * tls_error, or ETIMEDOUT). */
+int netio_handshake(netio *);
 /* Makes unread bytes available in io->in[inpos..inlen): >0, 0 at end of
  * file, -1 on error or timeout (ETIMEDOUT). */
 int netio_fill(netio *);

@@ -12,6 +12,7 @@
 #include "posta-remote/deliver.h"
 #include "posta-remote/job.h"
 #include "posta-remote/resolve.h"
+#include "posta-remote/tlsc.h"
 
 /* The home's folder posta-r may write in (posta-setup creates it). */
 #define TCPTO_FILE "remote/tcpto"
@@ -57,6 +58,8 @@ int run_remote(char const *host, char const *sender, char const *const *rcpts, u
   msgbody_free(&j->msg);
   tcpto_close(&j->tcpto);
   free(j->routes);
+  free(j->tlsdest);
+  tlsc_free(j);
   free(j->r);
   free(j);
   errno = e;

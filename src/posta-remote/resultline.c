@@ -66,7 +66,7 @@ static void clean_copy(char *out, size_t size, char const *s)
 
 void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address)
 {
-  char n[256], a[64];
+  char n[256], a[63];   /* 255 + "[" + 62 + "]" + NUL: RESULT_MTA_MAX, never cut */
   clean_copy(n, sizeof n, name);
   clean_copy(a, sizeof a, address);
   result_textf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);

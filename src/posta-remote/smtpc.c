@@ -53,6 +53,7 @@ static void ehlo_line(void *ctx, char const *s, size_t n)
   smtpc *c = ctx;
   if (c->reply.lines < 2) return;
   if (keyword(s, n, "PIPELINING")) c->features |= SMTPC_PIPELINING;
+  else if (keyword(s, n, "STARTTLS")) c->features |= SMTPC_STARTTLS;
   else if (keyword(s, n, "8BITMIME")) c->features |= SMTPC_8BITMIME;
   else if (keyword(s, n, "SIZE")) {
     uint64_t v = 0;
@@ -70,9 +71,17 @@ static void ehlo_line(void *ctx, char const *s, size_t n)
 
 int smtpc_hello(smtpc *c, char const *helo)
 {
-  char line[300];
   if (smtpc_read(c) < 0) return -1;
   if (c->reply.code / 100 != 2) return 1;
+  return smtpc_ehlo(c, helo);
+}
+
+int smtpc_ehlo(smtpc *c, char const *helo)
+{
+  char line[300];
+  c->features = 0;
+  c->sizemax = 0;
+  c->sizeline[0] = 0;
   snprintf(line, sizeof line, "EHLO %s\r\n", helo);
   if (netio_puts(&c->io, line) < 0 || netio_flush(&c->io) < 0) return -1;
   if (read_reply(c, ehlo_line, c) < 0) return -1;

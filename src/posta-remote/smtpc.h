@@ -18,6 +18,7 @@
 #define SMTPC_PIPELINING 1u
 #define SMTPC_SIZE 2u
 #define SMTPC_8BITMIME 4u
+#define SMTPC_STARTTLS 8u
 
 #define SMTPC_QUIT_WAIT 10
 
@@ -40,6 +41,9 @@ int smtpc_command(smtpc *, char const *line);
  * for a transaction (c->features set), 1 when it refused (c->reply holds
  * its words), -1 on a connection or protocol error. */
 int smtpc_hello(smtpc *, char const *helo);
+/* Says EHLO (then HELO when EHLO is refused as unknown), as smtpc_hello
+ * does after the greeting; again after STARTTLS (RFC 3207 4.2). */
+int smtpc_ehlo(smtpc *, char const *helo);
 /* Sends QUIT, waits a little for the reply, closes. */
 void smtpc_quit(smtpc *);
 /* Closes at once (after a protocol error, or with a transaction open). */

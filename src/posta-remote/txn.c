@@ -161,8 +161,9 @@ static void body(job *j, smtpc *c)
     return;
   }
   result_status(status, c->reply.code, c->reply.text);
-  result_textf(text, sizeof text, "%s%s", c->reply.text,
-           j->msg.eightbit && !(c->features & SMTPC_8BITMIME) ? EIGHTBIT_NOTE : "");
+  result_textf(text, sizeof text, "%s%s [%s%s]", c->reply.text,
+           j->msg.eightbit && !(c->features & SMTPC_8BITMIME) ? EIGHTBIT_NOTE : "",
+           j->tlsnote[0] ? "TLS " : "no TLS", j->tlsnote);
   job_settle_accepted(j, 'K', status, c->mta, text);
   smtpc_quit(c);
   return;

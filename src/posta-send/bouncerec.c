@@ -57,7 +57,7 @@ nomem:
 int bouncerec_build(rec_buf *out, bouncerec const *b)
 {
   char k[2] = { b->kind, 0 };
-  rec_start(out, BOUNCEREC_KIND, BOUNCEREC_VERSION);
+  rec_start(out, b->kind == BOUNCE_DELAY ? DELAYREC_KIND : BOUNCEREC_KIND, BOUNCEREC_VERSION);
   rec_add(out, 'F', b->sender);
   rec_addu(out, 't', b->t);
   rec_add(out, 'k', k);

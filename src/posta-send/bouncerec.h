@@ -1,10 +1,14 @@
-/* bouncerec: the bounce record queue/bounce/N/ID (doc/queue.md).
+/* bouncerec: the bounce record queue/bounce/N/ID and the delay record
+ * queue/delay/N/ID (doc/queue.md).
  *
  * What posta-bounce needs to tell the sender: the envelope sender, the
- * arrival time, the kind of notice, and for each failed recipient its
- * address and the RESULT line that failed it. posta-send appends failures
- * to it (rewriting it whole, durably) before it marks them B; posta-bounce
- * reads it; posta-send removes it once posta-bounce exited 0.
+ * arrival time, the kind of notice, and for each failed (or, in a delay
+ * record, pending) recipient its address and its last RESULT line.
+ * posta-send appends failures to the bounce record (rewriting it whole,
+ * durably) before it marks them B, and writes a delay record once;
+ * posta-bounce reads them; posta-send removes them once posta-bounce
+ * exited 0. A delay record is a bounce record with k d and the header
+ * kind "delay".
  * libc only; returns 0 or -1 with errno. */
 #ifndef POSTA_SEND_BOUNCEREC_H
 #define POSTA_SEND_BOUNCEREC_H
@@ -16,8 +20,10 @@
 #include "posta-send/rcptrec.h"
 
 #define BOUNCEREC_KIND "bounce"
+#define DELAYREC_KIND "delay"
 #define BOUNCEREC_VERSION 1
-#define BOUNCE_FAILURE 'f'     /* the failure notice (RFC 3464) */
+#define BOUNCE_FAILURE 'f'     /* the failure notice (RFC 3464 "failed") */
+#define BOUNCE_DELAY 'd'       /* the delay notice (RFC 3464 "delayed") */
 
 typedef struct bouncerec_s bouncerec;
 struct bouncerec_s {
@@ -28,7 +34,10 @@ struct bouncerec_s {
 };
 #define BOUNCEREC_ZERO { 0, 0, BOUNCE_FAILURE, RCPTLIST_ZERO }
 
+/* Parses a bounce record (header kind "bounce"): 0, or -1 with errno
+ * EPROTO or ENOMEM. */
 int bouncerec_parse(bouncerec *b, char const *buf, size_t len);
+/* Builds a bounce record, or a delay record when b->kind is BOUNCE_DELAY. */
 int bouncerec_build(rec_buf *out, bouncerec const *b);
 void bouncerec_free(bouncerec *b);
 

@@ -17,31 +17,60 @@
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
-static void say(send_ctx *ctx, uint64_t id, char const *what, char const *why)
+static char const *const folders[NOTE_N] = { "bounce", "delay" };
+
+char const *bounce_folder(int note)
+{
+  return folders[note];
+}
+
+static void say(send_ctx *ctx, int note, uint64_t id, char const *what, char const *why)
 {
   slog l;
   slog_start(&l, ctx->logfd);
-  slog_str(&l, "bounce msg ");
+  slog_str(&l, folders[note]);
+  slog_str(&l, " msg ");
   slog_u(&l, id);
   slog_str(&l, what);
   if (why) slog_str(&l, why);
   slog_end(&l);
 }
 
-/* The record as it is on disk, or a new one. */
-static int current(send_ctx *ctx, msg *m, bouncerec *b, char const *path)
+static void warn(send_ctx *ctx, char const *verb, char const *path)
+{
+  slog l;
+  int e = errno;
+  slog_start(&l, ctx->logfd);
+  slog_str(&l, "posta-send: warning: unable to ");
+  slog_str(&l, verb);
+  slog_str(&l, path);
+  slog_str(&l, ": ");
+  slog_str(&l, e == EPROTO ? "malformed record" : strerror(e));
+  slog_end(&l);
+}
+
+/* The bounce record as it is on disk: 1 read, 0 missing, -1 unreadable
+ * (errno EPROTO: not a whole bounce record). */
+static int read_record(char const *path, bouncerec *b)
 {
   char *buf;
   size_t len;
-  if (m->has_bounce) {
-    if (rec_slurp(path, 64u << 20, &buf, &len) == 0) {
-      int r = bouncerec_parse(b, buf, len);
-      free(buf);
-      if (r == 0) return 0;
-      /* posta-send writes it whole and durably: only a damaged disk gets
-       * here, and then the failures it held are lost; say so */
-      say(ctx, m->id, " warning: replacing an unreadable bounce record", 0);
-    } else if (errno != ENOENT) return -1;
+  if (rec_slurp(path, 64u << 20, &buf, &len) < 0) return errno == ENOENT ? 0 : -1;
+  int r = bouncerec_parse(b, buf, len);
+  free(buf);
+  return r < 0 ? -1 : 1;
+}
+
+/* The record as it is on disk, or a new one. */
+static int current(send_ctx *ctx, msg *m, bouncerec *b, char const *path)
+{
+  if (m->nt[NOTE_FAILURE].has) {
+    int r = read_record(path, b);
+    if (r > 0) return 0;
+    if (r < 0 && errno != EPROTO) return -1;
+    /* posta-send writes it whole and durably: only a damaged disk gets
+     * here, and then the failures it held are lost; say so */
+    if (r < 0) say(ctx, NOTE_FAILURE, m->id, " warning: replacing an unreadable bounce record", 0);
   }
   b->sender = strdup(m->inf.sender);
   if (!b->sender) return -1;
@@ -67,15 +96,7 @@ int bounce_put(send_ctx *ctx, wbatch *w, msg *m)
   if (wbatch_put(ctx, w, path, out.s, out.len) < 0) goto end;
   r = 0;
 end:
-  if (r < 0) {
-    slog l;
-    slog_start(&l, ctx->logfd);
-    slog_str(&l, "posta-send: warning: unable to write ");
-    slog_str(&l, path);
-    slog_str(&l, ": ");
-    slog_str(&l, strerror(errno));
-    slog_end(&l);
-  }
+  if (r < 0) warn(ctx, "write ", path);
   rec_free(&out);
   bouncerec_free(&b);
   return r;
@@ -92,13 +113,55 @@ void bounce_recorded(msg *m)
       m->dirty[c] = 1;
     }
   m->nfailed = 0;
-  m->has_bounce = 1;
+  m->nt[NOTE_FAILURE].has = 1;
 }
 
-static void child(uint64_t id)
+/* Marks B the pending recipients of list c that the record holds: how many. */
+static size_t mark_recorded(rcptlist *l, bouncerec const *b)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    rcpt *x = &l->v[i];
+    if (x->state != RCPT_PENDING) continue;
+    for (size_t k = 0; k < b->failed.n; k++) {
+      if (strcmp(x->addr, b->failed.v[k].addr)) continue;
+      x->state = RCPT_BOUNCED;
+      n++;
+      break;
+    }
+  }
+  return n;
+}
+
+int bounce_reconcile(send_ctx *ctx, msg *m)
+{
+  char path[QPATH_MAX];
+  bouncerec b = BOUNCEREC_ZERO;
+  wbatch w = WBATCH_ZERO;
+  int r = 0;
+  qpath(path, "bounce", m->id);
+  int got = read_record(path, &b);
+  if (got < 0) {
+    warn(ctx, "read ", path);
+    /* posta-bounce will say what is wrong with it, and it is set aside */
+    return errno == EPROTO ? 0 : -1;
+  }
+  for (int c = 0; c < CHAN_N && got; c++) {
+    if (!mark_recorded(&m->rc[c], &b)) continue;
+    if (msg_put_rcpts(ctx, &w, m, c) < 0) r = -1;
+  }
+  if (!r && wbatch_commit(ctx, &w) < 0) {
+    warn(ctx, "fsync ", "the recipients of a bounce record");
+    r = -1;
+  }
+  bouncerec_free(&b);
+  return r;
+}
+
+static void child(uint64_t id, int note)
 {
   char num[24];
-  char *argv[3] = { "posta-bounce", num, 0 };
+  char *argv[4] = { "posta-bounce", num, 0, 0 };
   extern char **environ;
   int fd = open("/dev/null", O_RDONLY);
   sigset_t none;
@@ -108,6 +171,10 @@ static void child(uint64_t id)
   sigprocmask(SIG_SETMASK, &none, 0);
   signal(SIGPIPE, SIG_DFL);
   snprintf(num, sizeof num, "%llu", (unsigned long long)id);
+  if (note == NOTE_DELAY) {
+    argv[1] = "-d";
+    argv[2] = num;
+  }
   if (fd >= 0 && fd != 0) { dup2(fd, 0); close(fd); }
   dup2(2, 1);
   execve(BOUNCE_PROGRAM, argv, environ);
@@ -119,51 +186,82 @@ static void child(uint64_t id)
   _exit(111);
 }
 
-int bounce_start(send_ctx *ctx, msg *m)
+int bounce_start(send_ctx *ctx, msg *m, int note)
 {
   char num[24];
   pid_t pid = fork();
   if (pid < 0) {
-    say(ctx, m->id, " deferral: unable to fork: ", strerror(errno));
-    m->bounce_due = retrysched_next(&ctx->set.sched, ctx->now, 1);
+    say(ctx, note, m->id, " deferral: unable to fork: ", strerror(errno));
+    m->nt[note].due = retrysched_next(&ctx->set.sched, ctx->now, 1);
     return -1;
   }
-  if (!pid) child(m->id);
-  m->bounce_pid = pid;
+  if (!pid) child(m->id, note);
+  m->nt[note].pid = pid;
   ctx->bounce.inflight++;
   snprintf(num, sizeof num, "%lld", (long long)pid);
-  say(ctx, m->id, " qp ", num);
+  say(ctx, note, m->id, " qp ", num);
   return 0;
 }
 
-static void ended(send_ctx *ctx, msg *m, int wstat)
+/* posta-bounce exited 100: the record goes aside, under a name that no scan
+ * takes for a record and that replaces nothing. 0, or -1 with errno. */
+static int set_aside(send_ctx *ctx, char const *path, char *bad, size_t max)
 {
-  char path[QPATH_MAX], why[64];
-  qpath(path, "bounce", m->id);
+  char dir[QPATH_MAX];
+  snprintf(bad, max, "%s.bad", path);
+  if (renameat2(AT_FDCWD, path, AT_FDCWD, bad, RENAME_NOREPLACE) < 0) {
+    if (errno != EEXIST) return -1;
+    snprintf(bad, max, "%s.%llu.bad", path, (unsigned long long)ctx->now);
+    if (renameat2(AT_FDCWD, path, AT_FDCWD, bad, RENAME_NOREPLACE) < 0) return -1;
+  }
+  snprintf(dir, sizeof dir, "%s", path);
+  *strrchr(dir, '/') = 0;
+  return ctx->syncdir(dir);
+}
+
+static void ended(send_ctx *ctx, msg *m, int note, int wstat)
+{
+  char path[QPATH_MAX], bad[QPATH_MAX + 32], why[QPATH_MAX + 96];
+  qpath(path, folders[note], m->id);
   if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 0) {
     wbatch w = WBATCH_ZERO;
     if (wbatch_remove(ctx, &w, path) == 0 && wbatch_commit(ctx, &w) == 0) {
-      m->has_bounce = 0;
-      say(ctx, m->id, " done", 0);
+      m->nt[note].has = 0;
+      say(ctx, note, m->id, " done", 0);
       return;
     }
-    snprintf(why, sizeof why, "unable to remove the bounce record: %s", strerror(errno));
+    snprintf(why, sizeof why, "unable to remove the record: %s", strerror(errno));
+  } else if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 100) {
+    if (set_aside(ctx, path, bad, sizeof bad) == 0) {
+      m->nt[note].has = 0;
+      say(ctx, note, m->id, " set aside: posta-bounce exited 100, the record is now ", bad);
+      return;
+    }
+    snprintf(why, sizeof why, "posta-bounce exited 100, unable to set the record aside: %s", strerror(errno));
   } else if (WIFEXITED(wstat)) snprintf(why, sizeof why, "posta-bounce exited %d", WEXITSTATUS(wstat));
   else snprintf(why, sizeof why, "posta-bounce crashed with signal %d", WTERMSIG(wstat));
-  say(ctx, m->id, " deferral: ", why);
-  m->bounce_due = retrysched_next(&ctx->set.sched, ctx->now, 1);
+  say(ctx, note, m->id, " deferral: ", why);
+  m->nt[note].due = retrysched_next(&ctx->set.sched, ctx->now, 1);
 }
 
 int bounce_reaped(send_ctx *ctx, pid_t pid, int wstat)
 {
-  for (msg *m = ctx->active; m; m = m->next) {
-    if (m->bounce_pid != pid) continue;
-    m->bounce_pid = 0;
-    ctx->bounce.inflight--;
-    ended(ctx, m, wstat);
-    msg_mark(ctx, m);
-    sched_gate_freed(ctx, &ctx->bounce);
-    return 1;
-  }
+  for (msg *m = ctx->active; m; m = m->next)
+    for (int note = 0; note < NOTE_N; note++) {
+      if (m->nt[note].pid != pid) continue;
+      m->nt[note].pid = 0;
+      ctx->bounce.inflight--;
+      ended(ctx, m, note, wstat);
+      msg_mark(ctx, m);
+      sched_gate_freed(ctx, &ctx->bounce);
+      return 1;
+    }
+  return 0;
+}
+
+int bounce_running(msg const *m)
+{
+  for (int note = 0; note < NOTE_N; note++)
+    if (m->nt[note].pid) return 1;
   return 0;
 }

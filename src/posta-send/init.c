@@ -101,6 +101,7 @@ void init_all(send_ctx *ctx, int notify)
   cleancl_init(&ctx->cl, FD_CLEAN_W, FD_CLEAN_R);
   qwalk_start(&ctx->todo, "todo");
   qwalk_start(&ctx->infoscan, "info");
+  ctx->cmd_again = 1;
   ctx->recover_next = ctx->now;
 }
 
@@ -146,6 +147,7 @@ void init_free(send_ctx *ctx)
   mheap_free(&ctx->heap);
   idq_free(&ctx->ready);
   idset_free(&ctx->known);
+  idset_free(&ctx->cmd_wait);
   free(ctx->cl.out);
   ctx->cl.out = 0;
   idq_free(&ctx->cl.sent);

@@ -78,9 +78,13 @@ static int load_into(send_ctx *ctx, msg *m)
     free(buf);
     if (r < 0) { qpath(path, kinds[c], m->id); warn(ctx, "parse", path, errno); return -1; }
   }
-  qpath(path, "bounce", m->id);
-  if (stat(path, &st) == 0) m->has_bounce = 1;
-  else if (errno != ENOENT) { warn(ctx, "stat", path, errno); return -1; }
+  for (int note = 0; note < NOTE_N; note++) {
+    qpath(path, bounce_folder(note), m->id);
+    if (stat(path, &st) == 0) m->nt[note].has = 1;
+    else if (errno != ENOENT) { warn(ctx, "stat", path, errno); return -1; }
+  }
+  /* a crash between the bounce record and the B of its recipients */
+  if (m->nt[NOTE_FAILURE].has && bounce_reconcile(ctx, m) < 0) { errno = EIO; return -1; }
   return 0;
 }
 
@@ -172,7 +176,9 @@ void msg_mark(send_ctx *ctx, msg *m)
 
 int msg_finished(msg const *m)
 {
-  if (m->inflight || m->has_bounce || m->bounce_pid || m->nfailed) return 0;
+  if (m->inflight || m->nfailed) return 0;
+  for (int note = 0; note < NOTE_N; note++)
+    if (m->nt[note].has || m->nt[note].pid) return 0;
   for (int c = 0; c < CHAN_N; c++)
     if (rcptlist_pending(&m->rc[c])) return 0;
   return 1;
@@ -238,7 +244,7 @@ static void flush_bounces(send_ctx *ctx, msg *list)
   wbatch w = WBATCH_ZERO;
   int any = 0;
   for (msg *m = list; m; m = m->next_flush)
-    if (m->nfailed && !m->bounce_pid) any += m->staged = bounce_put(ctx, &w, m) == 0;
+    if (m->nfailed && !m->nt[NOTE_FAILURE].pid) any += m->staged = bounce_put(ctx, &w, m) == 0;
   if (!any) return;
   int ok = wbatch_commit(ctx, &w) == 0;
   if (!ok) warn(ctx, "fsync", "bounce", errno);
@@ -285,6 +291,6 @@ void msg_flush_all(send_ctx *ctx)
     if (staged > 0) finished(ctx, m);
     else if (staged < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
     else if (msg_finished(m)) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
-    else if (!m->inflight && !m->bounce_pid) sched_evaluate(ctx, m);
+    else if (!m->inflight && !bounce_running(m)) sched_evaluate(ctx, m);
   }
 }

@@ -1,12 +1,14 @@
 /* message: a message in memory, its records, and how it leaves the queue.
  *
- * A message is loaded (info, local, remote records; whether a bounce record
- * exists) when it is due, and freed as soon as nothing of it is in flight.
+ * A message is loaded (info, local, remote records; whether a bounce or a
+ * delay record exists, and the recipients a bounce record holds that are
+ * still pending are marked B: bounce_reconcile) when it is due, and freed
+ * as soon as nothing of it is in flight.
  * Records are rewritten whole through ctx->replace (durable_replace: the
  * fsync rule); the changes of one message that arrive together are one
  * write per record, made by msg_flush at the end of a turn of the loop.
- * A message whose every recipient is D or B and that has no bounce record
- * is finished: info is removed durably first (state 6), then the local and
+ * A message whose every recipient is D or B and that has no bounce or
+ * delay record is finished: info is removed durably first (state 6), then the local and
  * remote records, then posta-clean is asked to remove mess.
  * Never exits; failures are logged and leave the disk in an older, still
  * consistent state. */
@@ -34,7 +36,8 @@ void msg_detach(send_ctx *, msg *);
 void msg_unload(send_ctx *, msg *);
 /* Queues a message for msg_flush_all. */
 void msg_mark(send_ctx *, msg *);
-/* Every recipient D or B, nothing in flight, no bounce record to send. */
+/* Every recipient D or B, nothing in flight, no bounce or delay record to
+ * send. */
 int msg_finished(msg const *);
 /* Takes a finished message out of the queue, alone; 0, or -1 (logged: it
  * stays). */

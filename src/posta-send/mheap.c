@@ -80,6 +80,19 @@ void mheap_all_due(mheap *h, uint64_t due, uint32_t flags)
   for (size_t i = h->n / 2; i-- > 0;) sift_down(h, i);
 }
 
+int mheap_raise(mheap *h, uint64_t id, uint64_t due, uint32_t flags)
+{
+  uint32_t d = due > UINT32_MAX ? UINT32_MAX : (uint32_t)due;
+  for (size_t i = 0; i < h->n; i++) {
+    if (h->v[i].id != id) continue;
+    if (h->v[i].due > d) h->v[i].due = d;
+    h->v[i].flags |= flags;
+    sift_up(h, i);
+    return 1;
+  }
+  return 0;
+}
+
 void mheap_free(mheap *h)
 {
   free(h->v);

@@ -36,6 +36,9 @@ mheap_entry const *mheap_top(mheap const *);
 int mheap_pop(mheap *, mheap_entry *);
 /* Makes every entry due at `due` with `flags` added (SIGALRM). */
 void mheap_all_due(mheap *, uint64_t due, uint32_t flags);
+/* Makes the entry of id due no later than `due`, with `flags` added: 1,
+ * or 0 when id is not in the heap. O(n): for an operator's request. */
+int mheap_raise(mheap *, uint64_t id, uint64_t due, uint32_t flags);
 void mheap_free(mheap *);
 
 #endif

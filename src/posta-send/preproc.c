@@ -6,10 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/durable.h"
 #include "common/qpath.h"
 #include "common/rec.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/message.h"
+#include "posta-send/qcmd.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
@@ -189,6 +191,10 @@ static enum preproc_result prepare(send_ctx *ctx, uint64_t id, msg *m, uint64_t 
   int in = exists("info", id);
   if (in < 0) { warn(ctx, "stat info", id, strerror(errno)); return PREPROC_LATER; }
   if (in) {
+    /* info may be there from a write reported failed after its rename (the
+     * fsync of its folder failed): make it durable before todo goes */
+    qpath(path, "info", id);
+    if (durable_fsync_parent(path) < 0) { warn(ctx, "sync the folder of info", id, strerror(errno)); return PREPROC_LATER; }
     if (!cleancl_pending_todo(ctx, id) && cleancl_ask(ctx, "todo", id) < 0) return PREPROC_LATER;
     return PREPROC_SKIP;
   }
@@ -257,6 +263,7 @@ static void take(send_ctx *ctx, msg *m)
   if (idset_add(&ctx->known, m->id) < 0) { sched_nomem(ctx); msg_free(m); return; }
   msg_attach(ctx, m);
   cleancl_ask(ctx, "todo", m->id);
+  qcmd_new(ctx, m);
   sched_evaluate(ctx, m);
 }
 
@@ -272,6 +279,12 @@ void preproc_batch(send_ctx *ctx, uint64_t const *ids, size_t n)
     enum preproc_result r = prepare(ctx, ids[i], m, &pid[k]);
     if (r == PREPROC_NEW) { v[k++] = m; continue; }
     msg_free(m);
+    /* state 3 met while running, not at start: its info write was reported
+     * failed (an fsync after the rename) and nothing else would look at it
+     * before a restart. Scheduled from its records, as the start's scan of
+     * info does. */
+    if (r == PREPROC_SKIP && !idset_has(&ctx->known, ids[i]) && exists("info", ids[i]) == 1
+        && (idset_add(&ctx->known, ids[i]) < 0 || mheap_push(&ctx->heap, ids[i], 0, 0) < 0)) sched_nomem(ctx);
     /* a broken one is not looked at again before the next start */
     if (r == PREPROC_BROKEN && idset_add(&ctx->known, ids[i]) < 0) sched_nomem(ctx);
   }

@@ -12,7 +12,9 @@
 
 static char const *const kinds[] = { "success", "deferral", "failure" };
 
-static void log_result(send_ctx *ctx, job const *j, char const *addr, int kind, char const *line)
+#define GIVING_UP " (giving up: the message is older than control/queuelifetime)"
+
+static void log_result(send_ctx *ctx, job const *j, char const *addr, int kind, char const *line, int expired)
 {
   slog l;
   slog_start(&l, ctx->logfd);
@@ -24,12 +26,13 @@ static void log_result(send_ctx *ctx, job const *j, char const *addr, int kind, 
   slog_addr(&l, addr);
   slog_str(&l, " ");
   slog_text(&l, line + 1);
+  if (expired) slog_str(&l, GIVING_UP);
   slog_end(&l);
 }
 
 int results_expired(char *out, size_t max, char const *line)
 {
-  int n = snprintf(out, max, "D%s (giving up: the message is older than control/queuelifetime)", line + 1);
+  int n = snprintf(out, max, "D%s", line + 1);
   return n < 0 || (size_t)n >= max ? -1 : 0;
 }
 
@@ -39,10 +42,22 @@ static void fail(msg *m, rcpt *r)
   m->nfailed++;
 }
 
-/* One recipient's result; verdict: the destination's state after it. */
+/* The next attempt after a temporary failure: the destination's reopening
+ * when it is down, else the recipient's step of control/retryschedule; but
+ * never after the message's lifetime runs out, when it gets its last
+ * attempt. */
+static uint64_t next_attempt(send_ctx const *ctx, msg const *m, rcpt const *r, dest const *d)
+{
+  uint64_t w = d && d->next_try > ctx->now ? d->next_try : retrysched_next(&ctx->set.sched, ctx->now, r->n);
+  uint64_t lt = ctx->set.lifetime;
+  if (lt && m->inf.t <= UINT64_MAX - lt && w > m->inf.t + lt) w = m->inf.t + lt > ctx->now ? m->inf.t + lt : ctx->now;
+  return w;
+}
+
+/* One recipient's result; d: its destination, its state after the result. */
 static void one(send_ctx *ctx, job *j, int c, rcpt *r, char const *line, dest const *d)
 {
-  char buf[SPAWN_RESULT_MAX + 128];
+  char buf[SPAWN_RESULT_MAX + 8];
   msg *m = j->m;
   r->busy = 0;
   if (r->n < UINT32_MAX) r->n++;
@@ -50,18 +65,20 @@ static void one(send_ctx *ctx, job *j, int c, rcpt *r, char const *line, dest co
   m->dirty[c] = 1;
   if (line[0] == 'K') {
     r->state = RCPT_DONE;
-    log_result(ctx, j, r->addr, 0, line);
+    log_result(ctx, j, r->addr, 0, line, 0);
   } else if (line[0] == 'D') {
     fail(m, r);
-    log_result(ctx, j, r->addr, 2, line);
+    log_result(ctx, j, r->addr, 2, line, 0);
   } else if (ctx->set.lifetime && ctx->now >= m->inf.t + ctx->set.lifetime
              && results_expired(buf, sizeof buf, line) == 0) {
+    /* the last attempt after queuelifetime: what is still temporary
+     * becomes permanent, with its own status (4.x.x) */
     if (rcpt_set_result(r, buf) < 0) sched_nomem(ctx);
     fail(m, r);
-    log_result(ctx, j, r->addr, 2, buf);
+    log_result(ctx, j, r->addr, 2, buf, 1);
   } else {
-    r->w = d && d->next_try > ctx->now ? d->next_try : retrysched_next(&ctx->set.sched, ctx->now, r->n);
-    log_result(ctx, j, r->addr, 1, line);
+    r->w = next_attempt(ctx, m, r, d);
+    log_result(ctx, j, r->addr, 1, line, 0);
   }
 }
 

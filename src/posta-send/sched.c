@@ -7,8 +7,10 @@
 #include <strings.h>
 
 #include "posta-send/bouncerun.h"
+#include "posta-send/delaywarn.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/message.h"
+#include "posta-send/msgrm.h"
 #include "posta-send/slog.h"
 
 typedef struct eval_s eval;
@@ -102,21 +104,34 @@ static void eval_remote(send_ctx *ctx, msg *m, int forced, eval *e)
   free(idx);
 }
 
-/* posta-bounce first when its record is due: 1 when the message waits for
- * it (running, or parked on the bounce gate), else 0. */
-static int eval_bounce(send_ctx *ctx, msg *m, int forced, eval *e)
+/* One notice: posta-bounce when its record is due. 1 when the message
+ * waits for it (started, or parked on the bounce gate), else 0. */
+static int eval_note(send_ctx *ctx, msg *m, int note, int forced, eval *e)
 {
-  if (m->bounce_pid) return 1;
-  if (!m->has_bounce) return 0;
-  if (!forced && m->bounce_due > ctx->now) { earliest(e, m->bounce_due); return 0; }
-  if (m->inflight) return 0;
+  notice const *nt = &m->nt[note];
+  if (!nt->has) return 0;
+  if (!forced && nt->due > ctx->now) { earliest(e, nt->due); return 0; }
+  /* failures are added to the bounce record only while it is not being
+   * sent: it waits for the deliveries in flight */
+  if (note == NOTE_FAILURE && m->inflight) return 0;
   if (!gate_free(&ctx->bounce)) {
     if (idq_push(&ctx->bounce.waiters, m->id) < 0) { sched_nomem(ctx); return 1; }
     msg_unload(ctx, m);
     return 1;
   }
-  if (bounce_start(ctx, m) == 0) return 1;
-  earliest(e, m->bounce_due);
+  if (bounce_start(ctx, m, note) == 0) return 1;
+  earliest(e, nt->due);
+  return 0;
+}
+
+/* The notices first, one posta-bounce at a time per message: 1 when the
+ * message waits for one, else 0. */
+static int eval_notices(send_ctx *ctx, msg *m, int forced, eval *e)
+{
+  if (bounce_running(m)) return 1;
+  earliest(e, delaywarn_check(ctx, m));
+  for (int note = 0; note < NOTE_N; note++)
+    if (eval_note(ctx, m, note, forced, e)) return 1;
   return 0;
 }
 
@@ -141,16 +156,20 @@ void sched_evaluate(send_ctx *ctx, msg *m)
   int forced = !!(m->flags & MHEAP_FORCED);
   m->flags &= ~MHEAP_FORCED;
   if (ctx->stopping) {
-    if (!m->inflight && !m->bounce_pid) msg_unload(ctx, m);
+    if (!m->inflight && !bounce_running(m)) msg_unload(ctx, m);
     return;
   }
-  if (m->inf.h || m->inf.x) {
-    /* held (or marked for removal, which posta-send leaves to the tool
-     * that marks it): no delivery starts */
-    if (!m->inflight && !m->bounce_pid) sched_park(ctx, m, ctx->now + HELD_RECHECK);
+  if (m->inf.x) {
+    /* posta-qrm: no delivery starts; once nothing is in flight, it goes */
+    if (!m->inflight && !bounce_running(m)) msgrm_run(ctx, m);
     return;
   }
-  if (eval_bounce(ctx, m, forced, &e)) return;
+  if (m->inf.h) {
+    /* posta-qhold: no delivery starts until posta-qhold -r */
+    if (!m->inflight && !bounce_running(m)) sched_park(ctx, m, ctx->now + HELD_RECHECK);
+    return;
+  }
+  if (eval_notices(ctx, m, forced, &e)) return;
   eval_local(ctx, m, forced, &e);
   if (!e.stop) eval_remote(ctx, m, forced, &e);
   if (m->inflight || ctx->stopping) {

@@ -1,7 +1,8 @@
 /* sched: what to do with a message now, and which message is next.
  *
- * sched_evaluate looks at a message in memory: it starts posta-bounce when
- * its bounce record is due, or the deliveries that are due and allowed
+ * sched_evaluate looks at a message in memory: it asks for its delay
+ * notice when that is due (delaywarn.h), starts posta-bounce when its
+ * bounce or delay record is due, or else the deliveries that are due and allowed
  * (local: one recipient a delivery; remote: the recipients of one domain
  * together, at most SPAWN_RCPT_MAX), within the channel's and the
  * destination's limits. A message with nothing in flight is then parked and

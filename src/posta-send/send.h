@@ -37,6 +37,7 @@
 #define BROKEN_RECHECK 3600         /* an unreadable message is looked at again */
 
 typedef struct msg_s msg;
+typedef struct notice_s notice;
 typedef struct job_s job;
 typedef struct chan_s chan;
 typedef struct settings_s settings;
@@ -63,6 +64,18 @@ struct chan_s {
   int full;             /* the socket refused a request: wait for POLLOUT */
 };
 
+/* A notice of a message: its failure notice (queue/bounce/N/ID, run as
+ * posta-bounce ID) or its delay notice (queue/delay/N/ID, posta-bounce -d
+ * ID). */
+#define NOTE_FAILURE 0
+#define NOTE_DELAY 1
+#define NOTE_N 2
+struct notice_s {
+  int has;              /* its record exists */
+  pid_t pid;            /* posta-bounce running for it, else 0 */
+  uint64_t due;         /* when posta-bounce may be run again */
+};
+
 struct msg_s {
   uint64_t id;
   info inf;
@@ -70,9 +83,7 @@ struct msg_s {
   int dirty[CHAN_N];    /* rc[i] changed since it was written */
   unsigned inflight;    /* jobs carrying it */
   size_t nfailed;       /* recipients failed for good, not yet in a bounce record */
-  int has_bounce;       /* queue/bounce/N/ID exists */
-  pid_t bounce_pid;     /* posta-bounce running for it, else 0 */
-  uint64_t bounce_due;  /* when posta-bounce may be run again */
+  notice nt[NOTE_N];      /* its failure notice and its delay notice */
   uint32_t flags;       /* MHEAP_FORCED */
   int in_flush;
   int staged;           /* msg_flush_all: this message's write is in the batch */
@@ -85,6 +96,7 @@ struct settings_s {
   unsigned concdest;
   retrysched sched;
   uint64_t lifetime;
+  uint64_t delaywarning;     /* seconds after arrival; 0: no delay notices */
   domains doms;
   uint64_t doms_sig[3][4];   /* control/me, locals, virtualdomains as read */
 };
@@ -117,6 +129,8 @@ struct send_ctx_s {
   cleancl cl;
   qwalk todo;           /* todo/: new messages */
   int todo_again;       /* the trigger fired while todo/ was being scanned */
+  int cmd_again;        /* queue/cmd/ is to be read (qcmd.h) */
+  idset cmd_wait;       /* requests waiting for their message's preprocessing */
   qwalk infoscan;       /* info/ at start: the messages already preprocessed */
   int recover_stage;    /* recover.c's progress through its scans */
   qwalk recov;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -10,12 +11,14 @@
 
 #include <skalibs/selfpipe.h>
 
+#include "common/cmdrec.h"
 #include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/init.h"
 #include "posta-send/message.h"
 #include "posta-send/preproc.h"
+#include "posta-send/qcmd.h"
 #include "posta-send/recover.h"
 #include "posta-send/results.h"
 #include "posta-send/sched.h"
@@ -69,7 +72,9 @@ static void signals(send_ctx *ctx)
 static void trigger(send_ctx *ctx)
 {
   char buf[256];
-  while (read(ctx->fd_trigger, buf, sizeof buf) > 0) ;
+  ssize_t r;
+  while ((r = read(ctx->fd_trigger, buf, sizeof buf)) > 0)
+    if (memchr(buf, CMDREC_BYTE, (size_t)r)) ctx->cmd_again = 1;
   if (ctx->todo.running) ctx->todo_again = 1;
   else qwalk_start(&ctx->todo, "todo");
 }
@@ -177,6 +182,7 @@ static void housekeeping(send_ctx *ctx, uint64_t *last_todo, uint64_t *last_swee
 {
   if (!ctx->stopping && *last_todo + TODO_RESCAN <= ctx->now) {
     *last_todo = ctx->now;
+    ctx->cmd_again = 1;
     if (ctx->todo.running) ctx->todo_again = 1;
     else qwalk_start(&ctx->todo, "todo");
   }
@@ -192,6 +198,7 @@ int sendloop_run(send_ctx *ctx)
   for (;;) {
     msg_flush_all(ctx);
     if (!ctx->stopping) {
+      qcmd_step(ctx);
       preprocess(ctx);
       infoscan(ctx);
       sched_step(ctx);

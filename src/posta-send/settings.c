@@ -16,6 +16,7 @@ void settings_default(settings *s)
   s->concdest = DEST_CONCURRENCY_DEFAULT;
   retrysched_default(&s->sched);
   s->lifetime = LIFETIME_DEFAULT;
+  s->delaywarning = DELAYWARNING_DEFAULT;
   s->doms = z;
 }
 
@@ -96,9 +97,11 @@ unsigned settings_load(settings *s, int logfd)
   s->conc[CHAN_REMOTE] = (unsigned)v[1];
   s->concdest = (unsigned)v[2];
   {
-    unsigned long lt = s->lifetime;
-    bad += number("control/queuelifetime", &lt, LIFETIME_DEFAULT, 0, 100UL * 365 * 86400, logfd);
+    unsigned long lt = s->lifetime, dw = s->delaywarning;
+    bad += number("control/queuelifetime", &lt, LIFETIME_DEFAULT, 0, TIME_SETTING_MAX, logfd);
+    bad += number("control/delaywarning", &dw, DELAYWARNING_DEFAULT, 0, TIME_SETTING_MAX, logfd);
     s->lifetime = lt;
+    s->delaywarning = dw;
   }
   if (retrysched_load(&s->sched, "control/retryschedule") < 0) {
     complain(logfd, "control/retryschedule", errno);

@@ -3,7 +3,8 @@
  * control/concurrencylocal (default 10), control/concurrencyremote (20),
  * control/concurrencydomain (DEST_CONCURRENCY_DEFAULT: deliveries in
  * flight to one remote domain), control/retryschedule (retrysched.h),
- * control/queuelifetime (432000, five days), and locals and virtualdomains
+ * control/queuelifetime (432000, five days), control/delaywarning (14400,
+ * four hours; 0: no delay notices), and locals and virtualdomains
  * (domains.h). Concurrencies are kept between 1 and CONC_MAX. A file that
  * cannot be read or makes no sense is logged and its previous value kept,
  * so a HUP with a broken file loses nothing. Never exits. */
@@ -15,6 +16,8 @@
 #define CONC_LOCAL_DEFAULT 10
 #define CONC_REMOTE_DEFAULT 20
 #define LIFETIME_DEFAULT 432000
+#define DELAYWARNING_DEFAULT 14400
+#define TIME_SETTING_MAX (100UL * 365 * 86400)
 
 void settings_default(settings *);
 /* Reads every file; returns how many could not be used (each logged). */

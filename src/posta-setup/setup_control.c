@@ -1,7 +1,7 @@
 /* setup_control: the settings an instance needs from the start, written
  * only when missing or when posta-setup was told a new value (-s, -m, -i):
  * control/me (the host name), locals and rcpthosts (me and localhost),
- * smtplisten and submissionlisten; then the tcprules cdbs, rebuilt when
+ * smtplisten, submissionlisten and smtpslisten (port 465); then the tcprules cdbs, rebuilt when
  * their source is newer. Never rewrites an operator's setting otherwise. */
 #include "posta-setup/setup.h"
 
@@ -63,6 +63,8 @@ int setup_control(setup const *s)
   if (control_set(s, "control/smtplisten", buf, s->listen_ip || s->smtp_port) < 0) ok = -1;
   snprintf(buf, sizeof buf, "%s %s\n", s->listen_ip ? s->listen_ip : "0.0.0.0", s->sub_port ? s->sub_port : "587");
   if (control_set(s, "control/submissionlisten", buf, s->listen_ip || s->sub_port) < 0) ok = -1;
+  snprintf(buf, sizeof buf, "%s 465\n", s->listen_ip ? s->listen_ip : "0.0.0.0");
+  if (control_set(s, "control/smtpslisten", buf, !!s->listen_ip) < 0) ok = -1;
   if (tcprules(s, "tcp.smtp") < 0) ok = -1;
   if (tcprules(s, "tcp.submission") < 0) ok = -1;
   return ok;

@@ -2,10 +2,12 @@
  *
  * stdin and stdout are the client's socket; the environment comes from
  * tcpserver (TCPREMOTEIP...) and tcprules (RELAYCLIENT). Works in the
- * instance's home ($POSTA_HOME, else conf-home). Exits 0 when the session
+ * instance's home ($POSTA_HOME, else conf-home). -s: the submission port
+ * (587, 465), where MAIL needs AUTH. Exits 0 when the session
  * ends, 111 when its settings cannot be read (after a 421 to the client),
  * 100 on wrong usage. */
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
@@ -14,13 +16,15 @@
 #include "posta-smtpd/smtpd.h"
 #include "sk/lookup.h"
 
-#define USAGE "posta-smtpd (run by tcpserver, no arguments)"
+#define USAGE "posta-smtpd [-s] (run by tcpserver; -s: submission, MAIL needs AUTH)"
 
 int main(int argc, char const *const *argv)
 {
   static smtpd s;
+  int submission = 0;
   PROG = "posta-smtpd";
-  if (argc > 1) strerr_dieusage(100, USAGE);
+  if (argc == 2 && !strcmp(argv[1], "-s")) submission = 1;
+  else if (argc > 1) strerr_dieusage(100, USAGE);
   /* a dead injector is a write error, not a signal; and its exit code must
    * be ours to read, whatever the super-server left ignored */
   signal(SIGPIPE, SIG_IGN);
@@ -34,6 +38,7 @@ int main(int argc, char const *const *argv)
     write(1, "421 4.3.0 unable to read the settings\r\n", 39);
     strerr_diefusys(111, "read settings in ", home, "/control");
   }
+  s.auth.submission = submission;
   smtpd_run(&s);
   smtpd_free(&s);
   return 0;

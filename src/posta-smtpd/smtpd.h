@@ -13,10 +13,12 @@
 
 #include "common/addr.h"
 #include "common/domains.h"
+#include "posta-smtpd/smtpd_auth.h"
 #include "posta-smtpd/smtpd_config.h"
 #include "posta-smtpd/smtpd_io.h"
 #include "posta-smtpd/smtpd_line.h"
 #include "posta-smtpd/smtpd_policy.h"
+#include "posta-smtpd/smtpd_tls.h"
 
 #define SMTPD_HELO_MAX 255     /* octets of the HELO name kept */
 #define SMTPD_ERRORS_MAX 20    /* failed commands before 421 */
@@ -43,7 +45,8 @@ struct smtpd_s {
   char const *remotehost;
   char const *localip;
   char const *relayclient;    /* 0 when not set */
-  int tls;                    /* SSL_PROTOCOL is set: a TLS wrapper runs us */
+  smtpd_tls tls;              /* posta-tlsd's control, or TLS on already */
+  smtpd_auth auth;            /* AUTH's settings and the login */
   /* the session */
   char helo[SMTPD_HELO_MAX + 1];
   int greeted;                /* 0 not yet, 1 HELO, 2 EHLO */
@@ -71,6 +74,13 @@ void smtpd_free(smtpd *);
 void smtpd_run(smtpd *);
 /* Forgets the current transaction (RSET, HELO, after DATA). */
 void smtpd_reset(smtpd *);
+/* The next command line (for AUTH's answers): LINE_DONE with the line in
+ * s->line, LINE_TOOLONG, LINE_BARE, or a negative value at end of file or
+ * on an error. Writes out the queued replies before it waits. */
+int smtpd_next_line(smtpd *);
+/* Ends the session after such a negative value or LINE_BARE, saying why
+ * when the client can still hear. */
+void smtpd_lost(smtpd *, int why);
 
 /* smtpd_reply.c */
 /* One reply line: the parts are joined and CRLF added. */
@@ -101,6 +111,16 @@ void smtpd_dispatch(smtpd *, char *line, size_t len);
 void smtpd_cmd_mail(smtpd *, char *arg, size_t len);
 void smtpd_cmd_rcpt(smtpd *, char *arg, size_t len);
 void smtpd_cmd_data(smtpd *, char *arg, size_t len);
+/* smtpd_tls.c, smtpd_auth.c */
+void smtpd_cmd_starttls(smtpd *, char *arg, size_t len);
+void smtpd_cmd_auth(smtpd *, char *arg, size_t len);
+/* 1 when AUTH may be offered now. */
+int smtpd_auth_offer(smtpd const *);
+/* Before MAIL in submission mode: 1 go on, 0 refused (replied). */
+int smtpd_auth_mail(smtpd *);
+/* After MAIL's syntax: 1 when the sender is the authenticated user's (or
+ * there is none), 0 refused (replied). */
+int smtpd_auth_sender(smtpd *, char const *sender);
 /* The decision on one full recipient address (local@domain, RELAYCLIENT
  * appended): 0 to take it, else the refusal reply. */
 char const *smtpd_rcpt_verdict(smtpd *, char const *address);

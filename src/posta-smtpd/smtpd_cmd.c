@@ -51,6 +51,8 @@ static void cmd_ehlo(smtpd *s, char *arg, size_t len)
   smtpd_reply(s, "250-8BITMIME");
   smtpd_reply(s, size);
   smtpd_reply(s, "250-ENHANCEDSTATUSCODES");
+  if (smtpd_tls_offer(&s->tls)) smtpd_reply(s, "250-STARTTLS");
+  if (smtpd_auth_offer(s)) smtpd_reply(s, "250-AUTH PLAIN LOGIN");
   smtpd_reply(s, "250 SMTPUTF8");
 }
 
@@ -87,7 +89,7 @@ static void cmd_vrfy(smtpd *s, char *arg, size_t len)
 
 static void cmd_help(smtpd *s, char *arg, size_t len)
 {
-  smtpd_reply(s, "214-2.0.0 posta-smtpd, commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP");
+  smtpd_reply(s, "214-2.0.0 posta-smtpd, commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
   smtpd_reply(s, "214 2.0.0 see RFC 5321");
 }
 
@@ -111,8 +113,8 @@ static smtpd_cmd const commands[] = {
   { "TURN", cmd_notimpl },
   { "ETRN", cmd_notimpl },
   { "BDAT", cmd_notimpl },
-  { "AUTH", cmd_notimpl },
-  { "STARTTLS", cmd_notimpl },
+  { "AUTH", smtpd_cmd_auth },
+  { "STARTTLS", smtpd_cmd_starttls },
 };
 
 void smtpd_dispatch(smtpd *s, char *line, size_t len)

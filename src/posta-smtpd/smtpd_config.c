@@ -7,7 +7,6 @@
 #include "common/envelope.h"
 
 #define MAXRCPT_DEFAULT 1000
-#define MAXRCPT_MIN 100
 #define TIMEOUT_DEFAULT 1200
 #define LINEMAX_DEFAULT 1000
 #define MINFREE_DEFAULT 10485760
@@ -40,8 +39,7 @@ int smtpd_config_load(smtpd_cfg *c, char const *me)
   if (control_ulong("control/databytes", &v, 0) < 0) return -1;
   c->databytes = v;
   if (control_ulong("control/maxrcpt", &c->maxrcpt, MAXRCPT_DEFAULT) < 0) return -1;
-  if (c->maxrcpt < MAXRCPT_MIN) c->maxrcpt = MAXRCPT_MIN;
-  if (c->maxrcpt > ENVELOPE_RCPT_HARDMAX) c->maxrcpt = ENVELOPE_RCPT_HARDMAX;
+  c->maxrcpt = envelope_maxrcpt(c->maxrcpt);
   if (control_ulong("control/timeoutsmtpd", &c->timeout, TIMEOUT_DEFAULT) < 0) return -1;
   if (!c->timeout) c->timeout = TIMEOUT_DEFAULT;
   if (control_ulong("control/maxline", &c->linemax, LINEMAX_DEFAULT) < 0) return -1;

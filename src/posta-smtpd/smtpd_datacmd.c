@@ -31,7 +31,8 @@ static void received(smtpd *s, smtpd_inj *j)
   smtpd_received r = {
     .helo = s->helo, .remotehost = s->remotehost, .remoteip = s->remoteip,
     .localip = s->localip, .me = s->dom.me,
-    .proto = smtpd_received_proto(s->greeted, s->mailopts & SMTPD_MAIL_UTF8, s->tls, 0),
+    .proto = smtpd_received_proto(s->greeted, s->mailopts & SMTPD_MAIL_UTF8, s->tls.on, !!s->auth.user[0]),
+    .tlsversion = s->tls.on ? s->tls.version : 0, .tlscipher = s->tls.on ? s->tls.cipher : 0,
     .rcpt = s->nrcpt == 1 ? s->rcpts + 1 : 0, .when = time(0),
   };
   smtpd_inj_put(j, line, smtpd_received_fmt(line, &r));

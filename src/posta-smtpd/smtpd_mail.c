@@ -68,13 +68,14 @@ void smtpd_cmd_mail(smtpd *s, char *arg, size_t len)
   size_t i = 5, used;
   if (!s->greeted) { smtpd_fail(s, "503 5.5.1 send HELO or EHLO first"); return; }
   if (s->inmail) { smtpd_fail(s, "503 5.5.1 nested MAIL command"); return; }
+  if (!smtpd_auth_mail(s)) return;
   if (len < 5 || strncasecmp(arg, "FROM:", 5)) { smtpd_fail(s, "501 5.5.4 syntax: MAIL FROM:<address>"); return; }
   while (i < len && arg[i] == ' ') i++;
   int r = addr_parse_path(arg + i, len - i, ADDR_NULLOK | ADDR_UTF8, &a, &used);
   if (r) { path_error(s, r); return; }
   i += used;
   if (param_error(s, smtpd_param_parse(arg + i, len - i, PARAM_MAIL, &p))) return;
-  if (!acceptable(s, &a, &p)) return;
+  if (!smtpd_auth_sender(s, a.s) || !acceptable(s, &a, &p)) return;
   memcpy(s->sender, a.s, a.len + 1);
   s->sender_len = a.len;
   s->mailopts = (p.flags & PARAM_F_UTF8 ? SMTPD_MAIL_UTF8 : 0) | (p.flags & PARAM_F_8BIT ? SMTPD_MAIL_8BIT : 0);

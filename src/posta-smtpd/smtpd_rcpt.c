@@ -48,7 +48,7 @@ char const *smtpd_rcpt_verdict(smtpd *s, char const *address)
   if (where < 0) return "553 5.1.3 recipient address too long";
   if (where == DOMAINS_REMOTE && trick(address, llen))
     return "553 5.7.1 address form not relayed (percent hack, bang path or quoted @)";
-  if (!s->relayclient) {
+  if (!s->relayclient && !s->auth.user[0]) {
     int h = smtpd_policy_rcpthost(&s->pol, domain);
     if (h < 0) return "451 4.3.0 unable to read control/morercpthosts.cdb";
     if (!h) return "553 5.7.1 relaying denied: domain not in rcpthosts";

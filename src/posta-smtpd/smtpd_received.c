@@ -85,6 +85,13 @@ size_t smtpd_received_fmt(char *out, smtpd_received const *r)
   if (r->localip) { put(&o, " ("); put_ip(&o, r->localip); put(&o, ")"); }
   put(&o, " with ");
   put(&o, r->proto);
+  if (r->tlsversion) {
+    put(&o, " (");
+    put_clean(&o, r->tlsversion);
+    put(&o, " cipher ");
+    put_clean(&o, r->tlscipher ? r->tlscipher : "unknown");
+    put(&o, ")");
+  }
   if (r->rcpt) {
     /* addr_format_path refuses controls; UTF-8 stays, as SMTPUTF8 allows */
     char path[ADDR_MAX + 8];

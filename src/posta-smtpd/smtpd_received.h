@@ -2,10 +2,10 @@
  * (RFC 5321 4.4, RFC 5322 3.6.7), LF line ends:
  *
  *   Received: from HELO (HOST [IP])
- *   	by ME ([LOCALIP]) with PROTO
+ *   	by ME ([LOCALIP]) with PROTO (VERSION cipher CIPHER)
  *   	for <RCPT>; DATE
  *
- * HOST, IP and LOCALIP when known; a HELO that is an address literal stays; "for" only with one recipient (more
+ * HOST, IP and LOCALIP when known; the TLS comment when TLS is on; a HELO that is an address literal stays; "for" only with one recipient (more
  * would disclose Bcc recipients to each other). Every text that came from
  * the network or the environment is cleaned (smtpd_clean) and bounded, so
  * the line never holds CR, LF, NUL or other controls. Pure: no I/O. */
@@ -25,6 +25,8 @@ struct smtpd_received_s {
   char const *localip;      /* 0 unknown */
   char const *me;
   char const *proto;
+  char const *tlsversion;   /* 0 without TLS */
+  char const *tlscipher;
   char const *rcpt;         /* the one recipient, or 0 */
   time_t when;
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <skalibs/strerr.h>
 
@@ -30,7 +31,7 @@ int smtpd_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
   memset(s, 0, sizeof *s);
   s->dom = (domains)DOMAINS_ZERO;
   if (domains_load(&s->dom) < 0) return -1;
-  if (smtpd_config_load(&s->cfg, s->dom.me) < 0 || smtpd_policy_load(&s->pol) < 0) {
+  if (smtpd_config_load(&s->cfg, s->dom.me) < 0 || smtpd_policy_load(&s->pol) < 0 || smtpd_auth_load(&s->auth) < 0) {
     int e = errno;
     domains_free(&s->dom);
     errno = e;
@@ -42,7 +43,7 @@ int smtpd_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
   s->remotehost = env_or("TCPREMOTEHOST", 0);
   s->localip = env_or("TCPLOCALIP", 0);
   s->relayclient = getenv("RELAYCLIENT");
-  s->tls = !!getenv("SSL_PROTOCOL");
+  smtpd_tls_init(&s->tls);
   sio_init(&s->in, in, (unsigned)s->cfg.timeout);
   sio_init(&s->out, out, (unsigned)s->cfg.timeout);
   smtpd_line_reset(&s->line);
@@ -69,8 +70,7 @@ void smtpd_reset(smtpd *s)
   s->nrcpt = 0;
 }
 
-/* Says why the session ends, to the client when it can still hear. */
-static void lost(smtpd *s, int why)
+void smtpd_lost(smtpd *s, int why)
 {
   char ip[64];
   smtpd_clean(ip, sizeof ip, s->remoteip);
@@ -85,10 +85,30 @@ static void lost(smtpd *s, int why)
   s->quit = 1;
 }
 
-/* The next event of smtpd_line: LINE_DONE, LINE_TOOLONG, LINE_BARE, or
- * LINE_EOF, LINE_ERROR (errno). */
-static int next_line(smtpd *s)
+/* Reads more input, but not past the deadline: a client that sends a
+ * byte now and then never waits long enough for one read to time out. */
+static ssize_t fill_by(sio *in, struct timespec const *deadline)
 {
+  struct timespec now;
+  int saved = in->timeout_ms;
+  if (saved < 0) return sio_fill(in);
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+  if (ms <= 0) { errno = ETIMEDOUT; return -1; }
+  if (ms < saved) in->timeout_ms = (int)ms;
+  ssize_t r = sio_fill(in);
+  in->timeout_ms = saved;
+  return r;
+}
+
+/* The next event of smtpd_line: LINE_DONE, LINE_TOOLONG, LINE_BARE, or
+ * LINE_EOF, LINE_ERROR (errno). A whole command line must arrive within
+ * timeoutsmtpd of the first wait for it (RFC 5321 4.5.3.2.7 bounds the
+ * wait for a command, not for each of its octets). */
+int smtpd_next_line(smtpd *s)
+{
+  struct timespec deadline;
+  int started = 0;
   for (;;) {
     if (sio_avail(&s->in)) {
       size_t used;
@@ -98,16 +118,21 @@ static int next_line(smtpd *s)
       continue;
     }
     if (sio_flush(&s->out) < 0) return LINE_ERROR;
-    ssize_t r = sio_fill(&s->in);
+    if (!started) {
+      clock_gettime(CLOCK_MONOTONIC, &deadline);
+      deadline.tv_sec += s->in.timeout_ms / 1000;
+      started = 1;
+    }
+    ssize_t r = fill_by(&s->in, &deadline);
     if (r <= 0) return r ? LINE_ERROR : LINE_EOF;
   }
 }
 
 static void one_line(smtpd *s)
 {
-  int r = next_line(s);
+  int r = smtpd_next_line(s);
   if (r == LINE_TOOLONG) smtpd_fail(s, "500 5.5.2 command line too long (RFC 5321 4.5.3.1.4: 512 octets)");
-  else if (r != LINE_DONE) lost(s, r);
+  else if (r != LINE_DONE) smtpd_lost(s, r);
   else if (s->line.toolong) return;
   else if (s->line.nul) smtpd_fail(s, "501 5.5.2 NUL octet in command");
   else smtpd_dispatch(s, s->line.s, s->line.len);

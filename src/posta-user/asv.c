@@ -73,10 +73,11 @@ int asv_test(user_ctx *c, int (*f)(user_ctx *))
 
 /* mkdir that accepts an existing folder, never a link or a file; a new
  * folder is made durable in its parent */
-static void folder(char const *fn)
+static void folder(char const *fn, mode_t mode)
 {
   struct stat st;
-  if (mkdir(fn, 0700) == 0) {
+  if (mkdir(fn, mode) == 0) {
+    if (chmod(fn, mode) < 0) strerr_diefu2sys(111, "chmod ", fn);
     if (durable_fsync_parent(fn) < 0) strerr_diefu2sys(111, "fsync the folder of ", fn);
     return;
   }
@@ -85,6 +86,10 @@ static void folder(char const *fn)
   if (!S_ISDIR(st.st_mode)) strerr_dief2x(111, fn, " exists and is not a folder");
 }
 
+/* The domain's folder and the mailbox's home are 0711: posta-smtpd (posta-d)
+ * must be able to stat a .qmail-EXT file there to refuse an unknown
+ * extension address at RCPT time rather than bounce it later; nobody can
+ * list them, and the Maildir itself stays 0700. */
 void asv_mkbox(user_ctx *c)
 {
   static char const *const sub[] = { "", "/Maildir", "/Maildir/tmp", "/Maildir/new", "/Maildir/cur" };
@@ -92,9 +97,9 @@ void asv_mkbox(user_ctx *c)
   char const *domain = c->addr + c->at + 1;
   int n = (int)c->at;
   snprintf(fn, sizeof fn, "mailboxes/%s", domain);
-  folder(fn);
+  folder(fn, 0711);
   for (unsigned i = 0; i < sizeof sub / sizeof *sub; i++) {
     snprintf(fn, sizeof fn, "mailboxes/%s/%.*s%s", domain, n, c->addr, sub[i]);
-    folder(fn);
+    folder(fn, i ? 0700 : 0711);
   }
 }

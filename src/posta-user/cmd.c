@@ -1,6 +1,7 @@
 /* cmd: the four commands of posta-user. See user.h.
  * Dies through strerr (100 refused, 111 system error); prints only the
- * answers of list and path. */
+ * answers of list and path. passwd reads the password on stdin, never
+ * from an argument. */
 #include "posta-user/user.h"
 
 #include <string.h>
@@ -9,7 +10,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
 
-#define USAGE "posta-user add ADDRESS [-p PASSWORD] | del ADDRESS | list | path ADDRESS"
+#define USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS"
 
 static void take_addr(user_ctx *c, char const *arg)
 {
@@ -52,8 +53,10 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "-p"))) strerr_dieusage(100, USAGE);
   take_addr(c, argv[0]);
-  c->password = argc == 3 ? argv[2] : 0;
   may_change(c);
+  /* hashed (and wiped from our arguments) before anything else happens */
+  if (argc == 3 && !strcmp(argv[2], "-")) pw_stdin(c);
+  else if (argc == 3) pw_arg(c, (char *)argv[2]);
   asv_lock(c);
   char const *domain = c->addr + c->at + 1;
   if (!ctlfile_has("control/locals", domain) || !ctlfile_has("control/rcpthosts", domain)) {
@@ -67,6 +70,23 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
     asv_run(c, &asv_mkbox);
     if (!in_vlist(c)) assignfile_change(c, 1);
   } else asv_run(c, &add_as_v);
+  if (c->hash[0]) asv_run(c, &pwfile_set);
+}
+
+static int has_box(user_ctx *c)
+{
+  return (by_root(c) && assignfile_has(c)) || in_vlist(c);
+}
+
+void user_passwd(user_ctx *c, int argc, char const *const *argv)
+{
+  if (argc != 1) strerr_dieusage(100, USAGE);
+  take_addr(c, argv[0]);
+  may_change(c);
+  pw_stdin(c);
+  asv_lock(c);
+  if (!has_box(c)) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
+  asv_run(c, &pwfile_set);
 }
 
 void user_del(user_ctx *c, int argc, char const *const *argv)
@@ -86,6 +106,8 @@ void user_del(user_ctx *c, int argc, char const *const *argv)
     found = 1;
   }
   if (!found) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
+  /* its password goes with it (c->hash is "") */
+  asv_run(c, &pwfile_set);
 }
 
 static void print_path(user_ctx *c)

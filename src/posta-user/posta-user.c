@@ -1,6 +1,7 @@
 /* posta-user: adds, removes, lists virtual mailboxes.
  *
- * posta-user add ADDRESS [-p PASSWORD] | del ADDRESS | list | path ADDRESS.
+ * posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS
+ * | list | path ADDRESS. passwd and "-p -" read the password on stdin.
  * Works on the instance of POSTA_HOME (else conf-home), as root or posta-v.
  * Exits 0 done, 100 usage or a refused request, 111 temporary error. */
 #include <string.h>
@@ -11,13 +12,14 @@
 #include "common/home.h"
 #include "posta-user/user.h"
 
-#define USAGE "posta-user add ADDRESS [-p PASSWORD] | del ADDRESS | list | path ADDRESS"
+#define USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS"
 
 static struct { char const *name; user_cmd *fn; } const commands[] = {
   { "add", &user_add },
   { "del", &user_del },
   { "list", &user_list },
   { "path", &user_path },
+  { "passwd", &user_passwd },
   { 0, 0 },
 };
 

@@ -20,17 +20,31 @@
 #include "common/roles.h"
 #include "sk/vbox.h"
 
+#define USER_PASS_MAX 256     /* a password is shorter: posta-smtpd's limit */
+#define USER_HASH_MAX 256
+
 typedef struct user_ctx_s user_ctx;
 struct user_ctx_s {
   char const *home;
   roles ro;
   char addr[VBOX_ADDR_MAX];   /* lower-cased */
   size_t at;                  /* offset of '@' in addr */
-  char const *password;       /* -p: accepted, not stored (see posta-user.8) */
+  char hash[USER_HASH_MAX];   /* the password's hash, "" for none */
 };
 
 typedef void user_cmd(user_ctx *, int argc, char const *const *argv);
-user_cmd user_add, user_del, user_list, user_path;
+user_cmd user_add, user_del, user_list, user_path, user_passwd;
+
+/* pwfile.c: passwords (DIR/mailboxes/.passwd). */
+/* Hashes password into ctx->hash; dies on a bad password. */
+void pw_hash(user_ctx *, char const *password);
+/* The same for the first line of standard input. */
+void pw_stdin(user_ctx *);
+/* The same for an argument, which is then wiped from memory. */
+void pw_arg(user_ctx *, char *password);
+/* As posta-v: sets ctx->addr's hash to ctx->hash, or removes it when
+ * ctx->hash is "". */
+void pwfile_set(user_ctx *);
 
 /* ctlfile.c: adds domain to a list file in control/ unless it holds it
  * already (no case); a missing file starts from control/me, its qmail

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <skalibs/cdbmake.h>
+#include <skalibs/diuint32.h>
+#include <skalibs/genalloc.h>
 
 static int ctl_free(char const *s)
 {
@@ -122,7 +124,7 @@ int assign_compile(char *text, size_t len, int fd, unsigned *lineno, char const 
 {
   cdbmaker c = CDBMAKER_ZERO;
   size_t i = 0;
-  int done = 0;
+  int done = 0, r = -2;
   *lineno = 0;
   if (!cdbmake_start(&c, fd)) return -1;
   while (i < len && !done) {
@@ -130,15 +132,20 @@ int assign_compile(char *text, size_t len, int fd, unsigned *lineno, char const 
     size_t end = nl ? (size_t)(nl - text) : len;
     assign_line a;
     ++*lineno;
-    if (!nl) { *why = "last line has no newline"; return -2; }
-    int r = assign_parse_line(text + i, end - i, &a, why);
-    if (r < 0) return -2;
-    if (r == 2) done = 1;
-    else if (r == 1 && add_line(&c, &a) < 0) return -1;
+    if (!nl) { *why = "last line has no newline"; goto fail; }
+    int k = assign_parse_line(text + i, end - i, &a, why);
+    if (k < 0) goto fail;
+    if (k == 2) done = 1;
+    else if (k == 1 && add_line(&c, &a) < 0) { r = -1; goto fail; }
     i = end + 1;
   }
-  if (!done) { ++*lineno; *why = "no final . line"; return -2; }
+  if (!done) { ++*lineno; *why = "no final . line"; goto fail; }
   return cdbmake_finish(&c) ? 0 : -1;
+fail:
+  /* cdbmake_finish frees the maker's list; an abandoned one is ours to
+   * free (a caller other than posta-newu may go on running) */
+  { int e = errno; genalloc_free(diuint32, &c.hplist); errno = e; }
+  return r;
 }
 
 static char const *next_str(char const **s, char const *end)

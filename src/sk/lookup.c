@@ -199,7 +199,9 @@ int lookup_exists(char const *local, char const *domain)
 {
   lookup_result r;
   if (lookup_local(local, domain, &r) < 0) return -1;
-  if (r.kind == LOOKUP_ASSIGN) return 1;
+  /* an address without an extension is delivered (by default, without a
+   * dot-qmail file); one with an extension only when a dot-qmail file of
+   * the cascade exists, else posta-local would bounce it: refuse it now */
   if (r.kind != LOOKUP_ALIAS && !r.dash[0]) return 1;
   return dotqmail_exists(r.home, r.dash, r.ext);
 }

@@ -174,9 +174,10 @@ class Instance:
         return p
 
     def add_mailbox(self, address, password=None):
-        """posta-user add; returns the Maildir's path (ending in /)."""
-        args = ["add", address] + (["-p", password] if password else [])
-        p = self.run("posta-user", *args)
+        """posta-user add; returns the Maildir's path (ending in /). A
+        password goes on stdin (-p -), never in an argument."""
+        args = ["add", address] + (["-p", "-"] if password else [])
+        p = self.run("posta-user", *args, input=(password + "\n").encode() if password else None)
         if p.returncode != 0:
             raise AssertionError("posta-user add %s: %s" % (address, p.stderr.decode(errors="replace")))
         p = self.run("posta-user", "path", address)

@@ -30,8 +30,18 @@ LOG_FORMS = {
     "result": re.compile(r"^delivery (\d+): (success|deferral|failure): <([^>]*)> (\d\.\d{1,3}\.\d{1,3}) (\S+)(?: (.*))?$"),
     "status": re.compile(r"^status: local (\d+)/(\d+) remote (\d+)/(\d+)$"),
     "end": re.compile(r"^end msg (\d+)$"),
-    "bounce": re.compile(r"^bounce msg (\d+) (qp \d+|done|deferral: .*)$"),
+    "bounce": re.compile(r"^bounce msg (\d+) (qp \d+|done|deferral: .*|set aside: .*|warning: .*)$"),
+    "delay": re.compile(r"^delay msg (\d+) (qp \d+|done|deferral: .*|set aside: .*"
+                        r"|written for \d+ pending recipients?)$"),
+    "cmd": re.compile(r"^(hold|release|remove|flush) msg (\d+) uid (\d+)$"),
     "note": re.compile(r"^posta-send: (info|warning|fatal): .*$"),
+    # posta-bounce's lines (doc/log-format.md, "posta-bounce's lines")
+    "notice": re.compile(r"^posta-bounce: info: (\d+): (failure notice|delay notice|double bounce) to <([^>]*)>"
+                         r" for (\d+) recipients? queued$"),
+    "notice_dropped": re.compile(r"^posta-bounce: info: (\d+): (failure|delay) notice dropped: (.+)$"),
+    "double_dropped": re.compile(r"^posta-bounce: info: (\d+): double bounce to <([^>]*)> failed: dropped,"
+                                 r" no notice is sent about it$"),
+    "bounce_note": re.compile(r"^posta-bounce: (warning|fatal): .*$"),
 }
 
 
@@ -160,7 +170,7 @@ def inject(inst, rcpts_of, n, threads=4, message_of=None):
 
 def queue_empty(inst):
     """True when no message is left in the queue (mess, todo, info)."""
-    return not any(inst.queue_files(k) for k in ("mess", "todo", "info", "local", "remote", "bounce"))
+    return not any(inst.queue_files(k) for k in ("mess", "todo", "info", "local", "remote", "bounce", "delay"))
 
 
 def send_pid(inst):

@@ -85,7 +85,7 @@ static __attribute__((unused)) void fix_file(char const *fn, char const *s)
 
 static __attribute__((unused)) void fix_dirs(void)
 {
-  static char const *const kinds[] = { "mess", "todo", "intd", "info", "local", "remote", "bounce" };
+  static char const *const kinds[] = { "mess", "todo", "intd", "info", "local", "remote", "bounce", "delay" };
   char path[QPATH_MAX];
   mkdir("queue", 0755);
   mkdir("queue/lock", 0755);

@@ -203,6 +203,90 @@ static void format(void **state)
   assert_string_equal(a.s, "a\"b@x@c.d");
 }
 
+static unsigned rnd(unsigned *seed, unsigned n)
+{
+  *seed = *seed * 1103515245 + 12345;
+  return (*seed >> 16) % n;
+}
+
+static void pick(char *out, size_t *k, unsigned *seed, char const *set, unsigned n)
+{
+  size_t len = strlen(set);
+  for (unsigned i = 0; i < n; i++) out[(*k)++] = set[rnd(seed, (unsigned)len)];
+}
+
+/* A valid path: a route sometimes, a dot-string or a quoted local part
+ * (with @, %, spaces, escapes, UTF-8), a domain of LDH labels or a literal. */
+static size_t valid_path(char *out, unsigned *seed)
+{
+  size_t k = 0;
+  out[k++] = '<';
+  if (!rnd(seed, 4)) { memcpy(out + k, "@r.example,@s:", 14); k += 14; }
+  if (rnd(seed, 2)) {
+    for (unsigned atoms = 1 + rnd(seed, 3), i = 0; i < atoms; i++) {
+      if (i) out[k++] = '.';
+      pick(out, &k, seed, "abZ09%!+-=/{}~", 1 + rnd(seed, 5));
+    }
+  } else {
+    out[k++] = '"';
+    for (unsigned i = 0, n = 1 + rnd(seed, 8); i < n; i++) {
+      unsigned c = rnd(seed, 8);
+      if (c == 0) { out[k++] = '\\'; out[k++] = '"'; }
+      else if (c == 1) { out[k++] = '\\'; out[k++] = '\\'; }
+      else if (c == 2) { out[k++] = '\xc3'; out[k++] = '\xa9'; }
+      else pick(out, &k, seed, "a @%.:,<>()[]", 1);
+    }
+    out[k++] = '"';
+  }
+  out[k++] = '@';
+  if (!rnd(seed, 5)) { memcpy(out + k, "[192.0.2.1]", 11); k += 11; }
+  else {
+    for (unsigned labels = 1 + rnd(seed, 3), i = 0; i < labels; i++) {
+      if (i) out[k++] = '.';
+      pick(out, &k, seed, "abcXYZ", 1);
+      pick(out, &k, seed, "a1-", rnd(seed, 4));
+      pick(out, &k, seed, "z9", 1);
+    }
+  }
+  out[k++] = '>';
+  return k;
+}
+
+/* Valid paths, and the same with one octet changed: a valid one parses, and
+ * whatever is accepted is NUL-free, control-free, within ADDR_MAX, and
+ * parses back to itself once formatted. Under the sanitizer build this
+ * also finds any read past the input. */
+static void random_paths(void **state)
+{
+  static char const noise[] = "<>@.:,\"\\%! \x00\x01\x7f\xc3\xff[]";
+  unsigned seed = 12345, accepted = 0, mutated_ok = 0;
+  char in[128], out[ADDR_MAX + 8];
+  for (int round = 0; round < 100000; round++) {
+    size_t n = valid_path(in, &seed), used, used2;
+    int mutate = round % 2;
+    if (mutate) in[1 + rnd(&seed, (unsigned)n - 1)] = noise[rnd(&seed, sizeof noise - 1)];
+    addr a, b;
+    int r = addr_parse_path(in, n, ADDR_UTF8, &a, &used);
+    if (!mutate) assert_int_equal(r, ADDR_OK);
+    if (r) continue;
+    accepted++;
+    mutated_ok += mutate;
+    assert_true(used <= n);
+    assert_int_equal(strlen(a.s), a.len);
+    assert_true(a.len <= ADDR_MAX && a.at < a.len && a.s[a.at] == '@');
+    for (size_t i = 0; i < a.len; i++) assert_true((unsigned char)a.s[i] >= 0x20 && a.s[i] != 0x7f);
+    size_t k = addr_format_path(out, sizeof out, a.s, a.len);
+    assert_true(k > 0);
+    assert_int_equal(addr_parse_path(out, k, ADDR_UTF8, &b, &used2), ADDR_OK);
+    assert_int_equal(used2, k);
+    assert_string_equal(b.s, a.s);
+    assert_int_equal(b.at, a.at);
+    assert_int_equal(addr_is_trick(&b), addr_is_trick(&a));
+  }
+  assert_true(accepted >= 50000);
+  assert_true(mutated_ok > 1000);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -216,6 +300,7 @@ int main(void)
     cmocka_unit_test(lengths),
     cmocka_unit_test(domains),
     cmocka_unit_test(format),
+    cmocka_unit_test(random_paths),
   };
   return cmocka_run_group_tests_name("addr", tests, 0, 0);
 }

@@ -107,6 +107,19 @@ static void recipient_limit(void **state)
   assert_true(envelope_max(2) >= sizeof("Fa\0Tb\0Tc\0\0"));
 }
 
+static void maxrcpt_setting(void **state)
+{
+  /* one rule for posta-smtpd and posta-queue */
+  assert_int_equal(envelope_maxrcpt(0), ENVELOPE_RCPT_HARDMAX);
+  assert_int_equal(envelope_maxrcpt(5), 100);
+  assert_int_equal(envelope_maxrcpt(99), 100);
+  assert_int_equal(envelope_maxrcpt(100), 100);
+  assert_int_equal(envelope_maxrcpt(1000), 1000);
+  assert_int_equal(envelope_maxrcpt(100000), 100000);
+  assert_int_equal(envelope_maxrcpt(100001), ENVELOPE_RCPT_HARDMAX);
+  assert_int_equal(envelope_maxrcpt((unsigned long)-1), ENVELOPE_RCPT_HARDMAX);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -117,6 +130,7 @@ int main(void)
     cmocka_unit_test(lengths),
     cmocka_unit_test(nul_inside_address),
     cmocka_unit_test(recipient_limit),
+    cmocka_unit_test(maxrcpt_setting),
   };
   return cmocka_run_group_tests_name("envelope", tests, 0, 0);
 }

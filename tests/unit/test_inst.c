@@ -54,13 +54,19 @@ static void modes(void **state)
 {
   for (unsigned i = 0; i < inst_table_len; i++) {
     inst_entry const *e = &inst_table[i];
-    /* only posta-queue is setuid, and only the trigger is writable by all */
-    if (e->mode & 06000) assert_string_equal(e->path, "bin/posta-queue");
+    /* only posta-queue and posta-checkpw are setuid, and only the trigger
+     * is writable by all */
+    if (e->mode & 06000 && strcmp(e->path, "bin/posta-checkpw")) assert_string_equal(e->path, "bin/posta-queue");
     if (e->mode & 02) assert_string_equal(e->path, "queue/lock/trigger");
     if (e->type == INST_PROG) assert_true(e->mode & 0100);
   }
   assert_int_equal(inst_find("bin/posta-queue")->mode, 06711);
   assert_int_equal(inst_find("bin/posta-queue")->owner, ROLE_Q);
+  /* setuid posta-v, which alone reads mailboxes/.passwd; only posta's
+   * users (group posta-nofiles: posta-d among them) may run it */
+  assert_int_equal(inst_find("bin/posta-checkpw")->mode, 04710);
+  assert_int_equal(inst_find("bin/posta-checkpw")->owner, ROLE_V);
+  assert_int_equal(inst_find("bin/posta-checkpw")->group, INST_GNOFILES);
 }
 
 static void owners_in_each_kind_of_instance(void **state)

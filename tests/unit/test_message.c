@@ -183,7 +183,8 @@ static void load_refuses_damage(void **state)
   assert_int_equal(msg_load(&F.ctx, 8003, &m), 0);
   assert_int_equal(m->rc[CHAN_LOCAL].n, 1);
   assert_int_equal(m->rc[CHAN_REMOTE].n, 0);
-  assert_int_equal(m->has_bounce, 0);
+  assert_int_equal(m->nt[NOTE_FAILURE].has, 0);
+  assert_int_equal(m->nt[NOTE_DELAY].has, 0);
   msg_free(m);
   /* a torn local record: the message is not believed */
   qpath(path, "local", 8003);
@@ -197,6 +198,50 @@ static void load_refuses_damage(void **state)
   assert_int_equal(errno, ENOENT);
 }
 
+/* A crash after the bounce record was durable and before the B of its
+ * recipients: loading the message marks them B, durably, so that they are
+ * neither tried nor reported again. */
+static void load_reconciles_a_bounce_record(void **state)
+{
+  static char const *const r[] = { "a@far.example", "b@far.example", 0 };
+  msg *m;
+  char path[QPATH_MAX];
+  fix_todo(8004, "s@here.example", r);
+  assert_int_equal(preproc_one(&F.ctx, 8004, &m), PREPROC_NEW);
+  msg_free(m);
+  bouncerec b = BOUNCEREC_ZERO;
+  rec_buf out = REC_BUF_ZERO;
+  b.sender = strdup("s@here.example");
+  b.t = FIX_NOW - 5;
+  assert_int_equal(rcptlist_add(&b.failed, "a@far.example", RCPT_BOUNCED, 0, 0, "D5.1.1 mx[192.0.2.1] 550 no"), 0);
+  assert_int_equal(bouncerec_build(&out, &b), 0);
+  qpath(path, "bounce", 8004);
+  fix_file(path, "");
+  FILE *f = fopen(path, "w");
+  fwrite(out.s, 1, out.len, f);
+  fclose(f);
+  rec_free(&out);
+  bouncerec_free(&b);
+  F.nwrites = 0;
+  assert_int_equal(msg_load(&F.ctx, 8004, &m), 0);
+  assert_int_equal(m->nt[NOTE_FAILURE].has, 1);
+  assert_int_equal(m->rc[CHAN_REMOTE].v[0].state, RCPT_BOUNCED);
+  assert_int_equal(m->rc[CHAN_REMOTE].v[1].state, RCPT_PENDING);
+  msg_free(m);
+  assert_string_equal(F.writes[0], "w queue/remote/0/8004");
+  assert_string_equal(F.writes[1], "s queue/remote/0");
+  rcptlist l = RCPTLIST_ZERO;
+  fix_read_rcpts("remote", 8004, &l);
+  assert_int_equal(l.v[0].state, RCPT_BOUNCED);
+  assert_int_equal(l.v[1].state, RCPT_PENDING);
+  rcptlist_free(&l);
+  /* nothing left to reconcile: no write */
+  F.nwrites = 0;
+  assert_int_equal(msg_load(&F.ctx, 8004, &m), 0);
+  msg_free(m);
+  assert_int_equal(F.nwrites, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -205,6 +250,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(failure_recorded_before_b, setup, teardown),
     cmocka_unit_test_setup_teardown(endings_share_fsyncs, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
+    cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

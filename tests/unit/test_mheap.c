@@ -55,12 +55,38 @@ static void alarm_makes_all_due(void **state)
   mheap_free(&h);
 }
 
+/* posta-qflush ID, posta-qhold -r ID: one entry made due, the order kept */
+static void raise_one(void **state)
+{
+  mheap h = MHEAP_ZERO;
+  mheap_entry e;
+  uint32_t last = 0;
+  for (uint64_t i = 1; i <= 1000; i++) assert_int_equal(mheap_push(&h, i, 2000 + i * 7 % 1000, 0), 0);
+  assert_int_equal(mheap_raise(&h, 777, 10, MHEAP_FORCED), 1);
+  assert_int_equal(mheap_raise(&h, 5000, 10, 0), 0);
+  /* never later than it was */
+  assert_int_equal(mheap_raise(&h, 3, 9999, 0), 1);
+  assert_int_equal(mheap_pop(&h, &e), 1);
+  assert_int_equal(e.id, 777);
+  assert_int_equal(e.due, 10);
+  assert_int_equal(e.flags, MHEAP_FORCED);
+  for (int i = 0; i < 999; i++) {
+    assert_int_equal(mheap_pop(&h, &e), 1);
+    assert_true(e.due >= last);
+    assert_int_equal(e.flags, 0);
+    last = e.due;
+  }
+  assert_int_equal(mheap_pop(&h, &e), 0);
+  mheap_free(&h);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(order),
     cmocka_unit_test(far_future_is_clamped),
     cmocka_unit_test(alarm_makes_all_due),
+    cmocka_unit_test(raise_one),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -196,6 +196,27 @@ static void broken_and_missing(void **state)
   assert_false(fix_exists("info", 4603));
 }
 
+/* An info written by a run that reported the write failed (the fsync of
+ * its folder after the rename): the next scan schedules the message from
+ * its records instead of leaving it until a restart (found by
+ * tests/test_fault_pipeline.py, fsync EIO). */
+static void state3_while_running(void **state)
+{
+  static char const *const rcpts[] = { "bob@here.example", 0 };
+  msg *m = 0;
+  fix_todo(4900, "s@here.example", rcpts);
+  assert_int_equal(preproc_one(&F.ctx, 4900, &m), PREPROC_NEW);
+  msg_free(m);
+  fix_clean_asked();
+  /* posta-send never took it in: as if msg_write_info had returned -1 */
+  assert_false(idset_has(&F.ctx.known, 4900));
+  size_t before = F.ctx.heap.n;
+  preproc_new(&F.ctx, 4900);
+  assert_true(idset_has(&F.ctx.known, 4900));
+  assert_int_equal(F.ctx.heap.n, before + 1);
+  assert_string_equal(fix_clean_asked(), "todo 4900\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -205,6 +226,7 @@ int main(void)
     cmocka_unit_test(rerouted_after_crash),
     cmocka_unit_test(batch),
     cmocka_unit_test(broken_and_missing),
+    cmocka_unit_test(state3_while_running),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

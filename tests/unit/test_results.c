@@ -18,7 +18,9 @@ static void expired_line(void **state)
 {
   char out[256];
   assert_int_equal(results_expired(out, sizeof out, "Z4.4.1 - connection refused"), 0);
-  assert_string_equal(out, "D4.4.1 - connection refused (giving up: the message is older than control/queuelifetime)");
+  /* the record keeps the last temporary status and text: no suffix that
+   * would end up in the notice's Diagnostic-Code */
+  assert_string_equal(out, "D4.4.1 - connection refused");
   assert_int_equal(results_expired(out, 20, "Z4.4.1 - connection refused"), -1);
 }
 
@@ -37,10 +39,56 @@ static void lifetime_turns_deferral_into_failure(void **state)
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 9000, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
-  assert_string_equal(l.v[0].e, "D4.4.1 - refused (giving up: the message is older than control/queuelifetime)");
+  assert_string_equal(l.v[0].e, "D4.4.1 - refused");
   assert_int_equal(l.v[1].state, RCPT_DONE);
   rcptlist_free(&l);
   assert_true(fix_exists("bounce", 9000));
+  int wstat;
+  assert_true(waitpid(-1, &wstat, 0) > 0);
+}
+
+/* The retries never go past the message's lifetime: the last attempt
+ * comes when it ends, and what is still temporary then fails, with the
+ * last temporary result, and a log line that says it gave up. */
+static void last_attempt_at_lifetime(void **state)
+{
+  static char const *const r[] = { "a@far.example", 0 };
+  static char const *const z[] = { "Z4.4.1 mx[192.0.2.1] 421 busy", 0 };
+  fix_file("bin/posta-bounce", "#!/bin/sh\nexit 111\n");
+  chmod("bin/posta-bounce", 0755);
+  F.ctx.set.lifetime = 20;   /* it arrived at FIX_NOW - 5: ends at FIX_NOW + 15 */
+  fix_new(9004, "s@here.example", r);
+  rcptlist l = RCPTLIST_ZERO;
+  uint64_t want[] = { FIX_NOW + 10, FIX_NOW + 15 };
+  for (int i = 0; i < 2; i++) {
+    assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
+    fix_respond(CHAN_REMOTE, 0, z);
+    assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
+    msg_flush_all(&F.ctx);
+    fix_read_rcpts("remote", 9004, &l);
+    assert_int_equal(l.v[0].state, RCPT_PENDING);
+    /* the second retry would be 100 seconds later: the lifetime ends first */
+    assert_int_equal(l.v[0].w, want[i]);
+    F.ctx.now = l.v[0].w;
+    rcptlist_free(&l);
+    dest_reopen_all(&F.ctx.dests);   /* the 421 closed it: this is about the recipient */
+    sched_step(&F.ctx);
+  }
+  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
+  fix_respond(CHAN_REMOTE, 0, z);
+  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
+  msg_flush_all(&F.ctx);
+  fix_read_rcpts("remote", 9004, &l);
+  assert_int_equal(l.v[0].state, RCPT_BOUNCED);
+  assert_string_equal(l.v[0].e, "D4.4.1 mx[192.0.2.1] 421 busy");
+  rcptlist_free(&l);
+  char log[8192];
+  int fd = open("log", O_RDONLY);
+  ssize_t n = read(fd, log, sizeof log - 1);
+  close(fd);
+  log[n > 0 ? n : 0] = 0;
+  assert_non_null(strstr(log, ": failure: <a@far.example> 4.4.1 mx[192.0.2.1] 421 busy (giving up: the message is"
+                              " older than control/queuelifetime)\n"));
   int wstat;
   assert_true(waitpid(-1, &wstat, 0) > 0);
 }
@@ -111,6 +159,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(expired_line),
     cmocka_unit_test_setup_teardown(lifetime_turns_deferral_into_failure, setup, teardown),
+    cmocka_unit_test_setup_teardown(last_attempt_at_lifetime, setup, teardown),
     cmocka_unit_test_setup_teardown(missing_results_are_deferrals, setup, teardown),
     cmocka_unit_test_setup_teardown(stray_response_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown(spawner_gone, setup, teardown),

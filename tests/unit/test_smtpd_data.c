@@ -190,6 +190,41 @@ static void hops(void **state)
   assert_int_equal(res.d.hops, 0);
 }
 
+/* Random input over the octets that matter: every cut gives the same
+ * verdict (run() checks), the end is only ever CRLF.CRLF (or .CRLF first),
+ * no CR reaches the output, and nothing before the end was a bare CR or LF. */
+static void random_input(void **state)
+{
+  static char const alphabet[] = "\r\n.aR\0";
+  static result res;
+  unsigned seed = 4242, ends = 0, bares = 0;
+  char in[48];
+  for (int round = 0; round < 20000; round++) {
+    seed = seed * 1103515245 + 12345;
+    size_t n = 1 + (seed >> 16) % sizeof in;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245 + 12345;
+      in[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+    }
+    run(in, n, 1000, 0, &res);
+    assert_null(memchr(res.out, '\r', res.outlen));
+    /* before the octet that stopped it, CR and LF come only as CRLF */
+    size_t stop = res.r == DATA_MORE ? n : res.r == DATA_BARE ? res.used - 1 : res.used;
+    for (size_t i = 0; i + 1 < stop; i++) {
+      if (in[i] == '\r') assert_int_equal(in[i + 1], '\n');
+      if (in[i + 1] == '\n') assert_int_equal(in[i], '\r');
+    }
+    if (in[0] == '\n') assert_int_equal(res.r, DATA_BARE);
+    if (res.r == DATA_END) {
+      ends++;
+      assert_true(res.used == 3 ? !memcmp(in, ".\r\n", 3) : res.used >= 5 && !memcmp(in + res.used - 5, "\r\n.\r\n", 5));
+    }
+    bares += res.r == DATA_BARE;
+  }
+  assert_true(ends > 100);
+  assert_true(bares > 1000);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -199,6 +234,7 @@ int main(void)
     cmocka_unit_test(line_length),
     cmocka_unit_test(nul_and_size),
     cmocka_unit_test(hops),
+    cmocka_unit_test(random_input),
   };
   return cmocka_run_group_tests_name("smtpd_data", tests, 0, 0);
 }

@@ -38,6 +38,24 @@ static void full(void **state)
     "\tfor <\"john doe\"@example.org>; Tue, 14 Nov 2023 22:13:20 +0000\n");
 }
 
+static void tls_comment(void **state)
+{
+  char out[SMTPD_RECEIVED_MAX];
+  smtpd_received r = {
+    .helo = "client.example", .remoteip = "192.0.2.1", .me = "mx.example.org", .proto = "ESMTPSA",
+    .tlsversion = "TLSv1.3", .tlscipher = "TLS_AES_256_GCM_SHA384", .when = 1700000000,
+  };
+  smtpd_received_fmt(out, &r);
+  assert_string_equal(out,
+    "Received: from client.example ([192.0.2.1])\n"
+    "\tby mx.example.org with ESMTPSA (TLSv1.3 cipher TLS_AES_256_GCM_SHA384); Tue, 14 Nov 2023 22:13:20 +0000\n");
+  /* whatever the environment says, no control octet and no ')' gets in */
+  r.tlsversion = "TLSv1.3)\r\nX: y";
+  r.tlscipher = 0;
+  smtpd_received_fmt(out, &r);
+  assert_non_null(strstr(out, "with ESMTPSA (TLSv1.3???X:?y cipher unknown);"));
+}
+
 static void unknowns(void **state)
 {
   char out[SMTPD_RECEIVED_MAX];
@@ -114,6 +132,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(protos),
     cmocka_unit_test(full),
+    cmocka_unit_test(tls_comment),
     cmocka_unit_test(unknowns),
     cmocka_unit_test(hostile),
     cmocka_unit_test(helo_literal),

@@ -1,0 +1,43 @@
+/* qs_scan: reads the records of every preprocessed message (those with an
+ * info record) into a tally. The queue moves while it is read: a record
+ * that is gone is skipped; one that is not whole is counted as unreadable,
+ * never half-believed. Paths are relative to the home. See qs.h. */
+#include "posta-qstat/qs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "common/qpath.h"
+#include "common/rec.h"
+#include "sk/qscan.h"
+
+#define QS_RECMAX (256u << 20)
+
+/* 1 read and tallied, 0 gone, -1 error */
+static int one(qs_tally *t, char const *kind, uint64_t id)
+{
+  char path[QPATH_MAX], *buf;
+  size_t len;
+  qpath(path, kind, id);
+  if (rec_slurp(path, QS_RECMAX, &buf, &len) < 0) return errno == ENOENT ? 0 : -1;
+  int r = kind[0] == 'i' ? qs_tally_info(t, buf, len) : qs_tally_rcpts(t, kind[0] == 'r', buf, len);
+  free(buf);
+  if (r < 0 && (errno == EPROTO || errno == ENOTSUP)) { t->unreadable++; return 0; }
+  return r < 0 ? -1 : 1;
+}
+
+int qs_scan(qs_tally *t)
+{
+  uint64_t *ids;
+  size_t n;
+  if (qscan_ids("info", &ids, &n) < 0) return -1;
+  for (size_t i = 0; i < n; i++) {
+    int r = one(t, "info", ids[i]);
+    if (r > 0) r = one(t, "local", ids[i]);
+    if (r >= 0) r = one(t, "remote", ids[i]);
+    if (r < 0) { free(ids); return -1; }
+  }
+  free(ids);
+  qs_tally_sort(t);
+  return 0;
+}

@@ -1,0 +1,128 @@
+/* pwfile: the password hashes of virtual mailboxes, DIR/mailboxes/.passwd.
+ *
+ * One line "address:hash" per mailbox that has a password; the hash is
+ * crypt(3)'s, yescrypt with a fresh random salt. The file is posta-v's,
+ * mode 0600: posta-checkpw (setuid posta-v) reads it, nothing else does.
+ * The password itself is never written anywhere, and our copies of it are
+ * wiped once hashed. It comes from standard input (its first line), or,
+ * for the CONTRACT's "add -p PASSWORD", from an argument that is wiped at
+ * once from the process's arguments. Dies on error. See user.h. */
+#include "posta-user/user.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "common/durable.h"
+
+#define PW_FILE "mailboxes/.passwd"
+#define PW_TMP "mailboxes/.passwd.tmp"
+#define PW_FILE_MAX (64 << 20)
+
+void pw_hash(user_ctx *c, char const *password)
+{
+  static struct crypt_data cd;
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  size_t n = strlen(password);
+  if (!n || n >= USER_PASS_MAX) strerr_dief1x(100, "a password must have 1 to 255 octets");
+  for (size_t i = 0; i < n; i++)
+    if (password[i] == '\n' || password[i] == '\r') strerr_dief1x(100, "a password must not hold CR or LF");
+  if (!crypt_gensalt_rn("$y$", 0, 0, 0, salt, sizeof salt)) strerr_diefu1sys(111, "make a salt");
+  char const *h = crypt_r(password, salt, &cd);
+  if (!h || h[0] == '*' || strlen(h) >= sizeof c->hash) strerr_diefu1sys(111, "hash the password");
+  strcpy(c->hash, h);
+  explicit_bzero(&cd, sizeof cd);
+}
+
+void pw_stdin(user_ctx *c)
+{
+  char buf[USER_PASS_MAX + 2];
+  size_t n = 0;
+  while (n < sizeof buf - 1) {
+    ssize_t r = read(0, buf + n, sizeof buf - 1 - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) strerr_diefu1sys(111, "read the password from standard input");
+    if (!r) break;
+    n += (size_t)r;
+    if (memchr(buf, '\n', n)) break;
+  }
+  buf[n] = 0;
+  char *nl = strchr(buf, '\n');
+  if (nl) *nl = 0;
+  else if (n == sizeof buf - 1) strerr_dief1x(100, "a password must have 1 to 255 octets");
+  n = strlen(buf);
+  if (n && buf[n - 1] == '\r') buf[--n] = 0;
+  if (memchr(buf, 0, n) != 0) strerr_dief1x(100, "a password must not hold NUL");
+  pw_hash(c, buf);
+  explicit_bzero(buf, sizeof buf);
+}
+
+void pw_arg(user_ctx *c, char *password)
+{
+  pw_hash(c, password);
+  explicit_bzero(password, strlen(password));
+}
+
+static char *slurp(size_t *len)
+{
+  struct stat st;
+  int fd = open(PW_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  *len = 0;
+  if (fd < 0) {
+    if (errno == ENOENT) return calloc(1, 1);
+    strerr_diefu2sys(111, "open ", PW_FILE);
+  }
+  if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", PW_FILE);
+  if (st.st_size > PW_FILE_MAX) strerr_dief2x(111, PW_FILE, " is too large");
+  char *buf = malloc((size_t)st.st_size + 1);
+  if (!buf) strerr_diefu1sys(111, "allocate");
+  size_t got = 0;
+  while (got < (size_t)st.st_size) {
+    ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) strerr_diefu2sys(111, "read ", PW_FILE);
+    if (!r) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  buf[got] = 0;
+  *len = got;
+  return buf;
+}
+
+/* The file without addr's line, then addr:hash when there is a hash. */
+void pwfile_set(user_ctx *c)
+{
+  size_t len, alen = strlen(c->addr), hlen = strlen(c->hash), o = 0;
+  char *old = slurp(&len);
+  char *out = malloc(len + alen + hlen + 3);
+  if (!out) strerr_diefu1sys(111, "allocate");
+  for (char *line = old; line < old + len;) {
+    char *end = memchr(line, '\n', (size_t)(old + len - line));
+    size_t n = end ? (size_t)(end - line) : (size_t)(old + len - line);
+    int mine = n > alen && line[alen] == ':' && !memcmp(line, c->addr, alen);
+    if (!mine && n) {
+      memcpy(out + o, line, n);
+      o += n;
+      out[o++] = '\n';
+    }
+    line += n + 1;
+  }
+  if (hlen) {
+    memcpy(out + o, c->addr, alen);
+    o += alen;
+    out[o++] = ':';
+    memcpy(out + o, c->hash, hlen);
+    o += hlen;
+    out[o++] = '\n';
+  }
+  if (durable_replace(PW_FILE, PW_TMP, out, o, 0600) < 0) strerr_diefu2sys(111, "write ", PW_FILE);
+  free(out);
+  free(old);
+}

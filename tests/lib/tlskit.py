@@ -1,0 +1,156 @@
+"""tlskit.py: throwaway certificates and TLS front ends for the TLS and AUTH
+tests.
+
+    ca = Ca(dirname)                    # a CA made with openssl, for this test
+    pem, key = ca.server("mx.posta.test")
+    install_cert(inst, pem, key)        # control/servercert.pem, root's, 0600
+    srv = TlsSmtpd(inst, implicit=False, submission=True)
+    srv.start()                         # tcpserver (root) + posta-tlsd + posta-smtpd
+    c = srv.client(); c.starttls(context=ca.context()); c.login(...)
+
+TlsSmtpd runs tcpserver as root with $UID/$GID naming posta-d, as the run
+scripts of svc/ do, so that posta-tlsd reads the key as root and drops
+before it reads from the network.
+"""
+import os
+import pwd
+import smtplib
+import socket
+import ssl
+import subprocess
+
+from posta import IS_ROOT, free_port, wait_for
+from smtpd_harness import RELAY, Smtpd
+
+
+def openssl(*args, cwd=None):
+    p = subprocess.run(["openssl"] + list(args), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode:
+        raise AssertionError("openssl %s: %s" % (" ".join(args), p.stdout.decode(errors="replace")))
+
+
+class Ca:
+    """A certificate authority of its own, and server certificates it signs."""
+
+    def __init__(self, folder):
+        self.dir = folder
+        os.makedirs(folder, exist_ok=True)
+        self.cert = os.path.join(folder, "ca.pem")
+        self.key = os.path.join(folder, "ca.key")
+        self.serial = 0
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", self.key, "-out", self.cert, "-days", "2", "-subj", "/CN=posta test CA")
+
+    def server(self, name, *more):
+        """A key and a certificate for name (and more names): their paths."""
+        self.serial += 1
+        base = os.path.join(self.dir, "%s-%d" % (name, self.serial))
+        ext = base + ".ext"
+        with open(ext, "w") as f:
+            f.write("subjectAltName=%s\n" % ",".join("DNS:" + n for n in (name,) + more))
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=" + name)
+        openssl("x509", "-req", "-in", base + ".csr", "-CA", self.cert, "-CAkey", self.key,
+                "-set_serial", str(1000 + self.serial), "-out", base + ".pem", "-days", "2", "-extfile", ext)
+        return base + ".pem", base + ".key"
+
+    def context(self, minimum=None, maximum=None):
+        """An SSL context that trusts this CA (names not checked: the tests
+        connect to addresses)."""
+        ctx = ssl.create_default_context(cafile=self.cert)
+        ctx.check_hostname = False
+        if minimum:
+            ctx.minimum_version = minimum
+        if maximum:
+            ctx.maximum_version = maximum
+        return ctx
+
+
+def install_cert(inst, pem, key, apart=False):
+    """control/servercert.pem (with the key in it, or the key in
+    control/serverkey.pem when apart), owned by root, mode 0600."""
+    def write(name, data):
+        fn = inst.path("control", name)
+        tmp = fn + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o600)
+        os.rename(tmp, fn)
+    cert, secret = read(pem), read(key)
+    if apart:
+        write("serverkey.pem", secret)
+        write("servercert.pem", cert)
+    else:
+        write("servercert.pem", cert + secret)
+
+
+def read(fn):
+    with open(fn, "rb") as f:
+        return f.read()
+
+
+def remove_cert(inst):
+    for name in ("servercert.pem", "serverkey.pem"):
+        inst.remove_control(name)
+
+
+def peer_serial(ip, port, ctx, starttls=True, source=RELAY):
+    """The serial number of the certificate the server shows."""
+    if starttls:
+        c = smtplib.SMTP(ip, port, timeout=20, source_address=(source, 0))
+        c.starttls(context=ctx)
+        der = c.sock.getpeercert(binary_form=True)
+        c.quit()
+    else:
+        with socket.create_connection((ip, port), 20, source_address=(source, 0)) as s:
+            with ctx.wrap_socket(s) as t:
+                der = t.getpeercert(binary_form=True)
+    p = subprocess.run(["openssl", "x509", "-inform", "DER", "-noout", "-serial"], input=der,
+                       stdout=subprocess.PIPE, check=True)
+    return int(p.stdout.decode().strip().split("=")[1], 16)
+
+
+class TlsSmtpd(Smtpd):
+    """tcpserver + posta-tlsd [-i] + posta-smtpd [-s], as svc/ runs them."""
+
+    def __init__(self, inst=None, implicit=False, submission=False, **kw):
+        super().__init__(inst, **kw)
+        self.implicit = implicit
+        self.submission = submission
+
+    def start(self):
+        cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300",
+               "-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-tlsd")]
+        if self.implicit:
+            cmd.append("-i")
+        cmd.append(self.inst.bin("posta-smtpd"))
+        if self.submission:
+            cmd.append("-s")
+        env = self.inst.env(**self.env)
+        if IS_ROOT:
+            pw = pwd.getpwnam("posta-d")
+            env.update(UID=str(pw.pw_uid), GID=str(pw.pw_gid), GIDLIST=str(pw.pw_gid))
+        self.log = open(self.inst.path("smtpd-test.log"), "ab")
+        self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(self._listening, 10, what="tcpserver on port %d" % self.port)
+
+    def tlsd_pids(self):
+        out = []
+        for p in os.listdir("/proc"):
+            if p.isdigit():
+                try:
+                    if os.readlink("/proc/%s/exe" % p) == self.inst.bin("posta-tlsd"):
+                        out.append(int(p))
+                except OSError:
+                    pass
+        return out
+
+    def ssl_client(self, ctx, source=RELAY, timeout=30):
+        """smtplib over implicit TLS (port 465)."""
+        return smtplib.SMTP_SSL("127.0.0.1", self.port, timeout=timeout, context=ctx,
+                                source_address=(source, 0))
+
+    def stop(self):
+        super().stop()
+        wait_for(lambda: not self.tlsd_pids(), 30, what="posta-tlsd sessions to end")

@@ -1,0 +1,101 @@
+"""Notices for remote recipients, end to end: posta-send, posta-rspawn and
+posta-remote deliver to foreign SMTP servers on loopback (DNS from dnsmasq);
+what fails comes back to the sender's virtual mailbox as posta-bounce's
+notice. A 550 for one of three recipients; a destination that answers only
+451 until control/queuelifetime runs out."""
+import os
+import unittest
+
+from bouncekit import parse, status_blocks
+from posta import Instance, maildir_files, wait_for
+from sendtools import have_real, queue_empty
+
+try:
+    from dnsfix import Dns
+    from smtppeer import AioPeer
+except ImportError as e:   # python3-aiosmtpd missing: make deps installs it
+    Dns = AioPeer = None
+    _why = str(e)
+
+ORIGINAL = b"Subject: remote lunch\nMessage-ID: <rl.1@posta.example>\n\nLunch on Thursday?\n"
+
+
+def needs():
+    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
+        raise unittest.SkipTest("needs root and run.py's private network namespace (ports 25 and 53)")
+    if not have_real("posta-rspawn") or not have_real("posta-remote"):
+        raise unittest.SkipTest("posta-rspawn and posta-remote are not built (branch remote)")
+    if Dns is None:
+        raise unittest.SkipTest(_why)
+
+
+class RemoteNoticeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        needs()
+        cls.dns = Dns().mx("up.test", 10, "mx.up.test").host("mx.up.test", "127.0.0.31")
+        cls.dns.mx("slow.test", 10, "mx.slow.test").host("mx.slow.test", "127.0.0.32")
+        cls.dns.start()
+        cls.up = AioPeer("127.0.0.31", rcpt=lambda a: "550 5.1.1 <%s>: no such user" % a if a.startswith("bob@") else None).start()
+        cls.slow = AioPeer("127.0.0.32", rcpt=lambda a: "451 4.3.2 please try again later").start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.up.stop()
+        cls.slow.stop()
+        cls.dns.stop()
+
+    def setUp(self):
+        self.inst = Instance()
+        self.inst.control("me", "posta.example")
+        self.inst.control("retryschedule", ["1"])
+        self.inst.service_env("posta-send", DNSCACHEIP=self.dns.addr)
+        self.alice = self.inst.add_mailbox("alice@posta.example")
+
+    def tearDown(self):
+        self.inst.cleanup()
+
+    def test_550_for_one_of_three(self):
+        self.inst.start(services=("posta-send",))
+        before = len(self.up.messages)
+        self.inst.sendmail("anna@up.test", "bob@up.test", "cleo@up.test", sender="alice@posta.example",
+                           message=ORIGINAL)
+        files = self.inst.wait_mail(self.alice, 1, timeout=20)
+        msg = parse(open(files[0], "rb").read())
+        blocks = status_blocks(msg)
+        self.assertEqual(len(blocks), 2, "one failed recipient")
+        r = blocks[1]
+        self.assertEqual(r["Final-Recipient"], "rfc822; bob@up.test")
+        self.assertEqual(r["Action"], "failed")
+        self.assertEqual(r["Status"], "5.1.1")
+        self.assertEqual(r["Remote-MTA"], "dns; mx.up.test")
+        self.assertEqual(r["Diagnostic-Code"], "smtp; 550 5.1.1 <bob@up.test>: no such user")
+        text = " ".join(list(msg.iter_parts())[0].get_content().split())
+        self.assertIn("The server mx.up.test refused it, saying: 550 5.1.1 <bob@up.test>: no such user", text)
+        self.assertEqual(list(msg.iter_parts())[2].get_payload()[0]["Subject"], "remote lunch")
+        # the two others reached the peer, in one transaction
+        wait_for(lambda: len(self.up.messages) > before, 10, what="the message at the peer")
+        self.assertEqual(sorted(self.up.messages[-1]["rcpt_tos"]), ["anna@up.test", "cleo@up.test"])
+        wait_for(lambda: queue_empty(self.inst), 10, what="an empty queue")
+        self.assertEqual(len(maildir_files(self.alice)), 1)
+
+    def test_given_up_after_queuelifetime(self):
+        self.inst.control("queuelifetime", "3")
+        self.inst.start(services=("posta-send",))
+        self.inst.sendmail("dora@slow.test", sender="alice@posta.example", message=ORIGINAL)
+        files = self.inst.wait_mail(self.alice, 1, timeout=30)
+        msg = parse(open(files[0], "rb").read())
+        r = status_blocks(msg)[1]
+        self.assertEqual(r["Final-Recipient"], "rfc822; dora@slow.test")
+        self.assertEqual(r["Action"], "failed")
+        self.assertEqual(r["Status"], "4.3.2")
+        self.assertEqual(r["Remote-MTA"], "dns; mx.slow.test")
+        # the server's words and nothing else: the notice says it gave up
+        self.assertEqual(r["Diagnostic-Code"], "smtp; 451 4.3.2 please try again later")
+        text = " ".join(list(msg.iter_parts())[0].get_content().split())
+        self.assertIn("so the mail system gave up. The last attempt (mx.slow.test) said: 451 4.3.2", text)
+        wait_for(lambda: queue_empty(self.inst), 10, what="an empty queue")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,218 @@
+"""posta-send killed with SIGKILL at each step between a permanent failure
+and the end of its bounce, then restarted by s6: the sender gets exactly
+one failure notice every time. The same for the steps of a delay notice:
+exactly one delay notice every time.
+
+A first run traces posta-send (strace) through the life of one failing
+message: the bounce record's rename, the recipients record's rename (B),
+the fork of posta-bounce, the removal of the bounce record, the removal of
+info and the fsync that makes it durable (for a delay notice: the delay
+record's rename, info's rename with d set, the fork, the removal of the
+delay record and its fsync). Each later run starts
+posta-send under strace again, which kills it (inject=...:signal=KILL) on
+entry to one of those system calls, counted as in the first run. A SIGKILL
+cannot tell an fsync from the write before it (the page cache survives),
+so those calls are the steps. posta-bounce itself killed, and posta-send
+killed while posta-bounce runs, are tests/test_bounce_failures.py's and
+tests/test_bounce_e2e.py's."""
+import os
+import re
+import time
+import unittest
+
+from bouncekit import parse, status_blocks
+from posta import Instance, maildir_files, wait_for
+from sendtools import log_events, queue_empty, send_pid
+
+SYSCALLS = "rename,unlink,fsync,clone"
+
+WRAPPER = """#!/bin/sh
+# posta-send as the test wants it (tests/test_notify_kill.py): the spec in
+# SPOOL/next, used once, says how strace runs it; without one, as it is.
+# strace -D: posta-send stays the supervised process and its helpers'
+# parent, the tracer runs beside it
+spool=%(spool)s
+if [ -f $spool/next ]; then
+  spec=$(cat $spool/next)
+  rm -f $spool/next
+  n=$(ls $spool | grep -c '^trace')
+  if [ "$spec" = trace ]; then
+    exec strace -D -y -o $spool/trace.$n -e trace=%(syscalls)s bin/posta-send.real "$@"
+  fi
+  exec strace -D -y -o $spool/trace.$n -e trace=%(syscalls)s -e inject=$spec:signal=KILL bin/posta-send.real "$@"
+fi
+exec bin/posta-send.real "$@"
+"""
+
+LINE = re.compile(r"^(\w+)\((.*)$")
+
+
+def events(path):
+    """The traced calls of one run: [(syscall, text)], in order."""
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = LINE.match(line)
+            if m and m.group(1) in SYSCALLS.split(","):
+                out.append((m.group(1), m.group(2)))
+    return out
+
+
+def steps(evs, mid, first, last):
+    """The kill points of message mid: (syscall, when, text) for the renames
+    and unlinks of its records from the rename into queue/FIRST on, the
+    fork of posta-bounce, up to the unlink from queue/LAST and the fsync
+    that makes it durable."""
+    count = {}
+    out = []
+    started = ending = False
+    for name, text in evs:
+        count[name] = count.get(name, 0) + 1
+        ours = re.search(r"queue/\w+/\d+/%s\b" % mid, text) is not None
+        if name == "rename" and ours and "queue/%s/" % first in text:
+            started = True
+        if not started:
+            continue
+        if ending and name == "fsync" and "queue/%s/" % last in text:
+            out.append((name, count[name], text))
+            break
+        if (name in ("rename", "unlink") and ours) or (name == "clone" and not any(n == "clone" for n, _, _ in out)):
+            out.append((name, count[name], text))
+            ending = name == "unlink" and "queue/%s/" % last in text
+    return out
+
+
+def shape(points):
+    """[(syscall, folder)] of kill points, "-" for a call without a path."""
+    out = []
+    for name, _, text in points:
+        m = re.search(r"queue/(\w+)/", text)
+        out.append((name, m.group(1) if m else "-"))
+    return out
+
+
+def original_subject(msg):
+    """The Subject of the message a notice is about: its third part is the
+    message (a failure notice) or its header section (a delay notice)."""
+    part = list(msg.iter_parts())[2]
+    if part.get_content_type() == "message/rfc822":
+        return part.get_payload()[0]["Subject"]
+    return parse(part.get_payload(decode=True))["Subject"]
+
+
+class KillTest(unittest.TestCase):
+    def setUp(self):
+        self.inst = Instance()
+        self.inst.control("retryschedule", ["1"])
+        self.alice = self.inst.add_mailbox("alice@example.com")
+        self.slow = self.inst.add_mailbox("slow@example.com")
+        self.spool = self.inst.path("spool")
+        os.makedirs(self.spool)
+        os.chmod(self.spool, 0o777)
+        real = self.inst.bin("posta-send.real")
+        os.rename(self.inst.bin("posta-send"), real)
+        with open(self.inst.bin("posta-send"), "w") as f:
+            f.write(WRAPPER % {"spool": self.spool, "syscalls": SYSCALLS})
+        os.chmod(self.inst.bin("posta-send"), 0o755)
+        self.runs = 0
+
+    def tearDown(self):
+        self.inst.cleanup()
+
+    def restart_with(self, spec):
+        """Restarts posta-send, under strace as spec says (None: as it is);
+        returns its pid."""
+        if spec:
+            with open(os.path.join(self.spool, "next"), "w") as f:
+                f.write(spec)
+        old = send_pid(self.inst)
+        self.inst.svc("posta-send", "-t")
+        return self.wait_new(old)
+
+    def wait_new(self, old, timeout=20):
+        pid = wait_for(lambda: send_pid(self.inst) not in (None, old) and send_pid(self.inst), timeout,
+                       what="posta-send started again")
+        self.inst.wait_service("posta-send")
+        return pid
+
+    def notices(self, subject, kind):
+        """alice's notices (Action failed or delayed) about the message with
+        this Subject."""
+        out = []
+        for f in maildir_files(self.alice):
+            with open(f, "rb") as fh:
+                msg = parse(fh.read())
+            if original_subject(msg) == subject and status_blocks(msg)[1]["Action"] == kind:
+                out.append(msg)
+        return out
+
+    def life(self, subject, send, finish, kind):
+        """One message: send(subject) queues it, finish() lets it end once
+        its notice came; returns its notices of the kind."""
+        send(subject)
+        wait_for(lambda: self.notices(subject, kind), 30, what="the notice of %r" % subject)
+        finish()
+        wait_for(lambda: queue_empty(self.inst), 20, what="an empty queue")
+        time.sleep(0.5)
+        return self.notices(subject, kind)
+
+    def killed_at_each_step(self, send, finish, kind, first, last, want):
+        """Traces one message's life, then kills posta-send at each of its
+        steps (steps(): from the rename into queue/FIRST to the removal from
+        queue/LAST) in the life of another message: one notice each time."""
+        self.inst.start(services=("posta-send",))
+        self.restart_with("trace")
+        self.assertEqual(len(self.life("traced", send, finish, kind)), 1)
+        infos = [m.group(1) for k, m in log_events(self.inst) if k == "info" and m.group(3) == "alice@example.com"]
+        self.restart_with(None)   # strace ends with posta-send: the trace is whole
+        points = steps(events(os.path.join(self.spool, "trace.0")), infos[0], first, last)
+        self.assertEqual(shape(points), want, points)
+        for i, (name, when, text) in enumerate(points, 1):
+            subject = "kill %d" % i
+            pid = self.restart_with("%s:when=%d" % (name, when))
+            send(subject)
+            # killed at that call, and started again by s6
+            self.wait_new(pid)
+            with open(os.path.join(self.spool, "trace.%d" % i), errors="replace") as f:
+                tail = f.read().splitlines()[-2:]
+            self.assertEqual(tail[-1], "+++ killed by SIGKILL +++", tail)
+            self.assertEqual(LINE.match(tail[0]).group(1), name, tail)
+            wait_for(lambda: self.notices(subject, kind), 30, what="the notice of %r" % subject)
+            finish()
+            wait_for(lambda: queue_empty(self.inst), 20, what="an empty queue")
+            time.sleep(0.5)
+            got = self.notices(subject, kind)
+            self.assertEqual(len(got), 1, "killed at %s(%s: %d notices" % (name, text, len(got)))
+        print("\n  killed at %d steps, one notice each: %s" % (len(points), ", ".join("%s %s" % (n, "posta-bounce" if f == "-" else f) for n, f in want)))
+
+    def test_failure_notice(self):
+        def send(subject):
+            self.inst.sendmail("nosuch@example.com", sender="alice@example.com",
+                               message=b"Subject: %s\n\nbody\n" % subject.encode())
+        self.killed_at_each_step(send, lambda: None, "failed", "bounce", "info",
+                                 [("rename", "bounce"), ("rename", "local"), ("clone", "-"),
+                                  ("unlink", "bounce"), ("unlink", "info"), ("fsync", "info")])
+
+    def test_delay_notice(self):
+        # slow@'s Maildir cannot be written: deferred, and tried again only
+        # at SIGALRM; the delay notice goes a second after the arrival
+        self.inst.control("delaywarning", "1")
+        self.inst.control("retryschedule", ["3600"])
+        tmp = os.path.join(self.slow, "tmp")
+
+        def send(subject):
+            os.chmod(tmp, 0o500)
+            self.inst.sendmail("slow@example.com", sender="alice@example.com",
+                               message=b"Subject: %s\n\nbody\n" % subject.encode())
+
+        def finish():
+            os.chmod(tmp, 0o700)
+            self.inst.svc("posta-send", "-a")
+        self.killed_at_each_step(send, finish, "delayed", "delay", "delay",
+                                 [("rename", "delay"), ("rename", "info"), ("clone", "-"),
+                                  ("unlink", "delay"), ("fsync", "delay")])
+        self.assertEqual(len(maildir_files(self.slow)), len(maildir_files(self.alice)))
+
+
+if __name__ == "__main__":
+    unittest.main()
