@@ -51,4 +51,14 @@ int qmark_poke(void);
  * not taken yet (it stays: posta-send takes it when it runs) or an error. */
 int qmark_run(char op, char const *const *argv, unsigned wait);
 
+/* The options of a tool, opts for subgetopt: -t seconds sets *wait, -r
+ * (where opts has it) makes *op a release. Returns the index of the first
+ * id in argv, or -1 for a usage error. */
+int qmark_options(int argc, char const *const *argv, char const *opts, char *op, unsigned *wait);
+/* The rest of a tool once its options are read: enters the instance's
+ * home, checks that the caller is root or posta-s, and runs qmark_run.
+ * Returns the exit code: qmark_run's, or 111 (the home cannot be entered
+ * or looked at) or 100 (another caller), after a "PROG: fatal:" line. */
+int qmark_tool(char op, char const *const *argv, unsigned wait);
+
 #endif

@@ -1,0 +1,50 @@
+/* qmarktool: what posta-qhold, posta-qrm and posta-qflush do around
+ * qmark_run: their options (-t seconds, and -r where the tool has it), then
+ * the instance's home, the check that the caller may change the queue, and
+ * qmark_run itself.
+ *
+ * Returns an exit code, never exits; the only things printed are the
+ * "PROG: fatal: ..." lines of a home that cannot be entered or a caller
+ * who may not change the queue, and what qmark_run prints. See qmark.h. */
+#include "sk/qmark.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include "common/cmdrec.h"
+#include "common/home.h"
+#include "sk/qscan.h"
+
+int qmark_options(int argc, char const *const *argv, char const *opts, char *op, unsigned *wait)
+{
+  subgetopt l = SUBGETOPT_ZERO;
+  for (;;) {
+    int opt = subgetopt_r(argc, argv, opts, &l);
+    if (opt == -1) break;
+    switch (opt) {
+      case 'r': *op = CMDREC_RELEASE; break;
+      case 't': { size_t k = uint0_scan(l.arg, wait); if (!k || l.arg[k]) return -1; break; }
+      default: return -1;
+    }
+  }
+  return l.ind;
+}
+
+int qmark_tool(char op, char const *const *argv, unsigned wait)
+{
+  char const *home = home_get();
+  if (chdir(home) < 0) {
+    strerr_warnsys(PROG, ": fatal: unable to change to the home folder ", home);
+    return 111;
+  }
+  if (qscan_allowed() < 0) {
+    if (errno == EPERM) { strerr_warn(PROG, ": fatal: only root and posta-s may change the queue"); return 100; }
+    strerr_warnsys(PROG, ": fatal: unable to look at the instance in ", home);
+    return 111;
+  }
+  return qmark_run(op, argv, wait);
+}
