@@ -3,8 +3,7 @@ one transaction per domain, MX fallback, every kind of refusal, and what
 happens when a server drops the connection after the final dot."""
 import unittest
 
-from dnsfix import Dns
-from remotekit import Home, need_netns
+from remotekit import RemoteCase
 from smtppeer import AioPeer, ScriptPeer
 
 MSG = b"From: alice@me.test\nTo: bob@one.test\nSubject: hello\n\nHello Bob.\n" + (b"x" * 70 + b"\n") * 28
@@ -14,34 +13,18 @@ def crlf(b):
     return b.replace(b"\n", b"\r\n")
 
 
-class RemoteDelivery(unittest.TestCase):
+class RemoteDelivery(RemoteCase):
     @classmethod
-    def setUpClass(cls):
-        need_netns()
-        dns = Dns()
+    def records(cls, dns):
         dns.mx("one.test", 10, "mx.one.test").host("mx.one.test", "127.0.0.11")
         dns.mx("fall.test", 10, "mx1.fall.test").host("mx1.fall.test", "127.0.0.21")
         dns.mx("fall.test", 20, "mx2.fall.test").host("mx2.fall.test", "127.0.0.22")
         dns.mx("peer.test", 10, "mx.peer.test").host("mx.peer.test", "127.0.0.30")
         dns.mx("deny.test", 10, "mx1.deny.test").host("mx1.deny.test", "127.0.0.31")
         dns.mx("deny.test", 20, "mx2.deny.test").host("mx2.deny.test", "127.0.0.32")
-        cls.dns = dns.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.stop()
-
-    def setUp(self):
-        self.home = Home()
-        self.peers = []
-
-    def tearDown(self):
-        for p in self.peers:
-            p.stop()
-        self.home.cleanup()
 
     def peer(self, p):
-        self.peers.append(p)
+        self.keep(p)
         return p.start() if isinstance(p, AioPeer) else p
 
     def send(self, domain, rcpts, msg=MSG, sender="alice@me.test"):

@@ -4,17 +4,22 @@ this host, NXDOMAIN, a DNS server that does not answer, smtproutes and
 address literals."""
 import unittest
 
-from dnsfix import Dns, SilentDns
-from remotekit import Home, enable_ipv6_anyip, need_netns
+from dnsfix import SilentDns
+from remotekit import Home, RemoteCase, enable_ipv6_anyip, need_netns
 from smtppeer import AioPeer, ScriptPeer
 
 
-class RemoteDns(unittest.TestCase):
+class RemoteDns(RemoteCase):
+    HOME = {"me": "me.test"}
+
     @classmethod
     def setUpClass(cls):
         need_netns()
         enable_ipv6_anyip()
-        d = Dns()
+        super().setUpClass()
+
+    @classmethod
+    def records(cls, d):
         d.host("implicit.test", "127.0.0.50")
         d.null_mx("null.test")
         d.mx("loopname.test", 10, "me.test")
@@ -30,25 +35,9 @@ class RemoteDns(unittest.TestCase):
         d.host("relay.test", "127.0.0.64")
         d.mx("routed.test", 10, "mx.routed.test").host("mx.routed.test", "127.0.0.69")
         d.mx("direct.routed.test", 10, "mx.direct.routed.test").host("mx.direct.routed.test", "127.0.0.68")
-        cls.dns = d.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.stop()
-
-    def setUp(self):
-        self.home = Home(me="me.test")
-        self.peers = []
-
-    def tearDown(self):
-        for p in self.peers:
-            p.stop()
-        self.home.cleanup()
 
     def peer(self, host, port=25):
-        p = ScriptPeer(host, port)
-        self.peers.append(p)
-        return p
+        return self.keep(ScriptPeer(host, port))
 
     def send(self, domain, rcpts=None, dns="127.0.0.53"):
         rcpts = rcpts or ["rcpt@" + domain]

@@ -4,36 +4,25 @@ RESULT per recipient, several deliveries at once, none blocking another."""
 import time
 import unittest
 
-from dnsfix import Dns
-from remotekit import Home, Spawner, need_netns
+from remotekit import RemoteCase, Spawner
 from smtppeer import AioPeer, ScriptPeer
 
 
-class RemoteRspawn(unittest.TestCase):
+class RemoteRspawn(RemoteCase):
     @classmethod
-    def setUpClass(cls):
-        need_netns()
-        d = Dns()
+    def records(cls, d):
         d.mx("one.test", 10, "mx.one.test").host("mx.one.test", "127.0.0.81")
         d.mx("two.test", 10, "mx.two.test").host("mx.two.test", "127.0.0.82")
         d.mx("mute.test", 10, "mx.mute.test").host("mx.mute.test", "127.0.0.83")
-        cls.dns = d.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.stop()
 
     def setUp(self):
-        self.home = Home()
-        self.stops = []
+        super().setUp()
         self.spawner = None
 
     def tearDown(self):
         if self.spawner:
             self.spawner.kill()
-        for s in self.stops:
-            s.stop()
-        self.home.cleanup()
+        super().tearDown()
 
     def start(self):
         self.spawner = Spawner(self.home)
@@ -50,7 +39,7 @@ class RemoteRspawn(unittest.TestCase):
     def test_two_domains_at_once(self):
         a = AioPeer("127.0.0.81").start()
         b = AioPeer("127.0.0.82").start()
-        self.stops += [a, b]
+        self.peers += [a, b]
         sp = self.start()
         msg = b"Subject: spawned\n\nhello\n"
         sp.request(0, "alice@me.test", ["x@one.test", "y@one.test"], msg, msgid="101")
@@ -70,7 +59,7 @@ class RemoteRspawn(unittest.TestCase):
         mute = ScriptPeer("127.0.0.83")
         mute.greeting = None
         fast = AioPeer("127.0.0.81").start()
-        self.stops += [mute, fast]
+        self.peers += [mute, fast]
         sp = self.start()
         t0 = time.time()
         sp.request(0, "a@me.test", ["x@mute.test"])

@@ -7,8 +7,7 @@ import time
 import unittest
 import zlib
 
-from dnsfix import Dns
-from remotekit import Home, need_netns
+from remotekit import RemoteCase
 from smtppeer import Blackhole, ScriptPeer
 
 ENTRY = 32
@@ -32,28 +31,14 @@ def v4(a):
     return b"\0" * 10 + b"\xff\xff" + bytes(int(x) for x in a.split("."))
 
 
-class RemoteTcpto(unittest.TestCase):
+class RemoteTcpto(RemoteCase):
+    HOME = {"timeoutconnect": "1"}
+
     @classmethod
-    def setUpClass(cls):
-        need_netns()
-        d = Dns()
+    def records(cls, d):
         d.mx("slow.test", 10, "mx1.slow.test").host("mx1.slow.test", "127.0.0.71")
         d.mx("slow.test", 20, "mx2.slow.test").host("mx2.slow.test", "127.0.0.72")
         d.mx("alone.test", 10, "mx.alone.test").host("mx.alone.test", "127.0.0.73")
-        cls.dns = d.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.stop()
-
-    def setUp(self):
-        self.home = Home(timeoutconnect="1")
-        self.stops = []
-
-    def tearDown(self):
-        for s in self.stops:
-            s.stop()
-        self.home.cleanup()
 
     def send(self, domain):
         r = self.home.remote(domain, "a@me.test", ["b@" + domain], b"x\n")
@@ -61,9 +46,9 @@ class RemoteTcpto(unittest.TestCase):
         return r
 
     def test_timed_out_address_is_not_waited_for_again(self):
-        self.stops.append(Blackhole("127.0.0.71"))
+        self.keep(Blackhole("127.0.0.71"))
         good = ScriptPeer("127.0.0.72")
-        self.stops.append(good)
+        self.keep(good)
         first = self.send("slow.test")
         self.assertEqual(first.results[0].kind, "K", first.out)
         self.assertGreaterEqual(first.elapsed, 0.9)   # waited timeoutconnect once
@@ -80,13 +65,13 @@ class RemoteTcpto(unittest.TestCase):
 
     def test_refused_address_is_skipped_and_then_forgotten(self):
         good = ScriptPeer("127.0.0.72")
-        self.stops.append(good)
+        self.keep(good)
         self.assertEqual(self.send("slow.test").results[0].kind, "K")
         path = self.home.path("remote", "tcpto")
         self.assertIn(v4("127.0.0.71"), entries(path))
         # the first exchanger comes back: skipped while remembered
         back = ScriptPeer("127.0.0.71")
-        self.stops.append(back)
+        self.keep(back)
         r = self.send("slow.test")
         self.assertEqual(r.results[0].mta, "mx2.slow.test[127.0.0.72]")
         self.assertEqual(back.sessions, [])
@@ -114,7 +99,7 @@ class RemoteTcpto(unittest.TestCase):
 
     def test_without_the_folder_nothing_is_remembered(self):
         os.rmdir(self.home.path("remote"))
-        self.stops.append(ScriptPeer("127.0.0.72"))
+        self.keep(ScriptPeer("127.0.0.72"))
         self.assertEqual(self.send("slow.test").results[0].kind, "K")
         self.assertEqual(self.send("slow.test").results[0].kind, "K")
         self.assertFalse(os.path.exists(self.home.path("remote")))

@@ -3,38 +3,19 @@ a raw-socket peer records everything. Line ends are CRLF only, dots are
 stuffed, the data ends exactly once; hostile replies never crash it."""
 import unittest
 
-from dnsfix import Dns
-from remotekit import Home, need_netns
+from remotekit import RemoteCase
 from smtppeer import ScriptPeer
 
 
-class RemoteWire(unittest.TestCase):
+class RemoteWire(RemoteCase):
     @classmethod
-    def setUpClass(cls):
-        need_netns()
-        dns = Dns()
+    def records(cls, dns):
         dns.mx("wire.test", 10, "mx.wire.test").host("mx.wire.test", "127.0.0.40")
         dns.mx("two.test", 10, "mx1.two.test").host("mx1.two.test", "127.0.0.41")
         dns.mx("two.test", 20, "mx2.two.test").host("mx2.two.test", "127.0.0.42")
-        cls.dns = dns.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.stop()
-
-    def setUp(self):
-        self.home = Home()
-        self.peers = []
-
-    def tearDown(self):
-        for p in self.peers:
-            p.stop()
-        self.home.cleanup()
 
     def peer(self, host="127.0.0.40"):
-        p = ScriptPeer(host)
-        self.peers.append(p)
-        return p
+        return self.keep(ScriptPeer(host))
 
     def send(self, rcpts, msg, sender="alice@me.test", domain="wire.test"):
         r = self.home.remote(domain, sender, rcpts, msg)

@@ -8,7 +8,7 @@ import unittest
 
 from dnsfix import Dns
 from posta import IS_ROOT, Instance, maildir_files, wait_for
-from remotekit import Home, need_netns
+from remotekit import RemoteCase, need_netns
 from sendtools import log_lines
 from smtppeer import ScriptPeer
 from tlskit import Ca, TlsSmtpd, install_cert, remove_cert
@@ -16,28 +16,19 @@ from tlskit import Ca, TlsSmtpd, install_cert, remove_cert
 B_IP = "127.0.0.62"
 
 
-class RemoteAlone(unittest.TestCase):
+class RemoteAlone(RemoteCase):
     """posta-remote by itself against peers that misbehave on purpose."""
 
     @classmethod
-    def setUpClass(cls):
-        need_netns()
-        cls.dns = Dns().mx("peer.test", 10, "mx.peer.test").host("mx.peer.test", "127.0.0.61").start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dns.stop()
+    def records(cls, dns):
+        dns.mx("peer.test", 10, "mx.peer.test").host("mx.peer.test", "127.0.0.61")
 
     def setUp(self):
-        self.home = Home()
-        self.peer = ScriptPeer("127.0.0.61")
+        super().setUp()
+        self.peer = self.keep(ScriptPeer("127.0.0.61"))
         self.peer.ehlo = [b"PIPELINING", b"STARTTLS"]
         # says go ahead, then answers the handshake as if it were SMTP
         self.peer.replies[b"STARTTLS"] = b"220 2.0.0 go ahead\r\n"
-
-    def tearDown(self):
-        self.peer.stop()
-        self.home.cleanup()
 
     def test_failed_handshake_falls_back_to_plain_text(self):
         run = self.home.remote("peer.test", "a@me.test", ["b@peer.test"], b"Subject: x\n\nbody\n")

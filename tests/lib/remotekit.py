@@ -1,5 +1,8 @@
 """Running posta-remote and posta-rspawn by hand in tests.
 
+RemoteCase: the test case the posta-remote tests share: dnsmasq with the
+class's records, a fresh Home per test, and its peers stopped after it.
+
 Home: a hand-made instance home for them: control/ (me and the settings the
 test gives), remote/ (posta-r's folder: remote/tcpto) and bin/ (links to
 the built programs; a test may replace one with a fake). posta-remote reads
@@ -14,6 +17,8 @@ import subprocess
 import tempfile
 import time
 import unittest
+
+from dnsfix import Dns
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -108,6 +113,43 @@ class Home:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RemoteCase(unittest.TestCase):
+    """posta-remote on loopback: dnsmasq runs for the whole class with the
+    records that records(dns) adds; every test has a fresh Home (HOME: its
+    control settings) and self.peers, each of which is stopped after it."""
+
+    HOME = {}
+
+    @classmethod
+    def records(cls, dns):
+        raise NotImplementedError("a RemoteCase names its DNS records")
+
+    @classmethod
+    def setUpClass(cls):
+        need_netns()
+        dns = Dns()
+        cls.records(dns)
+        cls.dns = dns.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dns.stop()
+
+    def setUp(self):
+        self.home = Home(**self.HOME)
+        self.peers = []
+
+    def tearDown(self):
+        for p in self.peers:
+            p.stop()
+        self.home.cleanup()
+
+    def keep(self, peer):
+        """peer, to be stopped after the test."""
+        self.peers.append(peer)
+        return peer
 
 
 class Spawner:
