@@ -4,8 +4,6 @@ reaches a foreign SMTP server; a destination that is down is deferred, not
 bounced, retried on schedule, and 200 messages for it cost about one
 connection per retry, not 200 per retry."""
 import os
-import socket
-import threading
 import time
 import unittest
 
@@ -14,46 +12,10 @@ from sendtools import bounces, have_real, inject, log_events, send_instance
 
 try:
     from dnsfix import Dns
-    from smtppeer import AioPeer
+    from smtppeer import AioPeer, DownPeer
 except ImportError as e:   # python3-aiosmtpd missing: make deps installs it
-    Dns = AioPeer = None
+    Dns = AioPeer = DownPeer = None
     _why = str(e)
-
-
-class CountingPeer:
-    """A destination that is down: it accepts each connection, counts it,
-    says 421 and closes."""
-
-    def __init__(self, host, port=25):
-        self.connections = 0
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, port))
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
-        self.running = True
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while self.running:
-            try:
-                c, _ = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            try:
-                c.sendall(b"421 4.3.2 mx.dead.test is down for maintenance\r\n")
-            except OSError:
-                pass
-            c.close()
-
-    def stop(self):
-        self.running = False
-        self.thread.join()
-        self.sock.close()
 
 
 def needs():
@@ -76,7 +38,7 @@ class SendRemoteTest(unittest.TestCase):
         cls.dns.mx("dead.test", 10, "mx.dead.test").host("mx.dead.test", "127.0.0.22")
         cls.dns.start()
         cls.up = AioPeer("127.0.0.21").start()
-        cls.dead = CountingPeer("127.0.0.22")
+        cls.dead = DownPeer("127.0.0.22", reply=b"421 4.3.2 mx.dead.test is down for maintenance\r\n")
         cls.inst = send_instance(retry=[cls.RETRY], fake_rspawn=False)
         cls.inst.control("me", "posta.example")
         cls.inst.service_env("posta-send", DNSCACHEIP=cls.dns.addr)

@@ -17,8 +17,9 @@ import os
 import socket
 import struct
 import subprocess
-import threading
 import time
+
+from sockloop import SockLoop
 
 
 def query(addr, name, qtype=15, timeout=1.0):
@@ -90,30 +91,14 @@ class Dns:
         self.proc = None
 
 
-class SilentDns:
+class SilentDns(SockLoop):
     """Reads DNS questions on addr:53 and never answers; counts them."""
 
     def __init__(self, addr="127.0.0.54"):
         self.addr = addr
         self.questions = 0
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((addr, 53))
-        self.sock.settimeout(0.2)
-        self.running = True
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        SockLoop.__init__(self, addr, 53, socket.SOCK_DGRAM)
 
-    def _run(self):
-        while self.running:
-            try:
-                self.sock.recv(4096)
-                self.questions += 1
-            except socket.timeout:
-                pass
-            except OSError:
-                return
-
-    def stop(self):
-        self.running = False
-        self.thread.join()
-        self.sock.close()
+    def serve_one(self):
+        self.sock.recv(4096)
+        self.questions += 1

@@ -8,6 +8,9 @@ receives, and can misbehave on purpose: any greeting, any EHLO reply, a
 reply per command, per recipient, after the data, close after the final
 dot, never answer.
 
+DownPeer: a destination that is down: it says 421 to each connection,
+closes it, and counts them.
+
 Blackhole: an address whose connections time out (a full listen queue).
 """
 import asyncio
@@ -17,9 +20,7 @@ import time
 
 from aiosmtpd.controller import Controller
 
-
-def family_of(host):
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
+from sockloop import SockLoop, family_of
 
 
 class _AioHandler:
@@ -71,7 +72,7 @@ class Session:
         self.closed_by_peer = False
 
 
-class ScriptPeer:
+class ScriptPeer(SockLoop):
     """Attributes may be changed before each connection:
     greeting      bytes sent first (None: never greet)
     ehlo          keywords after the first EHLO line; ehlo_reply overrides
@@ -100,33 +101,18 @@ class ScriptPeer:
         self.close_after = set()
         self.sessions = []
         self.threads = []
-        self.sock = socket.socket(family_of(host), socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, port))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.running = True
-        self.acceptor = threading.Thread(target=self._accept, daemon=True)
-        self.acceptor.start()
+        SockLoop.__init__(self, host, port)
 
-    def _accept(self):
-        while self.running:
-            try:
-                c, _ = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            s = Session()
-            self.sessions.append(s)
-            t = threading.Thread(target=self._serve, args=(c, s), daemon=True)
-            self.threads.append(t)
-            t.start()
+    def serve_one(self):
+        c, _ = self.sock.accept()
+        s = Session()
+        self.sessions.append(s)
+        t = threading.Thread(target=self._serve, args=(c, s), daemon=True)
+        self.threads.append(t)
+        t.start()
 
     def stop(self):
-        self.running = False
-        self.acceptor.join()
-        self.sock.close()
+        SockLoop.stop(self)
         self.wait_idle(5)
 
     def wait_idle(self, timeout=10):
@@ -255,6 +241,25 @@ class ScriptPeer:
             return False
         c.sendall(self.data_reply)
         return True
+
+
+class DownPeer(SockLoop):
+    """Accepts each connection, counts it (connections), sends reply and
+    closes."""
+
+    def __init__(self, host, port=25, reply=b"421 4.3.2 down for maintenance\r\n"):
+        self.reply = reply
+        self.connections = 0
+        SockLoop.__init__(self, host, port, backlog=64)
+
+    def serve_one(self):
+        c, _ = self.sock.accept()
+        self.connections += 1
+        try:
+            c.sendall(self.reply)
+        except OSError:
+            pass
+        c.close()
 
 
 class Blackhole:
