@@ -7,20 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/grow.h"
+
 static void grow(dsn_buf *b, size_t n)
 {
-  if (b->err) return;
-  if (n > (size_t)-1 - b->len) { b->err = ENOMEM; return; }
-  if (b->len + n <= b->a) return;
-  size_t a = b->a ? b->a : 1024;
-  while (a < b->len + n) {
-    if (a > (size_t)-1 / 2) { b->err = ENOMEM; return; }
-    a *= 2;
-  }
-  char *s = realloc(b->s, a);
-  if (!s) { b->err = ENOMEM; return; }
-  b->s = s;
-  b->a = a;
+  if (!b->err && grow_bytes(&b->s, &b->a, b->len, n, 1024) < 0) b->err = ENOMEM;
 }
 
 void dsn_put(dsn_buf *b, char const *s, size_t n)

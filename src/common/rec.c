@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
+
 /* CRC-32, reflected polynomial 0xedb88320, four bits at a time: a 16-entry
  * constant table is enough for records of a few kilobytes. */
 static uint32_t const crc_nibble[16] = {
@@ -31,18 +33,7 @@ uint32_t rec_crc32(uint32_t crc, char const *s, size_t len)
 
 static void grow(rec_buf *b, size_t n)
 {
-  if (b->err) return;
-  if (n > (size_t)-1 - b->len) { b->err = ENOMEM; return; }
-  if (b->len + n <= b->a) return;
-  size_t a = b->a ? b->a : 256;
-  while (a < b->len + n) {
-    if (a > (size_t)-1 / 2) { b->err = ENOMEM; return; }
-    a *= 2;
-  }
-  char *s = realloc(b->s, a);
-  if (!s) { b->err = ENOMEM; return; }
-  b->s = s;
-  b->a = a;
+  if (!b->err && grow_bytes(&b->s, &b->a, b->len, n, 256) < 0) b->err = ENOMEM;
 }
 
 static void put(rec_buf *b, char const *s, size_t n)
