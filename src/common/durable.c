@@ -48,7 +48,7 @@ int durable_fsync_parent(char const *path)
   return durable_fsync_dir(dir);
 }
 
-int durable_replace(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
+int durable_put(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
 {
   int e;
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -57,7 +57,7 @@ int durable_replace(char const *path, char const *tmp, char const *data, size_t 
   if (close(fd) < 0) { fd = -1; goto fail; }
   fd = -1;
   if (rename(tmp, path) < 0) goto fail;
-  return durable_fsync_parent(path);
+  return 0;
 fail:
   e = errno;
   if (fd >= 0) close(fd);
@@ -66,8 +66,19 @@ fail:
   return -1;
 }
 
+int durable_replace(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
+{
+  if (durable_put(path, tmp, data, len, mode) < 0) return -1;
+  return durable_fsync_parent(path);
+}
+
+int durable_remove(char const *path)
+{
+  return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
 int durable_unlink(char const *path)
 {
-  if (unlink(path) < 0 && errno != ENOENT) return -1;
+  if (durable_remove(path) < 0) return -1;
   return durable_fsync_parent(path);
 }

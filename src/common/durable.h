@@ -20,5 +20,10 @@ int durable_fsync_dir(char const *dir);
 int durable_replace(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
 /* unlink(path), then fsync its folder; a missing file is not an error. */
 int durable_unlink(char const *path);
+/* durable_replace and durable_unlink without the folder's fsync, for a
+ * caller that fsyncs each folder once after many changes (posta-send's
+ * wbatch): nothing they do is durable until then. */
+int durable_put(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
+int durable_remove(char const *path);
 
 #endif

@@ -86,8 +86,8 @@ void init_all(send_ctx *ctx, int notify)
 {
   ctx->logfd = 2;
   ctx->fd_notify = notify;
-  ctx->put = wbatch_put_file;
-  ctx->rm = wbatch_rm_file;
+  ctx->put = durable_put;
+  ctx->rm = durable_remove;
   ctx->syncdir = durable_fsync_dir;
   ctx->now = (uint64_t)time(0);
   for (int fd = FD_LSPAWN; fd <= FD_CLEAN_R; fd++) helper_fd(fd);

@@ -2,35 +2,9 @@
 #include "posta-send/wbatch.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "common/durable.h"
-
-int wbatch_put_file(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
-{
-  int e;
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0) return -1;
-  if (durable_write_all(fd, data, len) < 0 || fsync(fd) < 0) goto fail;
-  if (close(fd) < 0) { fd = -1; goto fail; }
-  fd = -1;
-  if (rename(tmp, path) < 0) goto fail;
-  return 0;
-fail:
-  e = errno;
-  if (fd >= 0) close(fd);
-  unlink(tmp);
-  errno = e;
-  return -1;
-}
-
-int wbatch_rm_file(char const *path)
-{
-  return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
-}
 
 /* Remembers the folder of path; commits early when the list is full. */
 static int remember(send_ctx *ctx, wbatch *b, char const *path)

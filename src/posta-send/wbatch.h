@@ -8,12 +8,12 @@
  * the local and remote records, a B after its bounce record, posta-clean's
  * requests after info's removal) waits for it. The writes go through the
  * context's hooks (ctx->put, ctx->rm, ctx->syncdir), which the unit tests
- * count. Never exits; returns 0 or -1 with errno. */
+ * count; their real versions are durable_put, durable_remove and
+ * durable_fsync_dir (src/common/durable.h). Never exits; returns 0 or -1 with errno. */
 #ifndef POSTA_SEND_WBATCH_H
 #define POSTA_SEND_WBATCH_H
 
 #include <stddef.h>
-#include <sys/types.h>
 
 #include "common/qpath.h"
 #include "posta-send/send.h"
@@ -33,9 +33,5 @@ int wbatch_put(send_ctx *, wbatch *, char const *path, char const *data, size_t 
 int wbatch_remove(send_ctx *, wbatch *, char const *path);
 /* Fsyncs every folder changed since the last commit. */
 int wbatch_commit(send_ctx *, wbatch *);
-
-/* The hooks' real versions. */
-int wbatch_put_file(char const *path, char const *tmp, char const *data, size_t len, mode_t mode);
-int wbatch_rm_file(char const *path);
 
 #endif

@@ -58,14 +58,14 @@ static __attribute__((unused)) int fix_put(char const *path, char const *tmp, ch
 {
   F.replaces++;
   fix_note("w", path);
-  return wbatch_put_file(path, tmp, data, len, mode);
+  return durable_put(path, tmp, data, len, mode);
 }
 
 static __attribute__((unused)) int fix_rm(char const *path)
 {
   F.unlinks++;
   fix_note("u", path);
-  return wbatch_rm_file(path);
+  return durable_remove(path);
 }
 
 static __attribute__((unused)) int fix_syncdir(char const *dir)
