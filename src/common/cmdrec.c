@@ -15,18 +15,6 @@ void cmdrec_path(char *buf, uint64_t id)
   snprintf(buf, CMDREC_PATH_MAX, CMDREC_DIR "/%llu", (unsigned long long)id);
 }
 
-static int num(char const *s, uint64_t *v)
-{
-  uint64_t x = 0;
-  if (!*s || (s[0] == '0' && s[1])) return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return -1;
-    x = x * 10 + (uint64_t)(*s - '0');
-  }
-  *v = x;
-  return 0;
-}
-
 int cmdrec_parse(cmdrec *out, char const *buf, size_t len)
 {
   rec r;
@@ -43,7 +31,7 @@ int cmdrec_parse(cmdrec *out, char const *buf, size_t len)
     if (bit == 1) {
       if (n != 2 || !cmdrec_op_valid(f[1])) goto bad;
       c.op = f[1];
-    } else if (num(f + 1, bit == 2 ? &c.t : &c.uid) < 0) goto bad;
+    } else if (rec_num_strict(f + 1, bit == 2 ? &c.t : &c.uid) < 0) goto bad;
   }
   if (seen != 7) goto bad;
   *out = c;

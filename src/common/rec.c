@@ -151,6 +151,23 @@ char const *rec_next(rec *r, size_t *len)
   return f;
 }
 
+int rec_num(char const *s, uint64_t *v)
+{
+  uint64_t x = 0;
+  if (!*s) return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return -1;
+    x = x * 10 + (uint64_t)(*s - '0');
+  }
+  *v = x;
+  return 0;
+}
+
+int rec_num_strict(char const *s, uint64_t *v)
+{
+  return s[0] == '0' && s[1] ? -1 : rec_num(s, v);
+}
+
 int rec_slurp(char const *path, size_t max, char **buf, size_t *len)
 {
   struct stat st;

@@ -47,6 +47,12 @@ struct rec_s {
 int rec_parse(rec *, char const *buf, size_t len, char const *kind, unsigned version);
 /* The next field (tag first, NUL-terminated in the buffer), or 0 at the end. */
 char const *rec_next(rec *, size_t *len);
+/* A field's decimal value (the text after the tag): one digit or more and
+ * nothing else, at most 18446744073709551609 (UINT64_MAX - 6: the overflow
+ * check is kept simple). 0 and *v, or -1 (*v untouched).
+ * rec_num_strict also refuses a leading zero, which rec_addu never writes. */
+int rec_num(char const *s, uint64_t *v);
+int rec_num_strict(char const *s, uint64_t *v);
 /* Reads a whole file into a malloc'd buffer, at most max bytes, with a NUL
  * after them (not counted in *len). 0, or -1 with errno (EFBIG when longer
  * than max). */

@@ -7,18 +7,6 @@
 
 #include "common/rec.h"
 
-static int num(char const *s, uint64_t *v)
-{
-  uint64_t x = 0;
-  if (!*s) return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return -1;
-    x = x * 10 + (uint64_t)(*s - '0');
-  }
-  *v = x;
-  return 0;
-}
-
 int qs_tally_info(qs_tally *t, char const *buf, size_t len)
 {
   rec r;
@@ -71,7 +59,7 @@ static int count(qs_tally *t, int remote, one const *c)
   static char const states[] = "PDB";
   char const *p = c->S[0] && !c->S[1] ? strchr(states, c->S[0]) : 0;
   uint64_t w = 0;
-  if (!p || num(c->w, &w) < 0) { errno = EPROTO; return -1; }
+  if (!p || rec_num(c->w, &w) < 0) { errno = EPROTO; return -1; }
   t->rc[remote][p - states]++;
   if (*p != 'P') return 0;
   if (w < t->next) t->next = w;

@@ -5,18 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int num(char const *s, uint64_t *v)
-{
-  uint64_t x = 0;
-  if (!*s) return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return -1;
-    x = x * 10 + (uint64_t)(*s - '0');
-  }
-  *v = x;
-  return 0;
-}
-
 /* F, t and k first, in that order; then A and e pairs, at least one. */
 int bouncerec_parse(bouncerec *out, char const *buf, size_t len)
 {
@@ -29,7 +17,7 @@ int bouncerec_parse(bouncerec *out, char const *buf, size_t len)
   if (!f || f[0] != 'F') goto bad;
   sender = f + 1;
   f = rec_next(&r, 0);
-  if (!f || f[0] != 't' || num(f + 1, &b.t) < 0) goto bad;
+  if (!f || f[0] != 't' || rec_num(f + 1, &b.t) < 0) goto bad;
   f = rec_next(&r, 0);
   if (!f || f[0] != 'k' || !f[1] || f[2]) goto bad;
   b.kind = f[1];

@@ -5,19 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int num(char const *s, uint64_t *v)
-{
-  uint64_t x = 0;
-  if (!*s || (s[0] == '0' && s[1])) return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9') return -1;
-    if (x > (UINT64_MAX - 9) / 10) return -1;
-    x = x * 10 + (uint64_t)(*s - '0');
-  }
-  *v = x;
-  return 0;
-}
-
 static int flag(char const *s, int *v)
 {
   if ((s[0] != '0' && s[0] != '1') || s[1]) return -1;
@@ -41,10 +28,10 @@ int inforec_parse(info *out, char const *buf, size_t len)
     seen |= 1u << (p - tags);
     switch (f[0]) {  /* seven fields of three types: a table would be longer */
       case 'F': sender = f + 1; break;
-      case 't': bad = num(f + 1, &i.t); break;
-      case 'u': bad = num(f + 1, &i.uid); break;
-      case 's': bad = num(f + 1, &i.size); break;
-      case 'd': bad = num(f + 1, &i.d); break;
+      case 't': bad = rec_num_strict(f + 1, &i.t); break;
+      case 'u': bad = rec_num_strict(f + 1, &i.uid); break;
+      case 's': bad = rec_num_strict(f + 1, &i.size); break;
+      case 'd': bad = rec_num_strict(f + 1, &i.d); break;
       case 'h': bad = flag(f + 1, &i.h); break;
       default: bad = flag(f + 1, &i.x); break;
     }

@@ -18,18 +18,6 @@
 
 #define ROUTED_MAX 2048
 
-static int num(char const *s, uint64_t *v)
-{
-  uint64_t x = 0;
-  if (!*s) return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10) return -1;
-    x = x * 10 + (uint64_t)(*s - '0');
-  }
-  *v = x;
-  return 0;
-}
-
 typedef struct routed_s routed;
 struct routed_s {
   char *addr;
@@ -110,7 +98,7 @@ static int header(rec *r, info *inf, uint64_t *pid)
     if (!p || (seen & (1u << (p - tags)))) return -1;
     seen |= 1u << (p - tags);
     if (f[0] == 'F') { inf->sender = (char *)f + 1; continue; }
-    if (num(f + 1, f[0] == 'u' ? &inf->uid : f[0] == 'p' ? pid : &inf->t) < 0) return -1;
+    if (rec_num(f + 1, f[0] == 'u' ? &inf->uid : f[0] == 'p' ? pid : &inf->t) < 0) return -1;
   }
   return seen == 15 ? 0 : -1;
 }

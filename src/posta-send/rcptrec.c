@@ -59,19 +59,6 @@ size_t rcptlist_pending(rcptlist const *l)
   return k;
 }
 
-static int num(char const *s, uint64_t *v)
-{
-  uint64_t x = 0;
-  if (!*s || (s[0] == '0' && s[1])) return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9') return -1;
-    if (x > (UINT64_MAX - 9) / 10) return -1;
-    x = x * 10 + (uint64_t)(*s - '0');
-  }
-  *v = x;
-  return 0;
-}
-
 /* The five fields of one recipient, tags in order "ASnwe". */
 static int one(rcptlist *l, rec *r, char const *first)
 {
@@ -85,7 +72,7 @@ static int one(rcptlist *l, rec *r, char const *first)
   if (!f[0][1]) return -1;
   if (f[1][1] != RCPT_PENDING && f[1][1] != RCPT_DONE && f[1][1] != RCPT_BOUNCED) return -1;
   if (f[1][2]) return -1;
-  if (num(f[2] + 1, &n) < 0 || n > UINT32_MAX || num(f[3] + 1, &w) < 0) return -1;
+  if (rec_num_strict(f[2] + 1, &n) < 0 || n > UINT32_MAX || rec_num_strict(f[3] + 1, &w) < 0) return -1;
   if (rcptlist_add(l, f[0] + 1, f[1][1], (uint32_t)n, w, f[4] + 1) < 0) return -2;
   return 0;
 }

@@ -107,6 +107,33 @@ static void empty_field_refused(void **state)
   assert_int_equal(rec_parse(&r, buf, n, "x", 1), -1);
 }
 
+static void numbers(void **state)
+{
+  (void)state;
+  uint64_t v = 7;
+  assert_int_equal(rec_num("0", &v), 0);
+  assert_int_equal(v, 0);
+  assert_int_equal(rec_num("18446744073709551609", &v), 0);
+  assert_true(v == UINT64_MAX - 6);
+  assert_int_equal(rec_num("007", &v), 0);
+  assert_int_equal(v, 7);
+  v = 1;
+  assert_int_equal(rec_num("18446744073709551610", &v), -1);
+  assert_int_equal(rec_num("", &v), -1);
+  assert_int_equal(rec_num("12a", &v), -1);
+  assert_int_equal(rec_num("-1", &v), -1);
+  assert_int_equal(rec_num(" 1", &v), -1);
+  assert_int_equal(v, 1);
+  assert_int_equal(rec_num_strict("0", &v), 0);
+  assert_int_equal(v, 0);
+  assert_int_equal(rec_num_strict("120", &v), 0);
+  assert_int_equal(v, 120);
+  assert_int_equal(rec_num_strict("007", &v), -1);
+  assert_int_equal(rec_num_strict("", &v), -1);
+  assert_int_equal(rec_num_strict("99999999999999999999", &v), -1);
+  assert_int_equal(v, 120);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -117,6 +144,7 @@ int main(void)
     cmocka_unit_test(wrong_kind_and_version),
     cmocka_unit_test(empty_record),
     cmocka_unit_test(empty_field_refused),
+    cmocka_unit_test(numbers),
   };
   return cmocka_run_group_tests_name("rec", tests, 0, 0);
 }
