@@ -2,29 +2,17 @@
  * on stdin, fixes its header and queues it through posta-queue (or prints
  * it with -n). Prints nothing on success; exits 100 (permanent or usage) or
  * 111 (temporary) with the reason. See doc/posta-inject.8. */
-#include <errno.h>
-
 #include <skalibs/strerr.h>
 
 #include "posta-inject/pi_opts.h"
-#include "sk/inject_run.h"
 #include "sk/inject_std.h"
 
 int main(int argc, char const *const *argv)
 {
   inject_opts o;
-  inject_err err;
   PROG = "posta-inject";
   inject_std_fds();
   int i = pi_opts(argc, argv, &o);
   if (i < 0) strerr_dieusage(100, PI_USAGE);
-  o.args = argv + i;
-  o.nargs = (size_t)(argc - i);
-  int code = inject_run(&o, &err);
-  if (code && err.errnum) {
-    errno = err.errnum;
-    strerr_diefusys(code, err.text);
-  }
-  if (code) strerr_diefu(code, err.text);
-  return 0;
+  return inject_std_run(&o, argv + i, argc - i);
 }
