@@ -22,10 +22,13 @@
 
 static char golden_dir[512];
 
-static void base(dsn *d, int kind)
+/* A notice of kind for the recipients rcpt[0..n), the rest as usual. */
+static void base(dsn *d, int kind, dsn_rcpt const *rcpt, size_t n)
 {
   memset(d, 0, sizeof *d);
   d->kind = kind;
+  d->rcpt = rcpt;
+  d->nrcpt = n;
   d->me = "mail.example.com";
   d->from = "MAILER-DAEMON@mail.example.com";
   d->to = "alice@example.com";
@@ -129,9 +132,7 @@ static void one_remote_failure(void **state)
   dsn_rcpt r[] = {
     { "bob@example.net", 0, "D5.1.1 mx.example.net[192.0.2.1] 550 5.1.1 <bob@example.net>: no such user" },
   };
-  base(&d, DSN_FAILED);
-  d.rcpt = r;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, r, 1);
   set_msg(&d, small_msg, sizeof small_msg - 1);
   golden("remote_550", &d);
 }
@@ -144,11 +145,9 @@ static void three_mixed(void **state)
     { "v-carol@example.com", "carol@example.com", "D5.2.2 - mailbox full: quota of 10485760 bytes exceeded" },
     { "dave@example.org", 0, "Z4.4.1 - no answer from any mail server of example.org: connection refused" },
   };
-  base(&d, DSN_FAILED);
+  base(&d, DSN_FAILED, r, 3);
   d.now = T0 + 432000 + 120;
   d.msgid = "1700432120.4242.b12345@mail.example.com";
-  d.rcpt = r;
-  d.nrcpt = 3;
   set_msg(&d, small_msg, sizeof small_msg - 1);
   golden("mixed_three", &d);
 }
@@ -160,11 +159,9 @@ static void delay_notice(void **state)
     { "dave@example.org", 0, "Z4.4.1 mx.example.org[192.0.2.7] 421 4.4.1 too busy, try later" },
     { "erin@example.org", 0, "" },
   };
-  base(&d, DSN_DELAYED);
+  base(&d, DSN_DELAYED, r, 2);
   d.now = T0 + 14400 + 30;
   d.msgid = "1700014430.4242.d12345@mail.example.com";
-  d.rcpt = r;
-  d.nrcpt = 2;
   set_msg(&d, small_msg, sizeof small_msg - 1);
   golden("delay", &d);
 }
@@ -183,12 +180,10 @@ static void double_bounce(void **state)
   dsn_rcpt r[] = {
     { "gone@example.net", 0, "D5.1.1 mx.example.net[192.0.2.1] 550 5.1.1 <gone@example.net>: no such user" },
   };
-  base(&d, DSN_FAILED);
+  base(&d, DSN_FAILED, r, 1);
   d.dbl = 1;
   d.sender = "";
   d.to = "postmaster@mail.example.com";
-  d.rcpt = r;
-  d.nrcpt = 1;
   set_msg(&d, bounce_msg, sizeof bounce_msg - 1);
   golden("double", &d);
 }
@@ -212,9 +207,7 @@ static void long_folded_8bit_headers(void **state)
            "X-Control: bell\a and\001 nul-free\n"
            "\n"
            "body\n", longline);
-  base(&d, DSN_FAILED);
-  d.rcpt = r;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, r, 1);
   set_msg(&d, msg, strlen(msg));
   golden("headers_8bit", &d);
 }
@@ -230,9 +223,7 @@ static void huge_original(void **state)
   assert_non_null(msg);
   memcpy(msg, small_msg, hlen);
   for (size_t i = hlen; i < size; i++) msg[i] = (i - hlen) % 73 == 72 ? '\n' : 'a' + (char)(i % 26);
-  base(&d, DSN_FAILED);
-  d.rcpt = r;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, r, 1);
   d.msg = msg;
   d.msglen = d.limit;
   d.msgsize = size;
@@ -253,9 +244,7 @@ static void huge_header_section(void **state)
   assert_non_null(msg);
   while (i + 40 < size) i += (size_t)snprintf(msg + i, 41, "X-Filler-%06zu: %-20s\n", i, "abcdefghij");
   memset(msg + i, '\n', size - i);
-  base(&d, DSN_FAILED);
-  d.rcpt = r;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, r, 1);
   d.limit = limit;
   d.msg = msg;
   d.msglen = limit;
@@ -288,11 +277,9 @@ static void injection(void **state)
     { "carol@example.net\nX-Evil: 1", "carol@example.net\r\n\r\nFinal-Recipient: rfc822; x",
       "D5.0.0 - program said:\nAction: delivered\001" },
   };
-  base(&d, DSN_FAILED);
+  base(&d, DSN_FAILED, r, 2);
   d.to = "alice@example.com>\r\nBcc: <everyone@example.org";
   d.msgid = "id\r\nX-Injected: yes";
-  d.rcpt = r;
-  d.nrcpt = 2;
   set_msg(&d, evil_msg, sizeof evil_msg - 1);
   golden("injection", &d);
 }
@@ -315,7 +302,7 @@ static void no_recipient_refused(void **state)
 {
   dsn d;
   dsn_buf out = DSN_BUF_ZERO;
-  base(&d, DSN_FAILED);
+  base(&d, DSN_FAILED, 0, 0);
   errno = 0;
   assert_int_equal(dsn_compose(&d, &out), -1);
   assert_int_equal(errno, EINVAL);
@@ -326,9 +313,7 @@ static void message_gone(void **state)
 {
   dsn d;
   char *s;
-  base(&d, DSN_FAILED);
-  d.rcpt = one;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, one, 1);
   s = compose(&d, 0);
   assert_non_null(strstr(s, "It is no longer in the queue"));
   assert_null(strstr(s, "message/rfc822"));
@@ -343,9 +328,7 @@ static void unclean_message_gives_headers(void **state)
   static char const msg[] = "Subject: a\rb\nX-Nul: a\0b\n\nbody\r\nno newline";
   dsn d;
   char *s;
-  base(&d, DSN_FAILED);
-  d.rcpt = one;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, one, 1);
   set_msg(&d, msg, sizeof msg - 1);
   s = compose(&d, 0);
   assert_null(strstr(s, "message/rfc822"));
@@ -359,9 +342,7 @@ static void whole_message_without_final_newline(void **state)
   static char const msg[] = "Subject: a\n\nlast line";
   dsn d;
   char *s;
-  base(&d, DSN_FAILED);
-  d.rcpt = one;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, one, 1);
   set_msg(&d, msg, sizeof msg - 1);
   s = compose(&d, 0);
   assert_non_null(strstr(s, "message/rfc822"));
@@ -379,9 +360,7 @@ static void boundary_avoids_every_part(void **state)
   dsn_rcpt r[] = { { "=_posta-12345-1700003600-3@example.net", 0, "D5.1.1 - =_posta-12345-1700003600-4" } };
   n += (size_t)snprintf(msg + n, sizeof msg - n, "Subject: x\n\n");
   for (int k = 0; k < 3; k++) n += (size_t)snprintf(msg + n, sizeof msg - n, "=_posta-12345-1700003600-%d\n", k);
-  base(&d, DSN_FAILED);
-  d.rcpt = r;
-  d.nrcpt = 1;
+  base(&d, DSN_FAILED, r, 1);
   set_msg(&d, msg, n);
   s = compose(&d, 0);
   assert_non_null(strstr(s, "boundary=\"=_posta-12345-1700003600-5\""));
@@ -394,9 +373,7 @@ static void delay_returns_headers_only(void **state)
   dsn d;
   char *s;
   dsn_rcpt r[] = { { "bob@example.net", 0, "Z4.4.1 - connection refused" } };
-  base(&d, DSN_DELAYED);
-  d.rcpt = r;
-  d.nrcpt = 1;
+  base(&d, DSN_DELAYED, r, 1);
   set_msg(&d, small_msg, sizeof small_msg - 1);
   s = compose(&d, 0);
   assert_null(strstr(s, "lunch on Thursday"));
@@ -414,10 +391,8 @@ static void expired_recipient(void **state)
   char *s;
   dsn_rcpt r[] = { { "bob@example.net", 0,
                      "D4.4.1 mx.example.net[192.0.2.1] 451 4.4.1 try later (giving up: the message is older than control/queuelifetime)" } };
-  base(&d, DSN_FAILED);
+  base(&d, DSN_FAILED, r, 1);
   d.now = T0 + 432000;
-  d.rcpt = r;
-  d.nrcpt = 1;
   s = compose(&d, 0);
   assert_non_null(strstr(s, "    Delivery was still failing 5 days after your message arrived, so the\n"
                             "    mail system gave up. The last attempt (mx.example.net) said:\n"
