@@ -36,19 +36,6 @@ static void say(send_ctx *ctx, int note, uint64_t id, char const *what, char con
   slog_end(&l);
 }
 
-static void warn(send_ctx *ctx, char const *verb, char const *path)
-{
-  slog l;
-  int e = errno;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: unable to ");
-  slog_str(&l, verb);
-  slog_str(&l, path);
-  slog_str(&l, ": ");
-  slog_str(&l, e == EPROTO ? "malformed record" : strerror(e));
-  slog_end(&l);
-}
-
 /* The bounce record as it is on disk: 1 read, 0 missing, -1 unreadable
  * (errno EPROTO: not a whole bounce record). */
 static int read_record(char const *path, bouncerec *b)
@@ -96,7 +83,7 @@ int bounce_put(send_ctx *ctx, wbatch *w, msg *m)
   if (wbatch_put(ctx, w, path, out.s, out.len) < 0) goto end;
   r = 0;
 end:
-  if (r < 0) warn(ctx, "write ", path);
+  if (r < 0) slog_unable(ctx->logfd, "write ", path, errno);
   rec_free(&out);
   bouncerec_free(&b);
   return r;
@@ -142,7 +129,7 @@ int bounce_reconcile(send_ctx *ctx, msg *m)
   qpath(path, "bounce", m->id);
   int got = read_record(path, &b);
   if (got < 0) {
-    warn(ctx, "read ", path);
+    slog_unable(ctx->logfd, "read ", path, errno);
     /* posta-bounce will say what is wrong with it, and it is set aside */
     return errno == EPROTO ? 0 : -1;
   }
@@ -151,7 +138,7 @@ int bounce_reconcile(send_ctx *ctx, msg *m)
     if (msg_put_rcpts(ctx, &w, m, c) < 0) r = -1;
   }
   if (!r && wbatch_commit(ctx, &w) < 0) {
-    warn(ctx, "fsync ", "the recipients of a bounce record");
+    slog_unable(ctx->logfd, "fsync ", "the recipients of a bounce record", errno);
     r = -1;
   }
   bouncerec_free(&b);

@@ -10,19 +10,6 @@
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
-static void warn(send_ctx *ctx, char const *what, char const *path)
-{
-  slog l;
-  int e = errno;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: unable to ");
-  slog_str(&l, what);
-  slog_str(&l, path);
-  slog_str(&l, ": ");
-  slog_str(&l, strerror(e));
-  slog_end(&l);
-}
-
 static int pending(rcpt const *x)
 {
   return x->state == RCPT_PENDING && !x->failed;
@@ -57,7 +44,7 @@ static int write_record(send_ctx *ctx, msg *m)
   if (wbatch_put(ctx, &w, path, out.s, out.len) < 0 || wbatch_commit(ctx, &w) < 0) goto end;
   r = 0;
 end:
-  if (r < 0) warn(ctx, "write ", path);
+  if (r < 0) slog_unable(ctx->logfd, "write ", path, errno);
   rcptlist_free(&b.failed);
   rec_free(&out);
   return r;
@@ -72,7 +59,7 @@ static int write_info(send_ctx *ctx, msg *m)
   if (msg_put_info(ctx, &w, m) == 0 && wbatch_commit(ctx, &w) == 0) return 0;
   m->inf.d = 0;
   qpath(path, "info", m->id);
-  warn(ctx, "fsync ", path);
+  slog_unable(ctx->logfd, "fsync ", path, errno);
   return -1;
 }
 

@@ -45,32 +45,19 @@ static void log_start(send_ctx *ctx, job const *j, int c)
   slog_end(&l);
 }
 
-static void warn(send_ctx *ctx, char const *what, char const *path)
-{
-  slog l;
-  int e = errno;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: unable to ");
-  slog_str(&l, what);
-  slog_str(&l, path);
-  slog_str(&l, ": ");
-  slog_str(&l, strerror(e));
-  slog_end(&l);
-}
-
 static int send_request(send_ctx *ctx, msg *m, chan *ch)
 {
   char path[QPATH_MAX];
   qpath(path, "mess", m->id);
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) { warn(ctx, "open ", path); return -1; }
+  if (fd < 0) { slog_unable(ctx->logfd, "open ", path, errno); return -1; }
   int r = spawnreq_send(ch->fd, &ctx->req, fd);
   int e = errno;
   close(fd);
   if (!r) return 0;
   if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) { ch->full = 1; return 1; }
   errno = e;
-  warn(ctx, "send a request to posta-", ch->name[0] == 'l' ? "lspawn" : "rspawn");
+  slog_unable(ctx->logfd, "send a request to posta-", ch->name[0] == 'l' ? "lspawn" : "rspawn", errno);
   sched_stop(ctx, 111);
   return -2;
 }

@@ -35,19 +35,6 @@ void msg_free(msg *m)
   free(m);
 }
 
-static void warn(send_ctx *ctx, char const *verb, char const *path, int e)
-{
-  slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: unable to ");
-  slog_str(&l, verb);
-  slog_str(&l, " ");
-  slog_str(&l, path);
-  slog_str(&l, ": ");
-  slog_str(&l, e == EPROTO ? "malformed record" : strerror(e));
-  slog_end(&l);
-}
-
 /* Reads one record file: 1 read, 0 missing, -1 error (logged). */
 static int slurp(send_ctx *ctx, char const *kind, uint64_t id, char **buf, size_t *len)
 {
@@ -55,7 +42,7 @@ static int slurp(send_ctx *ctx, char const *kind, uint64_t id, char **buf, size_
   qpath(path, kind, id);
   if (rec_slurp(path, RECORD_MAX, buf, len) == 0) return 1;
   if (errno == ENOENT) return 0;
-  warn(ctx, "read", path, errno);
+  slog_unable(ctx->logfd, "read ", path, errno);
   return -1;
 }
 
@@ -69,19 +56,19 @@ static int load_into(send_ctx *ctx, msg *m)
   if (r <= 0) { if (!r) errno = ENOENT; return -1; }
   r = inforec_parse(&m->inf, buf, len);
   free(buf);
-  if (r < 0) { qpath(path, "info", m->id); warn(ctx, "parse", path, errno); return -1; }
+  if (r < 0) { qpath(path, "info", m->id); slog_unable(ctx->logfd, "parse ", path, errno); return -1; }
   for (int c = 0; c < CHAN_N; c++) {
     r = slurp(ctx, kinds[c], m->id, &buf, &len);
     if (r < 0) return -1;
     if (!r) continue;
     r = rcptrec_parse(&m->rc[c], buf, len);
     free(buf);
-    if (r < 0) { qpath(path, kinds[c], m->id); warn(ctx, "parse", path, errno); return -1; }
+    if (r < 0) { qpath(path, kinds[c], m->id); slog_unable(ctx->logfd, "parse ", path, errno); return -1; }
   }
   for (int note = 0; note < NOTE_N; note++) {
     qpath(path, bounce_folder(note), m->id);
     if (stat(path, &st) == 0) m->nt[note].has = 1;
-    else if (errno != ENOENT) { warn(ctx, "stat", path, errno); return -1; }
+    else if (errno != ENOENT) { slog_unable(ctx->logfd, "stat ", path, errno); return -1; }
   }
   /* a crash between the bounce record and the B of its recipients */
   if (m->nt[NOTE_FAILURE].has && bounce_reconcile(ctx, m) < 0) { errno = EIO; return -1; }
@@ -107,7 +94,7 @@ static int put_rec(send_ctx *ctx, wbatch *w, char const *kind, uint64_t id, rec_
   char path[QPATH_MAX];
   qpath(path, kind, id);
   if (wbatch_put(ctx, w, path, b->s, b->len) < 0) {
-    warn(ctx, "write", path, errno);
+    slog_unable(ctx->logfd, "write ", path, errno);
     return -1;
   }
   return 0;
@@ -122,7 +109,7 @@ int msg_put_rcpts(send_ctx *ctx, wbatch *w, msg *m, int c)
     struct stat st;
     qpath(path, kinds[c], m->id);
     if (stat(path, &st) < 0 && errno == ENOENT) return 0;
-    if (wbatch_remove(ctx, w, path) < 0) { warn(ctx, "remove", path, errno); return -1; }
+    if (wbatch_remove(ctx, w, path) < 0) { slog_unable(ctx->logfd, "remove ", path, errno); return -1; }
     return 0;
   }
   if (rcptrec_build(&b, &m->rc[c]) < 0) { rec_free(&b); return -1; }
@@ -199,7 +186,7 @@ static void log_end(send_ctx *ctx, uint64_t id)
 static void finished(send_ctx *ctx, msg *m)
 {
   log_end(ctx, m->id);
-  if (cleancl_ask(ctx, "mess", m->id) < 0) warn(ctx, "ask posta-clean to remove", "mess", errno);
+  if (cleancl_ask(ctx, "mess", m->id) < 0) slog_unable(ctx->logfd, "ask posta-clean to remove ", "mess", errno);
   msg_unload(ctx, m);
 }
 
@@ -211,7 +198,7 @@ static int remove_info(send_ctx *ctx, wbatch *w, msg *m)
   char path[QPATH_MAX];
   qpath(path, "info", m->id);
   if (wbatch_remove(ctx, w, path) == 0) return 0;
-  warn(ctx, "remove", path, errno);
+  slog_unable(ctx->logfd, "remove ", path, errno);
   return -1;
 }
 
@@ -219,7 +206,7 @@ int msg_finish(send_ctx *ctx, msg *m)
 {
   wbatch w = WBATCH_ZERO;
   if (remove_info(ctx, &w, m) < 0) return -1;
-  if (wbatch_commit(ctx, &w) < 0) { warn(ctx, "fsync", "info", errno); return -1; }
+  if (wbatch_commit(ctx, &w) < 0) { slog_unable(ctx->logfd, "fsync ", "info", errno); return -1; }
   finished(ctx, m);
   return 0;
 }
@@ -247,7 +234,7 @@ static void flush_bounces(send_ctx *ctx, msg *list)
     if (m->nfailed && !m->nt[NOTE_FAILURE].pid) any += m->staged = bounce_put(ctx, &w, m) == 0;
   if (!any) return;
   int ok = wbatch_commit(ctx, &w) == 0;
-  if (!ok) warn(ctx, "fsync", "bounce", errno);
+  if (!ok) slog_unable(ctx->logfd, "fsync ", "bounce", errno);
   for (msg *m = list; m; m = m->next_flush) {
     if (m->staged && ok) bounce_recorded(m);
     m->staged = 0;
@@ -269,7 +256,7 @@ static void flush_records(send_ctx *ctx, msg *list)
       if (m->dirty[c]) any += msg_put_rcpts(ctx, &w, m, c) == 0;
   }
   if (any && wbatch_commit(ctx, &w) < 0) {
-    warn(ctx, "fsync", "the queue's records", errno);
+    slog_unable(ctx->logfd, "fsync ", "the queue's records", errno);
     /* not durable: not finished either; looked at again later */
     for (msg *m = list; m; m = m->next_flush) m->staged = m->staged ? -1 : 0;
   }

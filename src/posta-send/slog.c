@@ -65,6 +65,18 @@ void slog_text(slog *l, char const *s)
   }
 }
 
+void slog_unable(int fd, char const *what, char const *object, int e)
+{
+  slog l;
+  slog_start(&l, fd);
+  slog_str(&l, "posta-send: warning: unable to ");
+  slog_str(&l, what);
+  slog_str(&l, object);
+  slog_str(&l, ": ");
+  slog_str(&l, e == EPROTO ? "malformed record" : strerror(e));
+  slog_end(&l);
+}
+
 void slog_end(slog *l)
 {
   size_t off = 0;

@@ -32,4 +32,9 @@ void slog_text(slog *, char const *);          /* escaped text */
 /* Ends the line and writes it. */
 void slog_end(slog *);
 
+/* The whole line "posta-send: warning: unable to WHAT OBJECT: REASON" on
+ * fd: REASON is strerror(e), or "malformed record" for EPROTO (the errno of
+ * a record that does not parse). WHAT and OBJECT are trusted text. */
+void slog_unable(int fd, char const *what, char const *object, int e);
+
 #endif

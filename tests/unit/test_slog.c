@@ -1,5 +1,6 @@
 /* Unit tests for src/posta-send/slog.c: log lines never carry CR, LF or
  * NUL from outside, and keep their documented form. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,12 +79,29 @@ static void null_sender(void **state)
   assert_string_equal(out, "from <>\n");
 }
 
+static void unable(void **state)
+{
+  (void)state;
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  slog_unable(p[1], "write ", "queue/delay/3/12", ENOSPC);
+  slog_unable(p[1], "parse ", "queue/info/3/12", EPROTO);
+  close(p[1]);
+  ssize_t n = read(p[0], out, sizeof out - 1);
+  close(p[0]);
+  assert_true(n > 0);
+  out[n] = 0;
+  assert_string_equal(out, "posta-send: warning: unable to write queue/delay/3/12: No space left on device\n"
+                           "posta-send: warning: unable to parse queue/info/3/12: malformed record\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(escapes),
     cmocka_unit_test(cut),
     cmocka_unit_test(null_sender),
+    cmocka_unit_test(unable),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }
