@@ -22,24 +22,10 @@
 #include <skalibs/strerr.h>
 
 #include "common/durable.h"
-#include "common/rec.h"
 #include "sk/assign.h"
 #include "sk/newu.h"
 
 #define ASSIGN "users/assign"
-
-static void slurp(stralloc *sa)
-{
-  char *s;
-  size_t len;
-  if (rec_slurp(ASSIGN, ASSIGN_FILE_MAX, &s, &len) < 0) {
-    if (errno != ENOENT) strerr_diefu2sys(111, "read ", ASSIGN);
-    return;
-  }
-  if (!stralloc_catb(sa, s, len)) strerr_diefu1sys(111, "allocate");
-  free(s);
-  if (sa->len && sa->s[sa->len - 1] != '\n' && !stralloc_append(sa, '\n')) strerr_diefu1sys(111, "allocate");
-}
 
 /* The two line prefixes ("=LOCAL@DOMAIN:" and "+LOCAL-@DOMAIN:") of addr. */
 static void prefixes(user_ctx const *c, char *exact, char *prefix, size_t size)
@@ -61,7 +47,7 @@ int assignfile_has(user_ctx const *c)
   size_t i = 0;
   int found = 0;
   prefixes(c, exact, prefix, sizeof exact);
-  slurp(&sa);
+  linefile_read(ASSIGN, ASSIGN_FILE_MAX, &sa);
   while (i < sa.len && !found) {
     char const *nl = memchr(sa.s + i, '\n', sa.len - i);
     size_t end = (size_t)(nl - sa.s);
@@ -106,7 +92,7 @@ int assignfile_change(user_ctx *c, int add)
 {
   stralloc in = STRALLOC_ZERO, out = STRALLOC_ZERO;
   newu_lock();
-  slurp(&in);
+  linefile_read(ASSIGN, ASSIGN_FILE_MAX, &in);
   int r = rebuild(c, &in, &out, add);
   if (r < 0) strerr_diefu1sys(111, "allocate");
   if (r && durable_replace(ASSIGN, ASSIGN ".tmp", out.s, out.len, 0644) < 0)
@@ -122,7 +108,7 @@ void assignfile_print(user_ctx const *c)
 {
   stralloc sa = STRALLOC_ZERO;
   size_t i = 0;
-  slurp(&sa);
+  linefile_read(ASSIGN, ASSIGN_FILE_MAX, &sa);
   while (i < sa.len) {
     char *line = sa.s + i;
     size_t n = (size_t)((char *)memchr(line, '\n', sa.len - i) - line);

@@ -13,7 +13,6 @@
 
 #include "common/control.h"
 #include "common/durable.h"
-#include "common/rec.h"
 
 #define CTL_MAX (16u << 20)
 
@@ -40,18 +39,12 @@ int ctlfile_add(char const *fn, char const *domain)
 {
   stralloc sa = STRALLOC_ZERO;
   char tmp[256];
-  char *old;
-  size_t len;
   if (ctlfile_has(fn, domain)) return 0;
-  if (rec_slurp(fn, CTL_MAX, &old, &len) == 0) {
-    if (!stralloc_catb(&sa, old, len)) strerr_diefu1sys(111, "allocate");
-    free(old);
-    if (sa.len && sa.s[sa.len - 1] != '\n' && !stralloc_append(&sa, '\n')) strerr_diefu1sys(111, "allocate");
-  } else if (errno == ENOENT) {
+  if (!linefile_read(fn, CTL_MAX, &sa)) {
     char me[256];
     if (control_line("control/me", me, sizeof me, "localhost") < 0) strerr_diefu2sys(111, "read ", "control/me");
     if (!stralloc_cats(&sa, me) || !stralloc_append(&sa, '\n')) strerr_diefu1sys(111, "allocate");
-  } else strerr_diefu2sys(111, "read ", fn);
+  }
   if (!stralloc_cats(&sa, domain) || !stralloc_append(&sa, '\n')) strerr_diefu1sys(111, "allocate");
   if (strlen(fn) + 5 > sizeof tmp) strerr_dief2x(111, "file name too long: ", fn);
   strcpy(tmp, fn);

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include <skalibs/stralloc.h>
+
 #include "common/roles.h"
 #include "sk/vbox.h"
 
@@ -52,6 +54,11 @@ void pwfile_set(user_ctx *);
 int ctlfile_add(char const *fn, char const *domain);
 /* ctlfile.c: 1 when the list file holds domain (no case). Dies on error. */
 int ctlfile_has(char const *fn, char const *domain);
+
+/* linefile.c: appends the file fn (at most max bytes) to sa, with a
+ * newline after a last line that lacks one: 1 read, 0 fn does not exist.
+ * Dies on any other error. */
+int linefile_read(char const *fn, size_t max, stralloc *sa);
 
 /* vlist.c: the list of addresses and its cdb. */
 /* 1 when the list holds ctx's address; dies on error. */

@@ -19,23 +19,8 @@
 #include <skalibs/strerr.h>
 
 #include "common/durable.h"
-#include "common/rec.h"
 
 #define VLIST_MAX (256u << 20)
-
-/* The list, or an empty one when it does not exist yet. */
-static void slurp(stralloc *sa)
-{
-  char *s;
-  size_t len;
-  if (rec_slurp(VBOX_LIST, VLIST_MAX, &s, &len) < 0) {
-    if (errno != ENOENT) strerr_diefu2sys(111, "read ", VBOX_LIST);
-    return;
-  }
-  if (!stralloc_catb(sa, s, len)) strerr_diefu1sys(111, "allocate");
-  free(s);
-  if (sa->len && sa->s[sa->len - 1] != '\n' && !stralloc_append(sa, '\n')) strerr_diefu1sys(111, "allocate");
-}
 
 /* Offset of the line equal to addr, or -1. */
 static long find(stralloc const *sa, char const *addr)
@@ -53,7 +38,7 @@ static long find(stralloc const *sa, char const *addr)
 int vlist_has(user_ctx *c)
 {
   stralloc sa = STRALLOC_ZERO;
-  slurp(&sa);
+  linefile_read(VBOX_LIST, VLIST_MAX, &sa);
   int r = find(&sa, c->addr) >= 0;
   stralloc_free(&sa);
   return r;
@@ -77,7 +62,7 @@ static void write_cdb(stralloc const *sa)
 int vlist_change(char const *addr, int add)
 {
   stralloc sa = STRALLOC_ZERO;
-  slurp(&sa);
+  linefile_read(VBOX_LIST, VLIST_MAX, &sa);
   long at = find(&sa, addr);
   int changed = add ? at < 0 : at >= 0;
   if (changed && add) {
@@ -98,7 +83,7 @@ int vlist_change(char const *addr, int add)
 void vlist_print(void)
 {
   stralloc sa = STRALLOC_ZERO;
-  slurp(&sa);
+  linefile_read(VBOX_LIST, VLIST_MAX, &sa);
   if (sa.len && buffer_putflush(buffer_1, sa.s, sa.len) < 0) strerr_diefu1sys(111, "write to stdout");
   stralloc_free(&sa);
 }
