@@ -3,36 +3,27 @@ posta-remote deliver to foreign SMTP servers on loopback (DNS from dnsmasq);
 what fails comes back to the sender's virtual mailbox as posta-bounce's
 notice. A 550 for one of three recipients; a destination that answers only
 451 until control/queuelifetime runs out."""
-import os
 import unittest
 
-from bouncekit import parse, status_blocks
-from posta import Instance, maildir_files, wait_for
-from sendtools import have_real, queue_empty
+from bouncekit import parse, read, status_blocks
+from dnsfix import Dns
+from posta import maildir_files, wait_for
+from sendtools import need_real_remote, queue_empty, remote_instance
 
 try:
-    from dnsfix import Dns
     from smtppeer import AioPeer
+    _why = None
 except ImportError as e:   # python3-aiosmtpd missing: make deps installs it
-    Dns = AioPeer = None
+    AioPeer = None
     _why = str(e)
 
 ORIGINAL = b"Subject: remote lunch\nMessage-ID: <rl.1@posta.example>\n\nLunch on Thursday?\n"
 
 
-def needs():
-    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
-        raise unittest.SkipTest("needs root and run.py's private network namespace (ports 25 and 53)")
-    if not have_real("posta-rspawn") or not have_real("posta-remote"):
-        raise unittest.SkipTest("posta-rspawn and posta-remote are not built (branch remote)")
-    if Dns is None:
-        raise unittest.SkipTest(_why)
-
-
 class RemoteNoticeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        needs()
+        need_real_remote(_why)
         cls.dns = Dns().mx("up.test", 10, "mx.up.test").host("mx.up.test", "127.0.0.31")
         cls.dns.mx("slow.test", 10, "mx.slow.test").host("mx.slow.test", "127.0.0.32")
         cls.dns.start()
@@ -46,10 +37,7 @@ class RemoteNoticeTest(unittest.TestCase):
         cls.dns.stop()
 
     def setUp(self):
-        self.inst = Instance()
-        self.inst.control("me", "posta.example")
-        self.inst.control("retryschedule", ["1"])
-        self.inst.service_env("posta-send", DNSCACHEIP=self.dns.addr)
+        self.inst = remote_instance(self.dns)
         self.alice = self.inst.add_mailbox("alice@posta.example")
 
     def tearDown(self):
@@ -61,7 +49,7 @@ class RemoteNoticeTest(unittest.TestCase):
         self.inst.sendmail("anna@up.test", "bob@up.test", "cleo@up.test", sender="alice@posta.example",
                            message=ORIGINAL)
         files = self.inst.wait_mail(self.alice, 1, timeout=20)
-        msg = parse(open(files[0], "rb").read())
+        msg = parse(read(files[0]))
         blocks = status_blocks(msg)
         self.assertEqual(len(blocks), 2, "one failed recipient")
         r = blocks[1]
@@ -84,7 +72,7 @@ class RemoteNoticeTest(unittest.TestCase):
         self.inst.start(services=("posta-send",))
         self.inst.sendmail("dora@slow.test", sender="alice@posta.example", message=ORIGINAL)
         files = self.inst.wait_mail(self.alice, 1, timeout=30)
-        msg = parse(open(files[0], "rb").read())
+        msg = parse(read(files[0]))
         r = status_blocks(msg)[1]
         self.assertEqual(r["Final-Recipient"], "rfc822; dora@slow.test")
         self.assertEqual(r["Action"], "failed")

@@ -7,19 +7,13 @@ then exactly one failure notice; a message from the null sender gets no
 delay notice, and its failure goes to the postmaster; with delaywarning 0
 there is no delay notice at all."""
 import email.utils
-import os
 import time
 import unittest
 
-from bouncekit import parse, status_blocks
-from posta import Instance, maildir_files, wait_for
-from sendtools import have_real, log_events, queue_empty
-
-try:
-    from dnsfix import Dns
-except ImportError as e:
-    Dns = None
-    _why = str(e)
+from bouncekit import parse, read, status_blocks
+from dnsfix import Dns
+from posta import maildir_files, wait_for
+from sendtools import log_events, need_real_remote, queue_empty, remote_instance
 
 ORIGINAL = b"Subject: are you there\nMessage-ID: <there.1@posta.example>\n\nHello?\n"
 DEAD = "127.0.0.41"      # nothing listens here: every connection is refused
@@ -28,38 +22,14 @@ DEAD = "127.0.0.41"      # nothing listens here: every connection is refused
 REFUSED = r"connection refused|failed to connect a short while ago"
 
 
-def needs():
-    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
-        raise unittest.SkipTest("needs root and run.py's private network namespace (ports 25 and 53)")
-    if not have_real("posta-rspawn") or not have_real("posta-remote"):
-        raise unittest.SkipTest("posta-rspawn and posta-remote are not built (branch remote)")
-    if Dns is None:
-        raise unittest.SkipTest(_why)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
 def date(value):
     return email.utils.parsedate_to_datetime(str(value)).timestamp()
-
-
-def instance(dns, **control):
-    inst = Instance()
-    inst.control("me", "posta.example")
-    inst.control("retryschedule", ["1"])
-    for k, v in control.items():
-        inst.control(k, v)
-    inst.service_env("posta-send", DNSCACHEIP=dns.addr)
-    return inst
 
 
 class DelayThenBounceTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        needs()
+        need_real_remote()
         cls.dns = Dns().mx("dead.test", 10, "mx.dead.test").host("mx.dead.test", DEAD).start()
 
     @classmethod
@@ -67,7 +37,7 @@ class DelayThenBounceTest(unittest.TestCase):
         cls.dns.stop()
 
     def setUp(self):
-        self.inst = instance(self.dns, delaywarning="2", queuelifetime="6")
+        self.inst = remote_instance(self.dns, delaywarning="2", queuelifetime="6")
         self.alice = self.inst.add_mailbox("alice@posta.example")
         self.postmaster = self.inst.path("alias", "Maildir")
 
@@ -156,9 +126,9 @@ class DelayThenBounceTest(unittest.TestCase):
 
 class NoDelayNoticeTest(unittest.TestCase):
     def setUp(self):
-        needs()
+        need_real_remote()
         self.dns = Dns().mx("dead.test", 10, "mx.dead.test").host("mx.dead.test", DEAD).start()
-        self.inst = instance(self.dns, delaywarning="0", queuelifetime="3")
+        self.inst = remote_instance(self.dns, delaywarning="0", queuelifetime="3")
         self.alice = self.inst.add_mailbox("alice@posta.example")
 
     def tearDown(self):

@@ -9,41 +9,19 @@ import os
 import time
 import unittest
 
-from bouncekit import parse, status_blocks
-from posta import IS_ROOT, Instance, maildir_files, wait_for
-from sendtools import have_real, log_events, log_lines, queue_empty
-
-try:
-    from dnsfix import Dns
-except ImportError as e:
-    Dns = None
-    _why = str(e)
+from bouncekit import parse, read, status_blocks
+from dnsfix import Dns
+from posta import IS_ROOT, maildir_files, wait_for
+from sendtools import log_events, log_lines, need_real_remote, queue_empty, remote_instance
 
 ORIGINAL = b"Subject: from nowhere\n\nwho is there?\n"
 
 
-def needs():
-    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
-        raise unittest.SkipTest("needs root and run.py's private network namespace (ports 25 and 53)")
-    if not have_real("posta-rspawn") or not have_real("posta-remote"):
-        raise unittest.SkipTest("posta-rspawn and posta-remote are not built (branch remote)")
-    if Dns is None:
-        raise unittest.SkipTest(_why)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
 class DoubleBounceTest(unittest.TestCase):
     def setUp(self):
-        needs()
+        need_real_remote()
         self.dns = Dns().null_mx("nullmx.test").start()
-        self.inst = Instance()
-        self.inst.control("me", "posta.example")
-        self.inst.control("retryschedule", ["1"])
-        self.inst.service_env("posta-send", DNSCACHEIP=self.dns.addr)
+        self.inst = remote_instance(self.dns)
         self.inst.add_mailbox("someone@posta.example")   # makes posta.example local
         self.postmaster = self.inst.path("alias", "Maildir")
 

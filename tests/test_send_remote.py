@@ -3,28 +3,19 @@ on loopback (DNSCACHEIP), peers on loopback addresses: a remote recipient
 reaches a foreign SMTP server; a destination that is down is deferred, not
 bounced, retried on schedule, and 200 messages for it cost about one
 connection per retry, not 200 per retry."""
-import os
 import time
 import unittest
 
+from dnsfix import Dns
 from posta import wait_for
-from sendtools import bounces, have_real, inject, log_events, send_instance
+from sendtools import bounces, inject, log_events, need_real_remote, send_instance
 
 try:
-    from dnsfix import Dns
     from smtppeer import AioPeer, DownPeer
+    _why = None
 except ImportError as e:   # python3-aiosmtpd missing: make deps installs it
-    Dns = AioPeer = DownPeer = None
+    AioPeer = DownPeer = None
     _why = str(e)
-
-
-def needs():
-    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
-        raise unittest.SkipTest("needs root and run.py's private network namespace (ports 25 and 53)")
-    if not have_real("posta-rspawn") or not have_real("posta-remote"):
-        raise unittest.SkipTest("posta-rspawn and posta-remote are not built (branch remote)")
-    if Dns is None:
-        raise unittest.SkipTest(_why)
 
 
 class SendRemoteTest(unittest.TestCase):
@@ -33,7 +24,7 @@ class SendRemoteTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        needs()
+        need_real_remote(_why)
         cls.dns = Dns().mx("up.test", 10, "mx.up.test").host("mx.up.test", "127.0.0.21")
         cls.dns.mx("dead.test", 10, "mx.dead.test").host("mx.dead.test", "127.0.0.22")
         cls.dns.start()

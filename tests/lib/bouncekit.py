@@ -87,6 +87,12 @@ def queued(inst, before=()):
     return out
 
 
+def read(path):
+    """The bytes of a file (a notice in a Maildir)."""
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def parse(data):
     """The notice as an email.message.EmailMessage (policy default)."""
     return email.message_from_bytes(data, policy=email.policy.default)

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
+import unittest
 
 from posta import BIN, Instance, wait_for
 
@@ -48,6 +49,31 @@ LOG_FORMS = {
 def have_real(prog):
     """True when build/bin/PROG exists (the branch that writes it landed)."""
     return os.path.exists(os.path.join(BIN, prog))
+
+
+def need_real_remote(missing=None):
+    """Skips a test of real remote delivery where it cannot run: it needs
+    root in run.py's private network namespace (ports 25 and 53), the real
+    posta-rspawn and posta-remote, and no missing import (missing: the
+    reason one failed, e.g. python3-aiosmtpd for smtppeer)."""
+    if os.environ.get("POSTA_NETNS") != "1" or os.geteuid() != 0:
+        raise unittest.SkipTest("needs root and run.py's private network namespace (ports 25 and 53)")
+    if not have_real("posta-rspawn") or not have_real("posta-remote"):
+        raise unittest.SkipTest("posta-rspawn and posta-remote are not built (branch remote)")
+    if missing:
+        raise unittest.SkipTest(missing)
+
+
+def remote_instance(dns, **control):
+    """An Instance (not started) named posta.example whose posta-send asks
+    dns (a dnsfix.Dns) and retries every second, with more control files."""
+    inst = Instance()
+    inst.control("me", "posta.example")
+    inst.control("retryschedule", ["1"])
+    for k, v in control.items():
+        inst.control(k, v)
+    inst.service_env("posta-send", DNSCACHEIP=dns.addr)
+    return inst
 
 
 def fake_spawner(inst, prog, spool):
