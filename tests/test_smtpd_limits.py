@@ -9,18 +9,15 @@ import time
 import unittest
 
 from posta import wait_for
-from smtpd_harness import RELAY, RELAYLESS, Smtpd, clear_queue, configure
+from smtpd_harness import RELAY, RELAYLESS, SmtpdCase, clear_queue
 
 MiB = 1 << 20
 
 
-class LimitsTest(unittest.TestCase):
+class LimitsTest(SmtpdCase):
     @classmethod
     def setUpClass(cls):
-        cls.srv = Smtpd()
-        cls.addClassCleanup(cls.srv.cleanup)
-        configure(cls.srv.inst)
-        cls.srv.start()
+        super().setUpClass()
         # the yardstick: a session that sent one small message, so that the
         # code of every path (libc's too) is in memory
         c = cls.srv.raw()
@@ -45,7 +42,7 @@ class LimitsTest(unittest.TestCase):
             cls.bound = min(cls.bound, 4 * MiB)
 
     def setUp(self):
-        clear_queue(self.srv)
+        super().setUp()
         wait_for(lambda: not self.srv.sessions(), 30, what="earlier sessions to end")
 
     def session_pid(self):

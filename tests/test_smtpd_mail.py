@@ -8,7 +8,7 @@ import re
 import tempfile
 import unittest
 
-from smtpd_harness import RELAYLESS, Smtpd, clear_queue, configure, strip_fields
+from smtpd_harness import RELAYLESS, Smtpd, SmtpdCase, clear_queue, configure, strip_fields
 
 BODY = (b"From: Alice <alice@posta.test>\r\n"
         b"To: Bob <bob@posta.test>\r\n"
@@ -28,16 +28,7 @@ def lf(data):
     return data.replace(b"\r\n", b"\n")
 
 
-class MailTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Smtpd()
-        cls.addClassCleanup(cls.srv.cleanup)
-        configure(cls.srv.inst)
-        cls.srv.start()
-
-    def setUp(self):
-        clear_queue(self.srv)
+class MailTest(SmtpdCase):
 
     def one(self):
         q = self.srv.queued()

@@ -6,7 +6,7 @@ queued for such a client. A RELAYCLIENT client relays, but the trick forms
 still never reach the remote channel."""
 import unittest
 
-from smtpd_harness import RELAY, RELAYLESS, Smtpd, clear_queue, configure
+from smtpd_harness import RELAY, RELAYLESS, SmtpdCase
 
 # (address, expected reply prefix) for a client without RELAYCLIENT
 TRICKS = [
@@ -32,16 +32,8 @@ TRICKS = [
 ]
 
 
-class RelayTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Smtpd()
-        cls.addClassCleanup(cls.srv.cleanup)
-        configure(cls.srv.inst, aliases=("user%local", "carol"))
-        cls.srv.start()
-
-    def setUp(self):
-        clear_queue(self.srv)
+class RelayTest(SmtpdCase):
+    CONFIGURE = {"aliases": ("user%local", "carol")}
 
     def session(self, source, rcpts):
         """MAIL, then one RCPT each, then DATA when one was taken: the

@@ -8,7 +8,7 @@ thrown away, never run."""
 import time
 import unittest
 
-from smtpd_harness import RELAY, RELAYLESS, Smtpd, clear_queue, configure
+from smtpd_harness import RELAY, RELAYLESS, SmtpdCase, clear_queue
 
 FORMS = [b"\n.\n", b"\n.\r\n", b"\r\n.\n", b"\r.\r\n", b"\r.\r", b"\r\n.\r", b"\n.\r",
          b"\r\n.\r\r\n", b"\r\n\n.\r\n", b"\r\r\n.\r\n", b"\n\r\n.\r\n", b"\r\n.\n\r\n",
@@ -18,16 +18,7 @@ SMUGGLED = (b"MAIL FROM:<admin@posta.test>\r\nRCPT TO:<victim@far.test>\r\nDATA\
             b"Subject: smuggled\r\n\r\nsmuggled body\r\n.\r\n")
 
 
-class SmuggleTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Smtpd()
-        cls.addClassCleanup(cls.srv.cleanup)
-        configure(cls.srv.inst)
-        cls.srv.start()
-
-    def setUp(self):
-        clear_queue(self.srv)
+class SmuggleTest(SmtpdCase):
 
     def start_data(self, source=RELAYLESS):
         c = self.srv.raw(source)

@@ -8,6 +8,10 @@ Instance, for the tests/test_smtpd_*.py integration tests.
     srv.queued()                       # [Queued(sender, rcpts, body)]
     srv.stop()
 
+SmtpdCase is the test case most smtpd tests are: one Smtpd for the class,
+configure()d (CONFIGURE: its arguments) and started, the queue emptied
+before each test.
+
 The test starts tcpserver itself (`tcpserver -x RULES.cdb 127.0.0.1 PORT
 posta-smtpd`), as posta-d when run as root, exactly as svc/posta-smtpd/run
 does. Messages go into the instance's real queue through bin/posta-queue;
@@ -20,6 +24,7 @@ import pwd
 import smtplib
 import socket
 import subprocess
+import unittest
 import zlib
 
 from posta import IS_ROOT, Instance, free_port, wait_for
@@ -259,6 +264,20 @@ def configure(inst, mailboxes=("alice", "bob"), aliases=()):
         inst.add_mailbox(name + "@posta.test")
     for name in aliases:
         add_alias(inst, name)
+
+
+class SmtpdCase(unittest.TestCase):
+    CONFIGURE = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Smtpd()
+        cls.addClassCleanup(cls.srv.cleanup)
+        configure(cls.srv.inst, **cls.CONFIGURE)
+        cls.srv.start()
+
+    def setUp(self):
+        clear_queue(self.srv)
 
 
 def add_alias(inst, name):
