@@ -33,6 +33,8 @@
 #include "posta-send/settings.h"
 #include "posta-send/wbatch.h"
 
+#include "fsfix.h"
+
 #define FIX_NOW 1700000000ULL
 
 typedef struct fix_s fix;
@@ -108,7 +110,7 @@ static __attribute__((unused)) int fix_setup(unsigned local, unsigned remote, un
   send_ctx *ctx = &F.ctx;
   memset(&F, 0, sizeof F);
   strcpy(F.home, "/tmp/posta-test-send-XXXXXX");
-  if (!mkdtemp(F.home) || chdir(F.home) < 0) return -1;
+  if (fsfix_enter(F.home) < 0) return -1;
   fix_dirs();
   fix_file("control/me", "here.example\n");
   fix_file("control/locals", "here.example\n");
@@ -144,8 +146,6 @@ static __attribute__((unused)) int fix_setup(unsigned local, unsigned remote, un
 
 static __attribute__((unused)) int fix_teardown(void)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", F.home);
   for (int c = 0; c < CHAN_N; c++) { close(F.ctx.ch[c].fd); close(F.peer[c]); }
   close(F.clean_peer);
   close(F.clean_answer);
@@ -153,7 +153,7 @@ static __attribute__((unused)) int fix_teardown(void)
   close(F.ctx.cl.wfd);
   close(F.ctx.logfd);
   init_free(&F.ctx);
-  return system(cmd);
+  return fsfix_remove(F.home);
 }
 
 /* Writes mess/N/ID and the todo record, as posta-queue does. rcpts ends

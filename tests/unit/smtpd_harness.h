@@ -22,19 +22,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "posta-smtpd/smtpd.h"
 
 static char dir[] = "/tmp/posta-test-smtpd-cmd-XXXXXX";
 static char out[1 << 20];
 static char const *cursor;
-
-static inline void write_file(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
-}
 
 static inline int exists(char const *local, char const *domain)
 {
@@ -47,7 +40,7 @@ static inline int exists(char const *local, char const *domain)
 static inline int setup(void **state)
 {
   char q[300];
-  if (!mkdtemp(dir) || chdir(dir) < 0) return -1;
+  if (fsfix_enter(dir) < 0) return -1;
   if (mkdir("control", 0755) < 0 || mkdir("queue", 0755) < 0 || mkdir("fq", 0755) < 0) return -1;
   write_file("control/me", "mx.example.org\n");
   write_file("control/locals", "example.org\nmx.example.org\n");
@@ -74,9 +67,7 @@ static inline int setup(void **state)
 
 static inline int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 /* Runs one session on input; the replies land in out. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "common/qpath.h"
 #include "conf.h"
 #include "posta-clean/cleanops.h"
@@ -48,7 +49,7 @@ static int setup(void **state)
 {
   static char const *const kinds[] = { "mess", "todo", "intd", "info" };
   char path[QPATH_MAX];
-  if (!mkdtemp(dir) || chdir(dir) < 0) return -1;
+  if (fsfix_enter(dir) < 0) return -1;
   mkdir("queue", 0755);
   mkdir("queue/pid", 0755);
   for (unsigned k = 0; k < 4; k++) {
@@ -61,9 +62,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static char const *ask(char const *line)

@@ -10,17 +10,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "common/domains.h"
 
 static char dir[] = "/tmp/posta-test-domains-XXXXXX";
-
-static void write_file(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
-}
 
 static int setup(void **state)
 {
@@ -40,9 +33,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static void route(void **state)

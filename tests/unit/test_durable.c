@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "common/durable.h"
 
 static char dir[64];
@@ -24,15 +25,13 @@ static int setup(void **state)
   (void)state;
   umask(022);
   strcpy(dir, "/tmp/posta-test-durable-XXXXXX");
-  return mkdtemp(dir) && chdir(dir) == 0 ? 0 : -1;
+  return fsfix_enter(dir);
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static void assert_file(char const *path, char const *want, mode_t mode)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include <skalibs/stralloc.h>
 
 #include "posta-user/user.h"
@@ -21,23 +22,13 @@ static int setup(void **state)
 {
   (void)state;
   strcpy(dir, "/tmp/posta-test-linefile-XXXXXX");
-  return mkdtemp(dir) && chdir(dir) == 0 ? 0 : -1;
+  return fsfix_enter(dir);
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
-}
-
-static void put(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
+  return fsfix_remove(dir);
 }
 
 static void test_missing(void **state)
@@ -52,9 +43,9 @@ static void test_lines(void **state)
 {
   (void)state;
   stralloc sa = STRALLOC_ZERO;
-  put("ended", "a\nb\n");
-  put("unended", "c\nd");
-  put("empty", "");
+  write_file("ended", "a\nb\n");
+  write_file("unended", "c\nd");
+  write_file("empty", "");
   assert_true(stralloc_cats(&sa, "x\n"));
   assert_int_equal(linefile_read("ended", 100, &sa), 1);
   assert_int_equal(linefile_read("unended", 100, &sa), 1);

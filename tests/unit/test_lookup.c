@@ -14,19 +14,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "sk/assign.h"
 #include "sk/lookup.h"
 #include "sk/vbox.h"
 
 static char dir[] = "/tmp/posta-test-lookup-XXXXXX";
-
-static void write_file(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
-}
 
 static int setup(void **state)
 {
@@ -44,7 +37,7 @@ static int setup(void **state)
   unsigned line;
   char const *why;
   int fd;
-  if (!mkdtemp(dir) || chdir(dir) < 0) return -1;
+  if (fsfix_enter(dir) < 0) return -1;
   snprintf(assign, sizeof assign, assign_fmt, dir);
   if (mkdir("team", 0755) < 0) return -1;
   write_file("team/.qmail-default", "./Maildir/\n");
@@ -63,9 +56,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static void expect(char const *local, char const *domain, int kind, char const *user, char const *dash, char const *ext)

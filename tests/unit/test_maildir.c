@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "posta-local/local.h"
 #include "posta-local/maildir.h"
 
@@ -35,7 +36,7 @@ static unsigned count(char const *sub)
 static int setup(void **state)
 {
   char fn[256];
-  if (!mkdtemp(dir) || chdir(dir) < 0 || mkdir("Maildir", 0700) < 0) return -1;
+  if (fsfix_enter(dir) < 0 || mkdir("Maildir", 0700) < 0) return -1;
   for (char const *const *s = (char const *const[]){ "tmp", "new", "cur", 0 }; *s; s++) {
     snprintf(fn, sizeof fn, "Maildir/%s", *s);
     if (mkdir(fn, 0700) < 0) return -1;
@@ -52,9 +53,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static void names(void **state)

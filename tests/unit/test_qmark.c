@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "common/cmdrec.h"
 #include "common/qpath.h"
 #include "common/rec.h"
@@ -28,7 +29,7 @@ static int setup(void **state)
   (void)state;
   char path[QPATH_MAX];
   strcpy(home, "/tmp/posta-test-qmark-XXXXXX");
-  if (!mkdtemp(home) || chdir(home) < 0) return -1;
+  if (fsfix_enter(home) < 0) return -1;
   mkdir("queue", 0755);
   mkdir("queue/cmd", 0700);
   mkdir("queue/lock", 0755);
@@ -47,9 +48,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
   (void)state;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-  return system(cmd);
+  return fsfix_remove(home);
 }
 
 static char op_of(uint64_t id)

@@ -12,29 +12,20 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "posta-send/retrysched.h"
 
 static char dir[] = "/tmp/posta-test-retrysched-XXXXXX";
 
 static int setup(void **state)
 {
-  if (!mkdtemp(dir) || chdir(dir) < 0 || mkdir("control", 0755) < 0) return -1;
+  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
   return 0;
 }
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
-}
-
-static void write_file(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
+  return fsfix_remove(dir);
 }
 
 static void defaults(void **state)

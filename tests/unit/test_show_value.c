@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "posta-showctl/showctl.h"
 
 static char home[64];
@@ -22,24 +23,14 @@ static int setup(void **state)
 {
   (void)state;
   strcpy(home, "/tmp/posta-test-showctl-XXXXXX");
-  if (!mkdtemp(home) || chdir(home) < 0) return -1;
+  if (fsfix_enter(home) < 0) return -1;
   return mkdir("control", 0755);
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-  return system(cmd);
-}
-
-static void put(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
+  return fsfix_remove(home);
 }
 
 /* The line of one setting, without its newline. */
@@ -96,20 +87,20 @@ static void defaults(void **state)
 static void files(void **state)
 {
   (void)state;
-  put("control/concurrencyremote", "50 \n");
+  write_file("control/concurrencyremote", "50 \n");
   check("concurrencyremote", "control/concurrencyremote", "50", SHOWCTL_OK);
   /* empty: the programs take the default */
-  put("control/databytes", "");
+  write_file("control/databytes", "");
   check("databytes", "default", "0", SHOWCTL_OK);
-  put("control/maxrcpt", "ten\n");
+  write_file("control/maxrcpt", "ten\n");
   check("maxrcpt", "control/maxrcpt", "invalid, not a number: ten", SHOWCTL_INVALID);
-  put("control/smtpgreeting", "mail.example ESMTP  ready\nsecond line\n");
+  write_file("control/smtpgreeting", "mail.example ESMTP  ready\nsecond line\n");
   check("smtpgreeting", "control/smtpgreeting", "mail.example ESMTP  ready", SHOWCTL_OK);
   /* a list: comments and empty lines skipped, one space between items */
-  put("control/rcpthosts", "# mine\na.example\n\n  b.example  \n");
+  write_file("control/rcpthosts", "# mine\na.example\n\n  b.example  \n");
   check("rcpthosts", "control/rcpthosts", "a.example b.example", SHOWCTL_OK);
   /* an empty list is not the default */
-  put("control/locals", "# none\n");
+  write_file("control/locals", "# none\n");
   check("locals", "control/locals", "", SHOWCTL_OK);
 }
 
@@ -117,10 +108,10 @@ static void hostile_bytes(void **state)
 {
   (void)state;
   /* a tab, a backslash, a DEL and a space inside an item: never a new column */
-  put("control/badmailfrom", "a\tb@x\n\\evil\x7f\nsp ace@x\n");
+  write_file("control/badmailfrom", "a\tb@x\n\\evil\x7f\nsp ace@x\n");
   check("badmailfrom", "control/badmailfrom", "a\\x09b@x \\x5cevil\\x7f sp\\x20ace@x", SHOWCTL_OK);
   /* a line value keeps its inner spaces but not a leading one, nor CR */
-  put("control/bouncefrom", " bounce\rs\n");
+  write_file("control/bouncefrom", " bounce\rs\n");
   check("bouncefrom", "control/bouncefrom", "\\x20bounce\\x0ds", SHOWCTL_OK);
 }
 
@@ -128,8 +119,8 @@ static void cdb_freshness(void **state)
 {
   (void)state;
   struct timespec t[2] = { { 1000, 0 }, { 1000, 0 } };
-  put("control/tcp.smtp", ":allow\n");
-  put("control/tcp.smtp.cdb", "0123456789");
+  write_file("control/tcp.smtp", ":allow\n");
+  write_file("control/tcp.smtp.cdb", "0123456789");
   assert_int_equal(utimensat(AT_FDCWD, "control/tcp.smtp.cdb", t, 0), 0);
   check("tcp.smtp.cdb", "control/tcp.smtp.cdb",
         "10 bytes, older than control/tcp.smtp: rebuilt when its service starts", SHOWCTL_OK);

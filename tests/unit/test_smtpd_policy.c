@@ -13,19 +13,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include <skalibs/cdbmake.h>
 
 #include "posta-smtpd/smtpd_policy.h"
 
 static char dir[] = "/tmp/posta-test-smtpd-policy-XXXXXX";
-
-static void write_file(char const *fn, char const *s)
-{
-  FILE *f = fopen(fn, "w");
-  assert_non_null(f);
-  fputs(s, f);
-  fclose(f);
-}
 
 static void make_cdb(char const *fn, char const *const *keys)
 {
@@ -40,15 +33,13 @@ static void make_cdb(char const *fn, char const *const *keys)
 
 static int setup(void **state)
 {
-  if (!mkdtemp(dir) || chdir(dir) < 0 || mkdir("control", 0755) < 0) return -1;
+  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
   return 0;
 }
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static void nothing(void **state)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "posta-smtpd/smtpd_queue.h"
 
 static char dir[] = "/tmp/posta-test-smtpd-queue-XXXXXX";
@@ -28,7 +29,7 @@ static void script(char *path, size_t size, char const *name, char const *text)
 
 static int setup(void **state)
 {
-  if (!mkdtemp(dir) || chdir(dir) < 0) return -1;
+  if (fsfix_enter(dir) < 0) return -1;
   signal(SIGPIPE, SIG_IGN);
   /* keeps what it gets; exits with $CODE */
   script(keep, sizeof keep, "keep", "#!/bin/sh\ncat > msg\ncat <&1 > env\nexit ${CODE:-0}\n");
@@ -40,9 +41,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
+  return fsfix_remove(dir);
 }
 
 static size_t slurp(char const *fn, char *buf, size_t size)
