@@ -68,16 +68,6 @@ static info read_info(uint64_t id)
   return i;
 }
 
-static int logged(char const *line)
-{
-  char buf[8192];
-  int fd = open("log", O_RDONLY);
-  ssize_t r = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  buf[r > 0 ? r : 0] = 0;
-  return strstr(buf, line) != 0;
-}
-
 /* A message deferred once and parked in the index, as after a restart. */
 static void deferred(uint64_t id, char const *to)
 {
@@ -107,7 +97,7 @@ static void hold_then_release(void **state)
   assert_string_equal(F.writes[1], "s queue/info/7");
   assert_int_equal(read_info(9000).h, 1);
   assert_false(pending(9000));
-  assert_true(logged("hold msg 9000 uid 0\n"));
+  assert_true(fix_logged("hold msg 9000 uid 0\n"));
   /* due: looked at, held, parked again; no delivery */
   F.ctx.now = FIX_NOW + 20;
   sched_step(&F.ctx);
@@ -117,7 +107,7 @@ static void hold_then_release(void **state)
   request(9000, CMDREC_RELEASE, FIX_NOW);
   run_requests();
   assert_int_equal(read_info(9000).h, 0);
-  assert_true(logged("release msg 9000 uid 0\n"));
+  assert_true(fix_logged("release msg 9000 uid 0\n"));
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 20);
   sched_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
@@ -132,7 +122,7 @@ static void remove_parked(void **state)
   request(9001, CMDREC_REMOVE, FIX_NOW);
   run_requests();
   assert_int_equal(read_info(9001).x, 1);
-  assert_true(logged("remove msg 9001 uid 0\n"));
+  assert_true(fix_logged("remove msg 9001 uid 0\n"));
   /* raised in the index: removed at the next step, never delivered */
   F.nwrites = 0;
   sched_step(&F.ctx);
@@ -144,7 +134,7 @@ static void remove_parked(void **state)
   assert_string_equal(F.writes[3], "s queue/delay/8");
   assert_string_equal(F.writes[4], "u queue/info/8/9001");
   assert_string_equal(F.writes[5], "s queue/info/8");
-  assert_true(logged("end msg 9001\n"));
+  assert_true(fix_logged("end msg 9001\n"));
   assert_string_equal(fix_clean_asked(), "todo 9001\nmess 9001\n");
   fix_clean_answer("+9001\n+9001\n");
   assert_false(fix_exists("remote", 9001));
@@ -224,9 +214,9 @@ static void stale_and_strange_requests_dropped(void **state)
   assert_false(pending(CMDREC_ALL));
   assert_false(pending(778));
   assert_int_equal(access("queue/cmd/tmp.1.9004", F_OK), 0);
-  assert_true(logged("request for msg 9004: older than the message, dropped"));
-  assert_true(logged("request for msg 777: no such message in the queue, dropped"));
-  assert_true(logged("request for msg 778: unreadable request, dropped"));
+  assert_true(fix_logged("request for msg 9004: older than the message, dropped"));
+  assert_true(fix_logged("request for msg 777: no such message in the queue, dropped"));
+  assert_true(fix_logged("request for msg 778: unreadable request, dropped"));
 }
 
 static void removal_is_final(void **state)
@@ -239,7 +229,7 @@ static void removal_is_final(void **state)
   request(9005, CMDREC_RELEASE, FIX_NOW);
   run_requests();
   assert_int_equal(read_info(9005).x, 1);
-  assert_true(logged("request for msg 9005: the message is being removed: no release"));
+  assert_true(fix_logged("request for msg 9005: the message is being removed: no release"));
 }
 
 static void flush_everything(void **state)
@@ -254,7 +244,7 @@ static void flush_everything(void **state)
   assert_true(mheap_top(&F.ctx.heap)->flags & MHEAP_FORCED);
   sched_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
-  assert_true(logged("posta-qflush: trying everything now"));
+  assert_true(fix_logged("posta-qflush: trying everything now"));
 }
 
 static void flush_one(void **state)
@@ -264,7 +254,7 @@ static void flush_one(void **state)
   deferred(9030, "y@other.example");
   request(9030, CMDREC_FLUSH, FIX_NOW);
   run_requests();
-  assert_true(logged("flush msg 9030 uid 0\n"));
+  assert_true(fix_logged("flush msg 9030 uid 0\n"));
   sched_step(&F.ctx);
   /* only the one asked for */
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
