@@ -70,8 +70,9 @@ static inline int teardown(void **state)
   return fsfix_remove(dir);
 }
 
-/* Runs one session on input; the replies land in out. */
-static inline void session_n(char const *input, size_t n)
+/* Runs one session on input (as the submission service when submission
+ * is 1); the replies land in out. */
+static inline void session_as(char const *input, size_t n, int submission)
 {
   smtpd s;
   int fd = open("in", O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -83,6 +84,7 @@ static inline void session_n(char const *input, size_t n)
   unlink("fq/msg");
   unlink("fq/env");
   assert_int_equal(smtpd_init(&s, exists, in, o), 0);
+  if (submission) s.auth.submission = 1;
   smtpd_run(&s);
   smtpd_free(&s);
   close(in);
@@ -91,6 +93,11 @@ static inline void session_n(char const *input, size_t n)
   out[r] = 0;
   close(o);
   cursor = out;
+}
+
+static inline void session_n(char const *input, size_t n)
+{
+  session_as(input, n, 0);
 }
 
 static inline void session(char const *input)

@@ -39,25 +39,7 @@ static int auth_teardown(void **state)
 /* session() in submission mode (posta-smtpd -s) */
 static void submission(char const *input)
 {
-  smtpd s;
-  int fd = open("in", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, input, strlen(input)), (ssize_t)strlen(input));
-  close(fd);
-  int in = open("in", O_RDONLY);
-  int o = open("out", O_RDWR | O_CREAT | O_TRUNC, 0600);
-  unlink("fq/msg");
-  unlink("fq/env");
-  assert_int_equal(smtpd_init(&s, exists, in, o), 0);
-  s.auth.submission = 1;
-  smtpd_run(&s);
-  smtpd_free(&s);
-  close(in);
-  ssize_t r = pread(o, out, sizeof out - 1, 0);
-  assert_true(r >= 0);
-  out[r] = 0;
-  close(o);
-  cursor = out;
+  session_as(input, strlen(input), 1);
 }
 
 static void offered_only_with_tls(void **state)
