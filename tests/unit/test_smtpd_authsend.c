@@ -10,52 +10,69 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
+
 #include "posta-smtpd/smtpd_auth.h"
 
 static char dir[] = "/tmp/posta-test-authsend-XXXXXX";
 
 static int setup(void **state)
 {
-  if (!mkdtemp(dir) || chdir(dir) < 0 || mkdir("control", 0755) < 0) return -1;
-  return 0;
+  return fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0 ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
-  unlink("control/authsenders");
-  rmdir("control");
-  return rmdir(dir);
+  return fsfix_remove(dir);
+}
+
+typedef struct use_s use;
+struct use_s {
+  char const *login;
+  char const *sender;
+  int ok;
+};
+
+static void check(use const *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    int got = smtpd_authsend_ok(v[i].login, v[i].sender, "me.test");
+    if (got != v[i].ok) fail_msg("login %s, sender <%s>: %d, not %d", v[i].login, v[i].sender, got, v[i].ok);
+  }
 }
 
 static void own_address(void **state)
 {
+  static use const v[] = {
+    { "alice@example.org", "alice@example.org", 1 },
+    { "alice@example.org", "Alice@EXAMPLE.org", 1 },
+    { "alice@example.org", "", 1 },
+    { "alice@example.org", "bob@example.org", 0 },
+    { "alice@example.org", "alice@example.org.evil", 0 },
+    { "alice@example.org", "xalice@example.org", 0 },
+    /* a login that is no address owns login@me */
+    { "carol", "carol@me.test", 1 },
+    { "carol", "carol@other.test", 0 },
+    { "carol", "xcarol@me.test", 0 },
+  };
   unlink("control/authsenders");
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "alice@example.org", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "Alice@EXAMPLE.org", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "bob@example.org", "me.test"), 0);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "alice@example.org.evil", "me.test"), 0);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "xalice@example.org", "me.test"), 0);
-  /* a login that is no address owns login@me */
-  assert_int_equal(smtpd_authsend_ok("carol", "carol@me.test", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("carol", "carol@other.test", "me.test"), 0);
-  assert_int_equal(smtpd_authsend_ok("carol", "xcarol@me.test", "me.test"), 0);
+  check(v, sizeof v / sizeof v[0]);
 }
 
 static void listed(void **state)
 {
-  FILE *f = fopen("control/authsenders", "w");
-  assert_non_null(f);
-  fputs("# comment\nalice@example.org bob@example.org\nalice@example.org\t@Lists.Test\n"
-        "alice@example.org\nroot *\nalice@example.orgx carol@example.org\n", f);
-  fclose(f);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "bob@example.org", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("ALICE@example.org", "BOB@example.org", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "x@lists.test", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "x@sub.lists.test", "me.test"), 0);
-  assert_int_equal(smtpd_authsend_ok("alice@example.org", "carol@example.org", "me.test"), 0);
-  assert_int_equal(smtpd_authsend_ok("root", "anyone@anywhere.test", "me.test"), 1);
-  assert_int_equal(smtpd_authsend_ok("bob@example.org", "alice@example.org", "me.test"), 0);
+  static use const v[] = {
+    { "alice@example.org", "bob@example.org", 1 },
+    { "ALICE@example.org", "BOB@example.org", 1 },
+    { "alice@example.org", "x@lists.test", 1 },
+    { "alice@example.org", "x@sub.lists.test", 0 },
+    { "alice@example.org", "carol@example.org", 0 },
+    { "root", "anyone@anywhere.test", 1 },
+    { "bob@example.org", "alice@example.org", 0 },
+  };
+  write_file("control/authsenders", "# comment\nalice@example.org bob@example.org\nalice@example.org\t@Lists.Test\n"
+             "alice@example.org\nroot *\nalice@example.orgx carol@example.org\n");
+  check(v, sizeof v / sizeof v[0]);
 }
 
 int main(void)
