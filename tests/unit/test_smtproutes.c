@@ -27,42 +27,35 @@ static int find(char const *list, size_t len, char const *domain, smtproute *r)
   return smtproutes_find(list, len, domain, r, 0);
 }
 
-static void exact_domain(void **state)
+/* list routes domain to host and port. */
+static void expect_route(char const *list, size_t len, char const *domain, char const *host, unsigned port)
 {
   smtproute r;
-  assert_int_equal(find(LIST, sizeof LIST - 1, "example.net", &r), 1);
-  assert_string_equal(r.host, "relay.example.org");
-  assert_int_equal(r.port, 25);
+  assert_int_equal(find(list, len, domain, &r), 1);
+  assert_string_equal(r.host, host);
+  assert_int_equal(r.port, port);
+}
+
+static void exact_domain(void **state)
+{
+  expect_route(LIST, sizeof LIST - 1, "example.net", "relay.example.org", 25);
 }
 
 static void suffix_with_port(void **state)
 {
-  smtproute r;
-  assert_int_equal(find(LIST, sizeof LIST - 1, "a.b.example.net", &r), 1);
-  assert_string_equal(r.host, "sub-relay");
-  assert_int_equal(r.port, 2525);
+  expect_route(LIST, sizeof LIST - 1, "a.b.example.net", "sub-relay", 2525);
 }
 
 static void exception_means_mx(void **state)
 {
-  smtproute r;
-  assert_int_equal(find(LIST, sizeof LIST - 1, "direct.example.net", &r), 1);
-  assert_string_equal(r.host, "");
-  assert_int_equal(r.port, 25);
-  assert_int_equal(find(LIST, sizeof LIST - 1, "port.example.com", &r), 1);
-  assert_string_equal(r.host, "");
-  assert_int_equal(r.port, 587);
+  expect_route(LIST, sizeof LIST - 1, "direct.example.net", "", 25);
+  expect_route(LIST, sizeof LIST - 1, "port.example.com", "", 587);
 }
 
 static void literals(void **state)
 {
-  smtproute r;
-  assert_int_equal(find(LIST, sizeof LIST - 1, "v4.example.com", &r), 1);
-  assert_string_equal(r.host, "[192.0.2.7]");
-  assert_int_equal(r.port, 26);
-  assert_int_equal(find(LIST, sizeof LIST - 1, "v6.example.com", &r), 1);
-  assert_string_equal(r.host, "[IPv6:2001:db8::1]");
-  assert_int_equal(r.port, 25);
+  expect_route(LIST, sizeof LIST - 1, "v4.example.com", "[192.0.2.7]", 26);
+  expect_route(LIST, sizeof LIST - 1, "v6.example.com", "[IPv6:2001:db8::1]", 25);
 }
 
 static void no_match_and_default(void **state)
@@ -70,22 +63,16 @@ static void no_match_and_default(void **state)
   smtproute r;
   assert_int_equal(find(LIST, sizeof LIST - 1, "elsewhere.org", &r), 0);
   static char const WITH_DEFAULT[] = "example.net:x\0:smarthost:2526\0";
-  assert_int_equal(find(WITH_DEFAULT, sizeof WITH_DEFAULT - 1, "elsewhere.org", &r), 1);
-  assert_string_equal(r.host, "smarthost");
-  assert_int_equal(r.port, 2526);
+  expect_route(WITH_DEFAULT, sizeof WITH_DEFAULT - 1, "elsewhere.org", "smarthost", 2526);
   /* the domain's own line beats the default */
-  assert_int_equal(find(WITH_DEFAULT, sizeof WITH_DEFAULT - 1, "example.net", &r), 1);
-  assert_string_equal(r.host, "x");
+  expect_route(WITH_DEFAULT, sizeof WITH_DEFAULT - 1, "example.net", "x", 25);
   assert_int_equal(find(0, 0, "example.net", &r), 0);
 }
 
 static void case_insensitive(void **state)
 {
-  smtproute r;
-  assert_int_equal(find(LIST, sizeof LIST - 1, "mixed.case.org", &r), 1);
-  assert_string_equal(r.host, "mixed-relay");
-  assert_int_equal(find(LIST, sizeof LIST - 1, "EXAMPLE.NET", &r), 1);
-  assert_string_equal(r.host, "relay.example.org");
+  expect_route(LIST, sizeof LIST - 1, "mixed.case.org", "mixed-relay", 25);
+  expect_route(LIST, sizeof LIST - 1, "EXAMPLE.NET", "relay.example.org", 25);
 }
 
 static void malformed_named(void **state)
