@@ -37,44 +37,35 @@ static int teardown(void **state)
   return unlink(fn);
 }
 
-/* every item of the list, joined by '|' */
-static void items(char *out, size_t size)
+/* A file of the n bytes s reads as the items want, joined by '|'. */
+static void expect_items(char const *s, size_t n, char const *want)
 {
+  char out[256];
   char *buf;
   size_t len, pos = 0;
   char const *it;
+  put(s, n);
   assert_int_equal(control_lines(fn, 1 << 16, &buf, &len), 1);
   out[0] = 0;
   while ((it = control_next(buf, len, &pos))) {
-    if (out[0]) strncat(out, "|", size - strlen(out) - 1);
-    strncat(out, it, size - strlen(out) - 1);
+    if (out[0]) strncat(out, "|", sizeof out - strlen(out) - 1);
+    strncat(out, it, sizeof out - strlen(out) - 1);
   }
   free(buf);
+  assert_string_equal(out, want);
 }
 
 static void last_line_without_lf(void **state)
 {
-  char out[256];
-  put("a", 1);
-  items(out, sizeof out);
-  assert_string_equal(out, "a");
-  put("example.com\nexample.net", 23);
-  items(out, sizeof out);
-  assert_string_equal(out, "example.com|example.net");
-  put("x\n  y \t", 7);
-  items(out, sizeof out);
-  assert_string_equal(out, "x|y");
+  expect_items("a", 1, "a");
+  expect_items("example.com\nexample.net", 23, "example.com|example.net");
+  expect_items("x\n  y \t", 7, "x|y");
 }
 
 static void comments_blanks_nul(void **state)
 {
-  char out[256];
-  put("# c\n\n one \r\nt\0wo\nthree\n", 23);
-  items(out, sizeof out);
-  assert_string_equal(out, "one|three");
-  put("", 0);
-  items(out, sizeof out);
-  assert_string_equal(out, "");
+  expect_items("# c\n\n one \r\nt\0wo\nthree\n", 23, "one|three");
+  expect_items("", 0, "");
 }
 
 static void first_line(void **state)
