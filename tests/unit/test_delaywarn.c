@@ -70,10 +70,7 @@ static void deferred(uint64_t id, char const *sender)
   snprintf(a, sizeof a, "a@far%llu.example", (unsigned long long)id);
   snprintf(b, sizeof b, "b@far%llu.example", (unsigned long long)id);
   fix_new(id, sender, r);
-  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_answer(CHAN_REMOTE, z);
   assert_int_equal(F.ctx.nactive, 0);
 }
 
@@ -198,10 +195,7 @@ static void not_finished_while_a_record_exists(void **state)
   static char const *const k[] = { "K2.0.0 mx[192.0.2.1] 250 ok", 0 };
   fix_file("bounce.exit", "111\n");
   fix_new(7004, "s@here.example", r);
-  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_answer(CHAN_REMOTE, z);
   F.ctx.now = FIX_NOW + 3;
   sched_step(&F.ctx);
   reap();   /* 111: tried again after the first step of the schedule */
@@ -212,10 +206,7 @@ static void not_finished_while_a_record_exists(void **state)
   assert_int_equal(F.ctx.bounce.inflight, 1);
   reap();
   assert_true(fix_exists("delay", 7004));
-  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-  fix_respond(CHAN_REMOTE, 0, k);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_answer(CHAN_REMOTE, k);
   assert_true(fix_exists("info", 7004));
   unlink("bounce.exit");
   F.ctx.now = FIX_NOW + 20;

@@ -32,10 +32,7 @@ static void lifetime_turns_deferral_into_failure(void **state)
   chmod("bin/posta-bounce", 0755);
   F.ctx.set.lifetime = 3;    /* the message arrived 5 seconds ago */
   fix_new(9000, "", r);
-  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-  fix_respond(CHAN_REMOTE, 0, res);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_answer(CHAN_REMOTE, res);
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 9000, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
@@ -61,10 +58,7 @@ static void last_attempt_at_lifetime(void **state)
   rcptlist l = RCPTLIST_ZERO;
   uint64_t want[] = { FIX_NOW + 10, FIX_NOW + 15 };
   for (int i = 0; i < 2; i++) {
-    assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-    fix_respond(CHAN_REMOTE, 0, z);
-    assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-    msg_flush_all(&F.ctx);
+    fix_answer(CHAN_REMOTE, z);
     fix_read_rcpts("remote", 9004, &l);
     assert_int_equal(l.v[0].state, RCPT_PENDING);
     /* the second retry would be 100 seconds later: the lifetime ends first */
@@ -74,10 +68,7 @@ static void last_attempt_at_lifetime(void **state)
     dest_reopen_all(&F.ctx.dests);   /* the 421 closed it: this is about the recipient */
     sched_step(&F.ctx);
   }
-  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_answer(CHAN_REMOTE, z);
   fix_read_rcpts("remote", 9004, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
   assert_string_equal(l.v[0].e, "D4.4.1 mx[192.0.2.1] 421 busy");
@@ -93,10 +84,7 @@ static void missing_results_are_deferrals(void **state)
   static char const *const r[] = { "a@far.example", "b@far.example", "c@far.example", 0 };
   static char const *const res[] = { "K2.0.0 mx[192.0.2.1] 250 ok", 0 };
   fix_new(9001, "", r);
-  assert_true(fix_request(CHAN_REMOTE, req, sizeof req) > 0);
-  fix_respond(CHAN_REMOTE, 0, res);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_answer(CHAN_REMOTE, res);
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 9001, &l);
   assert_int_equal(l.v[0].state, RCPT_DONE);
