@@ -9,12 +9,14 @@ import time
 import unittest
 
 from posta import wait_for
-from smtpd_harness import RELAY, RELAYLESS, SmtpdCase, clear_queue
+from smtpd_harness import RELAY, SmtpdCase, clear_queue
 
 MiB = 1 << 20
 
 
 class LimitsTest(SmtpdCase):
+    HELO = b"limits.test"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,31 +56,14 @@ class LimitsTest(SmtpdCase):
         self.assertLess(hwm, self.bound, "VmHWM %d kB, idle %d kB" % (hwm // 1024, self.idle // 1024))
         return hwm
 
-    def start(self, source=RELAYLESS):
-        c = self.srv.raw(source)
-        c.expect(b"220 ")
-        c.send(b"EHLO limits.test\r\n")
-        c.expect(b"250-")
-        return c
-
     def quit(self, c):
         c.send(b"QUIT\r\n")
         c.expect(b"221 ")
         self.assertEqual(c.rest(), b"")
         c.close()
 
-    def start_data(self, source=RELAYLESS):
-        c = self.start(source)
-        c.send(b"MAIL FROM:<a@far.test>\r\n")
-        c.expect(b"250 2.1.0")
-        c.send(b"RCPT TO:<alice@posta.test>\r\n")
-        c.expect(b"250 2.1.5")
-        c.send(b"DATA\r\n")
-        c.expect(b"354 ")
-        return c
-
     def test_command_length(self):
-        c = self.start()
+        c = self.ehlo()
         c.send(b"NOOP " + b"x" * 505 + b"\r\n")      # 512 octets with CRLF: the limit
         c.expect(b"250 2.0.0")
         c.send(b"NOOP " + b"x" * 506 + b"\r\n")
@@ -88,7 +73,7 @@ class LimitsTest(SmtpdCase):
         self.quit(c)
 
     def test_64_mib_without_newline(self):
-        c = self.start()
+        c = self.ehlo()
         chunk = b"A" * MiB
         for _ in range(64):
             c.send(chunk)
@@ -136,7 +121,7 @@ class LimitsTest(SmtpdCase):
             self.srv.inst.remove_control("maxline")
 
     def test_a_million_rcpt(self):
-        c = self.start(RELAY)
+        c = self.ehlo(RELAY)
         c.send(b"MAIL FROM:<a@far.test>\r\n")
         c.expect(b"250 2.1.0")
         lines = []
@@ -175,7 +160,7 @@ class LimitsTest(SmtpdCase):
     def test_rcpt_memory(self):
         """1000 recipients of 250 octets each: the envelope is the one thing
         that grows, and it stops at control/maxrcpt."""
-        c = self.start(RELAY)
+        c = self.ehlo(RELAY)
         c.send(b"MAIL FROM:<a@far.test>\r\n")
         c.expect(b"250 2.1.0")
         rcpt = b"RCPT TO:<" + b"r" * 230 + b"%d@far.test>\r\n"
@@ -187,7 +172,7 @@ class LimitsTest(SmtpdCase):
         self.quit(c)
 
     def test_size_overflow(self):
-        c = self.start()
+        c = self.ehlo()
         for size, want in ((b"18446744073709551616", b"552 5.3.4"), (b"99999999999999999999999999", b"552 5.3.4"),
                            (b"18446744073709551615", b"452 4.3.1"), (b"1x", b"501 5.5.4"), (b"", b"501 5.5.4"),
                            (b"2048", b"250 2.1.0")):
@@ -199,13 +184,13 @@ class LimitsTest(SmtpdCase):
         """Short of space in the queue's file system: 452 at MAIL, never a 250."""
         self.srv.inst.control("queueminfree", str(1 << 62))
         try:
-            c = self.start()
+            c = self.ehlo()
             c.send(b"MAIL FROM:<a@far.test>\r\n")
             c.expect(b"452 4.3.1")
             self.quit(c)
         finally:
             self.srv.inst.remove_control("queueminfree")
-        c = self.start()
+        c = self.ehlo()
         c.send(b"MAIL FROM:<a@far.test>\r\n")
         c.expect(b"250 2.1.0")
         self.quit(c)
@@ -213,7 +198,7 @@ class LimitsTest(SmtpdCase):
     def test_databytes(self):
         self.srv.inst.control("databytes", "5000")
         try:
-            c = self.start()
+            c = self.ehlo()
             c.send(b"EHLO again\r\n")
             self.assertIn(b"250-SIZE 5000\r\n", c.expect(b"250-"))
             c.send(b"MAIL FROM:<a@far.test> SIZE=5001\r\n")
@@ -231,7 +216,7 @@ class LimitsTest(SmtpdCase):
             self.srv.inst.remove_control("databytes")
 
     def test_nul_in_address(self):
-        c = self.start()
+        c = self.ehlo()
         c.send(b"MAIL FROM:<a\0b@far.test>\r\n")
         c.expect(b"501 5.5.2")
         c.send(b"MAIL FROM:<a@far.test>\r\nRCPT TO:<alice@posta.test\0>\r\nRCPT TO:<\0>\r\n")
@@ -280,7 +265,7 @@ class LimitsTest(SmtpdCase):
             self.srv.inst.remove_control("timeoutsmtpd")
 
     def test_too_many_errors(self):
-        c = self.start()
+        c = self.ehlo()
         c.send(b"FOO\r\n" * 30)
         for _ in range(19):
             c.expect(b"500 5.5.1")

@@ -19,19 +19,7 @@ SMUGGLED = (b"MAIL FROM:<admin@posta.test>\r\nRCPT TO:<victim@far.test>\r\nDATA\
 
 
 class SmuggleTest(SmtpdCase):
-
-    def start_data(self, source=RELAYLESS):
-        c = self.srv.raw(source)
-        c.expect(b"220 ")
-        c.send(b"EHLO smuggler.test\r\n")
-        c.expect(b"250-")
-        c.send(b"MAIL FROM:<a@far.test>\r\n")
-        c.expect(b"250 2.1.0")
-        c.send(b"RCPT TO:<alice@posta.test>\r\n")
-        c.expect(b"250 2.1.5")
-        c.send(b"DATA\r\n")
-        c.expect(b"354 ")
-        return c
+    HELO = b"smuggler.test"
 
     def test_every_form(self):
         for form in FORMS:

@@ -10,7 +10,7 @@ Instance, for the tests/test_smtpd_*.py integration tests.
 
 SmtpdCase is the test case most smtpd tests are: one Smtpd for the class,
 configure()d (CONFIGURE: its arguments) and started, the queue emptied
-before each test.
+before each test; ehlo() and start_data() open raw sessions on it.
 
 The test starts tcpserver itself (`tcpserver -x RULES.cdb 127.0.0.1 PORT
 posta-smtpd`), as posta-d when run as root, exactly as svc/posta-smtpd/run
@@ -268,6 +268,7 @@ def configure(inst, mailboxes=("alice", "bob"), aliases=()):
 
 class SmtpdCase(unittest.TestCase):
     CONFIGURE = {}
+    HELO = b"client.test"
 
     @classmethod
     def setUpClass(cls):
@@ -278,6 +279,26 @@ class SmtpdCase(unittest.TestCase):
 
     def setUp(self):
         clear_queue(self.srv)
+
+    def ehlo(self, source=RELAYLESS):
+        """A raw session from source, greeted, after EHLO HELO."""
+        c = self.srv.raw(source)
+        c.expect(b"220 ")
+        c.send(b"EHLO " + self.HELO + b"\r\n")
+        c.expect(b"250-")
+        return c
+
+    def start_data(self, source=RELAYLESS):
+        """ehlo(), then MAIL FROM:<a@far.test>, RCPT TO:<alice@posta.test>
+        and DATA, each accepted: the client may send a message."""
+        c = self.ehlo(source)
+        c.send(b"MAIL FROM:<a@far.test>\r\n")
+        c.expect(b"250 2.1.0")
+        c.send(b"RCPT TO:<alice@posta.test>\r\n")
+        c.expect(b"250 2.1.5")
+        c.send(b"DATA\r\n")
+        c.expect(b"354 ")
+        return c
 
 
 def add_alias(inst, name):
