@@ -12,19 +12,13 @@ import time
 import unittest
 
 from hardkit import RELAY, World, deliver_one
-from posta import IS_ROOT, wait_for
+from posta import IS_ROOT, TMPFS_OVER, wait_for
 
-# copies DIR onto a tmpfs of SIZE mounted over it, then runs s6-svscan
-SETUP = r'''
+# puts each DIR:SIZE on a tmpfs, then runs s6-svscan
+SETUP = TMPFS_OVER + r'''
 set -e
 for spec in "$@"; do
-  D=${spec%%:*}; SIZE=${spec#*:}
-  SAVE=$(mktemp -d)
-  cp -a "$D/." "$SAVE/"
-  mount -t tmpfs -o size=$SIZE tmpfs "$D"
-  cp -a "$SAVE/." "$D/"
-  chown --reference="$SAVE" "$D"; chmod --reference="$SAVE" "$D"
-  rm -rf "$SAVE"
+  tmpfs_over "${spec%%:*}" "${spec#*:}"
 done
 exec s6-svscan "$SVC"
 '''

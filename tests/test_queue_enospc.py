@@ -8,20 +8,15 @@ import subprocess
 import tempfile
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
+from posta import IS_ROOT, TMPFS_OVER, Instance, base_dir
 from qtools import envelope
 
 # Runs "$@" with the instance's queue ($1) on a tmpfs of size $2, made from a
 # copy of the queue; prints what the queue holds afterwards.
-SETUP = r'''
+SETUP = TMPFS_OVER + r'''
 set -e
 Q=$1; SIZE=$2; shift 2
-SAVE=$(mktemp -d)
-cp -a "$Q/." "$SAVE/"
-mount -t tmpfs -o size=$SIZE tmpfs "$Q"
-cp -a "$SAVE/." "$Q/"
-chown --reference="$SAVE" "$Q"; chmod --reference="$SAVE" "$Q"
-rm -rf "$SAVE"
+tmpfs_over "$Q" "$SIZE"
 set +e
 "$@"
 echo "rc=$?"

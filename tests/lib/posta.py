@@ -31,6 +31,21 @@ BIN = os.path.join(BUILD, "bin")
 IS_ROOT = os.geteuid() == 0
 SERVICES = ("posta-send", "posta-smtpd", "posta-submission")
 
+# A shell function for the full-disk tests, run in a private mount
+# namespace: "tmpfs_over DIR SIZE" mounts a tmpfs of SIZE over DIR, with
+# DIR's files, owner and mode.
+TMPFS_OVER = r'''
+tmpfs_over() {
+  local save
+  save=$(mktemp -d)
+  cp -a "$1/." "$save/"
+  mount -t tmpfs -o size="$2" tmpfs "$1"
+  cp -a "$save/." "$1/"
+  chown --reference="$save" "$1"; chmod --reference="$save" "$1"
+  rm -rf "$save"
+}
+'''
+
 _base = None
 _counter = 0
 
