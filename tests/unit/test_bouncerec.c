@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "posta-send/bouncerec.h"
+#include "recfix.h"
 
 static void roundtrip(void **state)
 {
@@ -37,9 +38,7 @@ static int parse_fields(char const *const *f, size_t n)
 {
   rec_buf b = REC_BUF_ZERO;
   bouncerec o = BOUNCEREC_ZERO;
-  rec_start(&b, "bounce", 1);
-  for (size_t i = 0; i < n; i++) rec_add(&b, f[i][0], f[i] + 1);
-  assert_int_equal(rec_finish(&b), 0);
+  recfix_build(&b, "bounce", f, n);
   int r = bouncerec_parse(&o, b.s, b.len);
   bouncerec_free(&o);
   rec_free(&b);

@@ -9,6 +9,7 @@
 
 #include "sendfix.h"
 #include "posta-send/preproc.h"
+#include "recfix.h"
 
 static int setup(void **state) { return fix_setup(10, 20, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -59,9 +60,7 @@ static int route_fields(char const *const *f, size_t n)
   info inf = INFO_ZERO;
   rcptlist l = RCPTLIST_ZERO, r = RCPTLIST_ZERO;
   uint64_t pid;
-  rec_start(&b, "todo", 1);
-  for (size_t i = 0; i < n; i++) rec_add(&b, f[i][0], f[i] + 1);
-  assert_int_equal(rec_finish(&b), 0);
+  recfix_build(&b, "todo", f, n);
   int x = preproc_route(&F.ctx.set.doms, b.s, b.len, &inf, &pid, &l, &r);
   info_free(&inf);
   rcptlist_free(&l);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "posta-send/rcptrec.h"
+#include "recfix.h"
 
 static void build_list(rcptlist *l)
 {
@@ -48,9 +49,7 @@ static void roundtrip(void **state)
 static int parse_fields(char const *const *f, size_t n, rcptlist *out)
 {
   rec_buf b = REC_BUF_ZERO;
-  rec_start(&b, "rcpt", 1);
-  for (size_t i = 0; i < n; i++) rec_add(&b, f[i][0], f[i] + 1);
-  assert_int_equal(rec_finish(&b), 0);
+  recfix_build(&b, "rcpt", f, n);
   int r = rcptrec_parse(out, b.s, b.len);
   rec_free(&b);
   return r;
