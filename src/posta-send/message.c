@@ -175,10 +175,21 @@ int msg_spill(send_ctx *ctx, msg *m)
   return 0;
 }
 
+/* A fast message whose records could not be written leaves memory and is
+ * forgotten: todo is still its record, preprocessed anew when todo/ is
+ * next read (within TODO_RESCAN seconds: not at once, so that a disk that
+ * keeps failing does not make a loop of deliveries). */
+static void forget(send_ctx *ctx, msg *m)
+{
+  idset_del(&ctx->known, m->id);
+  msg_detach(ctx, m);
+  msg_free(m);
+}
+
 void msg_unload(send_ctx *ctx, msg *m)
 {
   /* stopping: todo is there for the next start, which delivers it again */
-  if (m->fast && !ctx->stopping && msg_spill(ctx, m) < 0) idset_del(&ctx->known, m->id);
+  if (m->fast && !ctx->stopping && msg_spill(ctx, m) < 0) { forget(ctx, m); return; }
   msg_detach(ctx, m);
   msg_free(m);
 }
@@ -268,7 +279,7 @@ static msg *spill_marked(send_ctx *ctx, msg *list)
     msg *m = list;
     list = m->next_flush;
     m->next_flush = 0;
-    if (m->fast && !msg_finished(m) && msg_spill(ctx, m) < 0) { msg_unload(ctx, m); continue; }
+    if (m->fast && !msg_finished(m) && msg_spill(ctx, m) < 0) { forget(ctx, m); continue; }
     *tail = m;
     tail = &m->next_flush;
   }

@@ -33,8 +33,8 @@ int msg_put_info(send_ctx *, wbatch *, msg *);
 void msg_attach(send_ctx *, msg *);
 void msg_detach(send_ctx *, msg *);
 /* Frees a message that is parked or finished: detached and freed. A fast
- * message is spilled first; when that fails, its id is forgotten so that
- * the next scan of todo preprocesses it again. */
+ * message is spilled first; when that fails, its id is forgotten: the
+ * next reading of todo/ preprocesses it anew. */
 void msg_unload(send_ctx *, msg *);
 /* A fast message (one local recipient, delivered straight from todo with
  * no record written: preproc.c) that has to stay in the queue: writes its

@@ -231,6 +231,36 @@ static void fast_message_failed_is_spilled_then_bounced(void **state)
   rcptlist_free(&l);
 }
 
+static int put_eio(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
+{
+  errno = EIO;
+  return -1;
+}
+
+/* A fast message whose records cannot be written is forgotten: nothing
+ * in memory, nothing on disk but todo, which the next reading of todo/
+ * preprocesses anew (not at once: a failing disk makes no loop). */
+static void fast_message_unspillable_is_forgotten(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  fix_new(8305, "s@far.example", r);
+  answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
+  F.ctx.put = put_eio;
+  msg_flush_all(&F.ctx);
+  F.ctx.put = fix_put;
+  assert_int_equal(F.ctx.nactive, 0);
+  assert_false(idset_has(&F.ctx.known, 8305));
+  assert_true(fix_exists("todo", 8305));
+  assert_false(fix_exists("info", 8305));
+  assert_false(fix_exists("local", 8305));
+  assert_string_equal(fix_clean_asked(), "");
+  assert_null(mheap_top(&F.ctx.heap));
+  /* read again: preprocessed anew, the fast way again */
+  preproc_new(&F.ctx, 8305);
+  assert_true(idset_has(&F.ctx.known, 8305));
+  assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 1);
+}
+
 /* The fast way takes only the free local slots: the rest of a batch is
  * written as usual. */
 static void fast_only_while_a_slot_is_free(void **state)
@@ -325,6 +355,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(fast_message_deferred_is_spilled, setup, teardown),
     cmocka_unit_test_setup_teardown(fast_message_failed_is_spilled_then_bounced, setup, teardown),
     cmocka_unit_test_setup_teardown(fast_only_while_a_slot_is_free, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_unspillable_is_forgotten, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
     cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
   };
