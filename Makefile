@@ -96,11 +96,15 @@ $(LIB_owf): $(OWF_OBJS) $(BUILD)/owfat-headers
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $(OWF_OBJS)
 
 # --- programs -----------------------------------------------------------------
+# A program that runs another's code in-process: OBJS_prog := its objects.
+# posta-lspawn's child delivers with posta-local's code (no exec per message).
+nomain = $(filter-out $(BUILD)/obj/$(1)/$(1).o,$(call obj,$(1)))
+OBJS_posta-lspawn = $(call nomain,posta-local)
 define prog_rule
-$(BUILD)/bin/$(1): $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(BUILD)/owfat-headers
+$(BUILD)/bin/$(1): $(call obj,$(1)) $(OBJS_$(1)) $(LIBCHAIN_$(call base,$(1))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)
-	@tools/check-base $(call base,$(1)) $(BUILD)/owfat-headers $(patsubst %.o,%.d,$(call obj,$(1)))
-	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(call obj,$(1)) $(LIBCHAIN_$(call base,$(1))) $(SYSLIBS_$(call base,$(1))) $(LIBS_$(1))
+	@tools/check-base $(call base,$(1)) $(BUILD)/owfat-headers $(patsubst %.o,%.d,$(call obj,$(1)) $(OBJS_$(1)))
+	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(call obj,$(1)) $(OBJS_$(1)) $(LIBCHAIN_$(call base,$(1))) $(SYSLIBS_$(call base,$(1))) $(LIBS_$(1))
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
@@ -109,13 +113,12 @@ $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 moddir = $(patsubst src/%/,%,$(dir $(firstword $(wildcard src/*/$(1).c))))
-nomain = $(filter-out $(BUILD)/obj/$(1)/$(1).o,$(call obj,$(1)))
 define unit_rule
-$(BUILD)/tests/$(1): $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(BUILD)/owfat-headers
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(OBJS_$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)
 	@test -n "$(call moddir,$(2))" || { echo "posta: tests/unit/$(1).c: no module src/*/$(2).c to test" >&2; exit 100; }
 	@tools/check-base $(call base,$(call moddir,$(2))) $(BUILD)/owfat-headers $(BUILD)/obj/tests/$(1).d $(patsubst %.o,%.d,$(call nomain,$(call moddir,$(2))))
-	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) -lcmocka $(LIBS_$(call moddir,$(2)))
+	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(OBJS_$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) -lcmocka $(LIBS_$(call moddir,$(2)))
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(patsubst test_%,%,$(basename $(notdir $(t)))))))
 

@@ -76,6 +76,10 @@ class FaultPipeline(unittest.TestCase):
             os.rename(cls.w.inst.bin(d), real)
             shutil.copymode(real, real)
         cls.arm(None, None, None, None)
+        # posta-lspawn runs posta-local's code in its child; this makes it
+        # execute bin/posta-local (the wrapper) for each delivery instead
+        with open(cls.w.inst.path("svc", "posta-send", "env", "POSTA_LSPAWN_EXEC"), "w") as f:
+            f.write("1\n")
         cls.w.start()
         cls.seq = 0
 
@@ -150,6 +154,7 @@ class FaultPipeline(unittest.TestCase):
         except FileNotFoundError:
             pass
         outcome = self.traced(daemon, call, n, what)
+        self.assertNotEqual(outcome, "not run", "%s was never run with the fault armed" % daemon)
         counts, leftovers = self.check(tag, accepted, daemon == "posta-local" and outcome == "killed")
         dups = sum(c - 1 for c in counts.values() if c > 1)
         MATRIX.append((daemon, call, n, "%s; %d client retr%s; all 3 delivered%s%s" % (

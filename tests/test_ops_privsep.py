@@ -93,10 +93,15 @@ class PrivSep(unittest.TestCase):
             pid = self.supervised(service)
             with open("/proc/%d/comm" % pid) as f:
                 self.assertEqual(f.read().strip(), "tcpserver", service)
-            # tcpserver accepts connections as root, so that posta-tlsd can
-            # read the TLS key; it reads nothing the client sends, and
-            # posta-tlsd becomes posta-d before it does (doc/tls.md)
-            self.assertEqual(set(creds(pid)["uid"]), {0}, service)
+            # with a certificate tcpserver accepts connections as root, so
+            # that posta-tlsd can read the TLS key; it reads nothing the
+            # client sends, and posta-tlsd becomes posta-d before it does
+            # (doc/tls.md). Submission always has posta-tlsd in front; port
+            # 25 without a certificate does not, and tcpserver is posta-d.
+            if service == "posta-smtpd" and not os.path.exists(self.inst.path("control", "servercert.pem")):
+                self.assert_runs_as(pid, "posta-d", "posta-nofiles", "tcpserver")
+            else:
+                self.assertEqual(set(creds(pid)["uid"]), {0}, service)
         loggers = self.procs("s6-log")
         # posta-smtps's logger runs too, its service down without a certificate
         self.assertEqual(len(loggers), 4)
@@ -136,16 +141,26 @@ class PrivSep(unittest.TestCase):
     def test_posta_local_runs_as_the_mailbox_owner(self):
         out = os.path.join(self.inst.home, "whoami.out")
         with open(self.inst.path("alias", ".qmail-whoami"), "w") as f:
-            f.write("|id -u > %s; id -G >> %s\n" % (out, out))
+            # and what it inherited from posta-lspawn (root, no exec
+            # between them): descriptors 0, 1, 2 alone, and no stray variable
+            f.write("|id -u > %s; id -G >> %s; env > %s.env; exec ls -l /proc/self/fd > %s.fd\n" % (out, out, out, out))
         os.chown(self.inst.path("alias", ".qmail-whoami"), uid("posta-alias"), gid("posta-nofiles"))
         os.chmod(self.inst.home, 0o755)
-        open(out, "w").close()
-        os.chown(out, uid("posta-alias"), -1)
+        for fn in (out, out + ".fd", out + ".env"):
+            open(fn, "w").close()
+            os.chown(fn, uid("posta-alias"), -1)
         with self.inst.smtp() as c:
             c.sendmail("s@example.com", ["whoami@localhost", "alice@example.com"], b"Subject: who\r\n\r\nwho\r\n")
         text = wait_for(lambda: open(out).read().count("\n") == 2 and open(out).read(), 10, what="id's output")
         u, groups = text.splitlines()
         self.assertEqual(int(u), uid("posta-alias"))
+        # ls's own descriptor is the folder it lists
+        text = wait_for(lambda: open(out + ".fd").read().count("->") >= 3 and open(out + ".fd").read(), 10, what="ls's output")
+        fds = [l.split()[-3] for l in text.splitlines() if "->" in l and "/fd" not in l.split()[-1]]
+        self.assertEqual(sorted(int(x) for x in fds), [0, 1, 2], "descriptors the program inherited: " + text)
+        names = {l.split("=", 1)[0] for l in open(out + ".env").read().splitlines() if "=" in l}
+        self.assertNotIn("POSTA_LSPAWN_EXEC", names)
+        self.assertNotIn("UID", names)
         self.assertEqual(groups.split(), [str(gid("posta-nofiles"))])
         # a virtual mailbox's messages belong to posta-v, written by posta-local as posta-v
         files = wait_for(lambda: [f for f in maildir_files(self.box) if b"Subject: who" in open(f, "rb").read()],

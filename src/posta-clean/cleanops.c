@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/durable.h"
 #include "common/qpath.h"
 #include "conf.h"
 
@@ -35,9 +36,21 @@ static char const *op_todo(uint64_t id, uint64_t now)
   return 0;
 }
 
+/* A message delivered straight from todo (posta-send's fast path) still
+ * has todo: its removal is the record that the message is done, made
+ * durable before mess goes, so that a crash never leaves a todo without
+ * its message. */
 static char const *op_mess(uint64_t id, uint64_t now)
 {
-  if (rm_kind("intd", id) < 0 || rm_kind("todo", id) < 0 || rm_kind("mess", id) < 0) return strerror(errno);
+  char path[QPATH_MAX];
+  if (rm_kind("intd", id) < 0) return strerror(errno);
+  qpath(path, "todo", id);
+  if (unlink(path) == 0) {
+    if (durable_fsync_parent(path) < 0) return strerror(errno);
+  } else if (errno != ENOENT) {
+    return strerror(errno);
+  }
+  if (rm_kind("mess", id) < 0) return strerror(errno);
   return 0;
 }
 

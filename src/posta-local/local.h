@@ -38,6 +38,10 @@ struct local_ctx_s {
   unsigned line;          /* index of the dot-qmail line being run */
 };
 
+/* entry.c: the whole run from posta-local's argv (argc 9): checks the
+ * arguments, builds the context, delivers. Never returns. */
+void local_main(int argc, char const *const *argv) __attribute__((noreturn));
+
 /* Fills the derived fields (rcpt, dtline, rpline, ufline); exits 111 when
  * out of memory. CR, LF and other control bytes of the arguments never
  * reach a header line: they become '_'. */

@@ -1,37 +1,15 @@
 /* posta-local: delivers one message to one local address.
  *
- * posta-local USER HOME LOCAL DASH EXT DOMAIN SENDER DEFAULTDELIVERY, run by
- * posta-lspawn as the mailbox owner in the owner's home, the message on
- * stdin (seekable). Writes one short line on stdout (the result text) and
- * exits 0 or 99 delivered, 100 permanent failure, 111 temporary failure.
- * Never runs as root: posta-lspawn refuses uid 0 before it gets here. */
-#include <signal.h>
-#include <string.h>
-
-#include <skalibs/strerr.h>
-
+ * posta-local USER HOME LOCAL DASH EXT DOMAIN SENDER DEFAULTDELIVERY, as
+ * the mailbox owner in the owner's home, the message on stdin (seekable).
+ * Writes one short line on stdout (the result text) and exits 0 or 99
+ * delivered, 100 permanent failure, 111 temporary failure. posta-lspawn
+ * runs the same code (local_main) in its child without executing this
+ * program; this one is for operators and tests. Never runs as root:
+ * posta-lspawn refuses uid 0 before it gets here. */
 #include "posta-local/local.h"
 
 int main(int argc, char const *const *argv)
 {
-  local_ctx c = {
-    .rcpt = STRALLOC_ZERO, .dtline = STRALLOC_ZERO, .rpline = STRALLOC_ZERO,
-    .ufline = STRALLOC_ZERO, .fwd = STRALLOC_ZERO, .dflt = -1,
-  };
-  PROG = "posta-local";
-  if (argc != 9) strerr_dieusage(100, "posta-local user home local dash ext domain sender defaultdelivery");
-  for (int i = 1; i < 9; i++)
-    if (strlen(argv[i]) > LOCAL_ARG_MAX) strerr_dief1x(100, "an argument is too long");
-  c.user = argv[1];
-  c.home = argv[2];
-  c.local = argv[3];
-  c.dash = argv[4];
-  c.ext = argv[5];
-  c.domain = argv[6];
-  c.sender = argv[7];
-  c.defaultdelivery = argv[8];
-  if (c.home[0] != '/') strerr_dief1x(100, "home must be an absolute path");
-  signal(SIGPIPE, SIG_IGN);
-  local_init(&c);
-  local_run(&c);
+  local_main(argc, argv);
 }

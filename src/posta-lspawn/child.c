@@ -1,6 +1,7 @@
-/* child: lookup, privilege drop, exec posta-local. See child.h.
- * Runs only in a forked child; never returns; never execs anything but
- * DIR/bin/posta-local. */
+/* child: lookup, privilege drop, then posta-local's delivery. See child.h.
+ * Runs only in a forked child; never returns; executes nothing itself (the
+ * delivery may run a dot-qmail program) but DIR/bin/posta-local when
+ * POSTA_LSPAWN_EXEC is set. */
 #include "posta-lspawn/child.h"
 
 #include <errno.h>
@@ -11,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <skalibs/sig.h>
 
 #include "common/rec.h"
+#include "posta-local/local.h"
 #include "posta-lspawn/lspawn.h"
 #include "sk/lookup.h"
 
@@ -77,8 +81,18 @@ static void drop(lookup_result const *u, char const *rcpt)
 
 extern char **environ;
 
-/* The only variables posta-local inherits, besides PATH and POSTA_HOME. */
+/* The only variables posta-local gets, besides PATH and POSTA_HOME. */
 static char const *const passed[] = { "QMAILQUEUE", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS" };
+
+/* Nothing of posta-lspawn's but the message (0), the result pipe (1) and
+ * the log (2) may reach the delivery, nor the programs it runs. */
+static void close_rest(void)
+{
+  if (close_range(3, ~0U, 0) == 0) return;
+  struct rlimit rl;
+  int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+  for (int fd = 3; fd < max; fd++) close(fd);
+}
 
 void child_run(char const *home, request const *r, int out)
 {
@@ -100,9 +114,12 @@ void child_run(char const *home, request const *r, int out)
   defaultdelivery(dd, sizeof dd);
   drop(&u, r->rcpt);
   if (chdir(u.home) < 0) say(111, "4.3.0", "unable to switch to ", u.home, ": ", strerror(errno));
+  close_rest();
   snprintf(prog, sizeof prog, "%s/bin/posta-local", home);
   snprintf(envhome, sizeof envhome, "POSTA_HOME=%s", home);
-  char const *env[3 + sizeof passed / sizeof *passed] = { "PATH=/usr/local/bin:/usr/bin:/bin", envhome };
+  static char const *env[3 + sizeof passed / sizeof *passed];
+  env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
+  env[1] = envhome;
   unsigned ne = 2;
   for (char **e = environ; *e; e++)
     for (unsigned i = 0; i < sizeof passed / sizeof *passed; i++) {
@@ -111,6 +128,12 @@ void child_run(char const *home, request const *r, int out)
     }
   env[ne] = 0;
   char const *argv[] = { prog, u.user, u.home, local, u.dash, u.ext, at + 1, r->sender, dd, 0 };
-  execve(prog, (char *const *)argv, (char *const *)env);
-  say(111, "4.3.0", "unable to run ", prog, ": ", strerror(errno));
+  char const *x = getenv("POSTA_LSPAWN_EXEC");
+  if (x && *x && strcmp(x, "0")) {
+    execve(prog, (char *const *)argv, (char *const *)env);
+    say(111, "4.3.0", "unable to run ", prog, ": ", strerror(errno));
+  }
+  environ = (char **)env;
+  prctl(PR_SET_NAME, "posta-local", 0, 0, 0);
+  local_main(9, argv);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/qpath.h"
+#include "posta-send/sched.h"
 #include "posta-send/slog.h"
 
 static char const *const opnames[] = { "todo", "mess", "stale" };
@@ -75,8 +76,7 @@ static void mess_removed(send_ctx *ctx, uint64_t id)
   qpath(path, "remote", id);
   unlink(path);
   idset_del(&ctx->known, id);
-  if (ctx->todo.running) ctx->todo_again = 1;
-  else qwalk_start(&ctx->todo, "todo");
+  sched_todo_rescan(ctx);
 }
 
 static void answer(send_ctx *ctx, char *line)

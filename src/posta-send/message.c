@@ -147,8 +147,36 @@ void msg_detach(send_ctx *ctx, msg *m)
   ctx->nactive--;
 }
 
+int msg_spill(send_ctx *ctx, msg *m)
+{
+  wbatch w = WBATCH_ZERO;
+  if (!m->fast) return 0;
+  for (int c = 0; c < CHAN_N; c++)
+    if (msg_put_rcpts(ctx, &w, m, c) < 0) return -1;
+  if (wbatch_commit(ctx, &w) < 0 || msg_put_info(ctx, &w, m) < 0 || wbatch_commit(ctx, &w) < 0) {
+    slog_unable(ctx->logfd, "fsync ", "the records of a message delivered from todo", errno);
+    return -1;
+  }
+  m->fast = 0;
+  if (cleancl_ask(ctx, "todo", m->id) < 0) slog_unable(ctx->logfd, "ask posta-clean to remove ", "todo", errno);
+  return 0;
+}
+
+/* A fast message whose records could not be written leaves memory and is
+ * forgotten: todo is still its record, preprocessed anew when todo/ is
+ * next read (within TODO_RESCAN seconds: not at once, so that a disk that
+ * keeps failing does not make a loop of deliveries). */
+static void forget(send_ctx *ctx, msg *m)
+{
+  idset_del(&ctx->known, m->id);
+  msg_detach(ctx, m);
+  msg_free(m);
+}
+
 void msg_unload(send_ctx *ctx, msg *m)
 {
+  /* stopping: todo is there for the next start, which delivers it again */
+  if (m->fast && !ctx->stopping && msg_spill(ctx, m) < 0) { forget(ctx, m); return; }
   msg_detach(ctx, m);
   msg_free(m);
 }
@@ -185,6 +213,7 @@ static void log_end(send_ctx *ctx, uint64_t id)
  * it removed mess: cleancl.c), and the memory. */
 static void finished(send_ctx *ctx, msg *m)
 {
+  m->fast = 0;
   log_end(ctx, m->id);
   if (cleancl_ask(ctx, "mess", m->id) < 0) slog_unable(ctx->logfd, "ask posta-clean to remove ", "mess", errno);
   msg_unload(ctx, m);
@@ -205,8 +234,10 @@ static int remove_info(send_ctx *ctx, wbatch *w, msg *m)
 int msg_finish(send_ctx *ctx, msg *m)
 {
   wbatch w = WBATCH_ZERO;
-  if (remove_info(ctx, &w, m) < 0) return -1;
-  if (wbatch_commit(ctx, &w) < 0) { slog_unable(ctx->logfd, "fsync ", "info", errno); return -1; }
+  if (!m->fast) {
+    if (remove_info(ctx, &w, m) < 0) return -1;
+    if (wbatch_commit(ctx, &w) < 0) { slog_unable(ctx->logfd, "fsync ", "info", errno); return -1; }
+  }
   finished(ctx, m);
   return 0;
 }
@@ -223,6 +254,23 @@ static msg *take_marked(send_ctx *ctx)
     list = m;
   }
   return list;
+}
+
+/* Phase 0: the fast messages that stay (a deferral, a failure) get their
+ * records before anything else is written about them; one whose records
+ * cannot be written leaves memory (msg_unload: todo is scanned again). */
+static msg *spill_marked(send_ctx *ctx, msg *list)
+{
+  msg *keep = 0, **tail = &keep;
+  while (list) {
+    msg *m = list;
+    list = m->next_flush;
+    m->next_flush = 0;
+    if (m->fast && !msg_finished(m) && msg_spill(ctx, m) < 0) { forget(ctx, m); continue; }
+    *tail = m;
+    tail = &m->next_flush;
+  }
+  return keep;
 }
 
 /* Phase 1: failures into bounce records, durable before any B. */
@@ -247,6 +295,11 @@ static void flush_records(send_ctx *ctx, msg *list)
   wbatch w = WBATCH_ZERO;
   int any = 0;
   for (msg *m = list; m; m = m->next_flush) {
+    if (msg_finished(m) && m->fast) {
+      /* no record to remove: todo's removal says it is done (finished) */
+      m->staged = 1;
+      continue;
+    }
     if (msg_finished(m)) {
       m->staged = remove_info(ctx, &w, m) == 0;
       any += m->staged;
@@ -264,7 +317,7 @@ static void flush_records(send_ctx *ctx, msg *list)
 
 void msg_flush_all(send_ctx *ctx)
 {
-  msg *list = take_marked(ctx);
+  msg *list = spill_marked(ctx, take_marked(ctx));
   if (!list) return;
   flush_bounces(ctx, list);
   flush_records(ctx, list);

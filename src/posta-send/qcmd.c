@@ -83,7 +83,9 @@ static int apply(send_ctx *ctx, msg *m, cmdrec const *c)
   if (c->op == CMDREC_REMOVE) m->inf.x = 1;
   if (c->op == CMDREC_FLUSH) m->flags |= MHEAP_FORCED;
   if (m->inf.h != old.h || m->inf.x != old.x) {
-    if (msg_put_info(ctx, &w, m) < 0 || wbatch_commit(ctx, &w) < 0) {
+    /* one delivered straight from todo gets all its records now */
+    int r = m->fast ? msg_spill(ctx, m) : msg_put_info(ctx, &w, m) < 0 || wbatch_commit(ctx, &w) < 0 ? -1 : 0;
+    if (r < 0) {
       m->inf.h = old.h;
       m->inf.x = old.x;
       warn(ctx, m->id, "unable to write the info record, kept");

@@ -37,5 +37,7 @@ uint64_t sched_next_wakeup(send_ctx const *);
 void sched_nomem(send_ctx *);
 /* Starts stopping: no new work; exit with code once nothing is in flight. */
 void sched_stop(send_ctx *, int code);
+/* todo/ is read again now (or once the scan under way is over). */
+void sched_todo_rescan(send_ctx *);
 
 #endif

@@ -7,6 +7,12 @@
 #include "posta-send/message.h"
 #include "posta-send/slog.h"
 
+void sched_todo_rescan(send_ctx *ctx)
+{
+  if (ctx->todo.running) ctx->todo_again = 1;
+  else qwalk_start(&ctx->todo, "todo");
+}
+
 void sched_nomem(send_ctx *ctx)
 {
   slog l;

@@ -87,6 +87,8 @@ struct msg_s {
   uint32_t flags;       /* MHEAP_FORCED */
   int in_flush;
   int staged;           /* msg_flush_all: this message's write is in the batch */
+  int fast;             /* delivered straight from todo, no records written
+                         * yet (message.h: msg_spill) */
   msg *next_flush;
   msg *prev, *next;     /* the list of messages in memory */
 };

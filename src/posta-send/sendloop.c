@@ -75,8 +75,7 @@ static void trigger(send_ctx *ctx)
   ssize_t r;
   while ((r = read(ctx->fd_trigger, buf, sizeof buf)) > 0)
     if (memchr(buf, CMDREC_BYTE, (size_t)r)) ctx->cmd_again = 1;
-  if (ctx->todo.running) ctx->todo_again = 1;
-  else qwalk_start(&ctx->todo, "todo");
+  sched_todo_rescan(ctx);
 }
 
 static void preprocess(send_ctx *ctx)

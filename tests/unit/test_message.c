@@ -155,21 +155,123 @@ static void failure_recorded_before_b(void **state)
   assert_int_equal(F.ctx.nactive, 0);
 }
 
-/* Many messages ending in one turn: one fsync of each folder in all. */
+/* Many messages ending in one turn: one fsync of each folder in all.
+ * (Two recipients each: a message with one goes the fast way.) */
 static void endings_share_fsyncs(void **state)
 {
-  static char const *const r[] = { "a@here.example", 0 };
-  for (uint64_t i = 0; i < 8; i++) fix_new(8100 + i * 23, "", r);
+  static char const *const r[] = { "a@here.example", "b@here.example", 0 };
+  for (uint64_t i = 0; i < 5; i++) fix_new(8100 + i * 23, "", r);
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
   F.replaces = F.unlinks = F.syncs = F.nwrites = 0;
   msg_flush_all(&F.ctx);
-  assert_int_equal(F.unlinks, 8);
+  assert_int_equal(F.unlinks, 5);
   assert_int_equal(F.syncs, 1);
-  assert_string_equal(F.writes[8], "s queue/info/4");
+  assert_string_equal(F.writes[5], "s queue/info/4");
   /* posta-clean is asked only after the fsync */
-  assert_string_equal(fix_clean_asked(), "todo 8100\ntodo 8123\ntodo 8146\ntodo 8169\ntodo 8192\ntodo 8215\n"
-                      "todo 8238\ntodo 8261\nmess 8100\nmess 8123\nmess 8146\nmess 8169\nmess 8192\nmess 8215\n"
-                      "mess 8238\nmess 8261\n");
+  assert_string_equal(fix_clean_asked(), "todo 8100\ntodo 8123\ntodo 8146\ntodo 8169\ntodo 8192\n"
+                      "mess 8100\nmess 8123\nmess 8146\nmess 8169\nmess 8192\n");
+}
+
+/* One local recipient and a free slot: delivered straight from todo, no
+ * record written, nothing fsynced by posta-send; posta-clean removes todo
+ * and mess once it is delivered. */
+static void fast_message_writes_nothing(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  F.replaces = F.unlinks = F.syncs = F.nwrites = 0;
+  fix_new(8300, "s@far.example", r);
+  assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 1);
+  assert_false(fix_exists("info", 8300));
+  assert_false(fix_exists("local", 8300));
+  answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
+  msg_flush_all(&F.ctx);
+  assert_int_equal(F.nwrites, 0);
+  assert_int_equal(F.syncs, 0);
+  assert_string_equal(fix_clean_asked(), "mess 8300\n");
+  assert_int_equal(F.ctx.nactive, 0);
+  assert_true(idset_has(&F.ctx.known, 8300));
+  fix_clean_answer("+8300\n");
+  assert_false(idset_has(&F.ctx.known, 8300));
+}
+
+/* A fast message that must stay (a deferral) gets its records as
+ * preprocessing writes them, its recipient's state included, before todo
+ * goes; then it is an ordinary message, parked until its retry. */
+static void fast_message_deferred_is_spilled(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  fix_new(8301, "s@far.example", r);
+  answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
+  msg_flush_all(&F.ctx);
+  assert_true(fix_exists("info", 8301));
+  rcptlist l = RCPTLIST_ZERO;
+  fix_read_rcpts("local", 8301, &l);
+  assert_int_equal(l.v[0].state, RCPT_PENDING);
+  assert_int_equal(l.v[0].n, 1);
+  assert_int_equal(l.v[0].w, FIX_NOW + 10);
+  assert_string_equal(l.v[0].e, "Z4.2.2 - mailbox full");
+  rcptlist_free(&l);
+  assert_string_equal(fix_clean_asked(), "todo 8301\n");
+  assert_int_equal(F.ctx.nactive, 0);
+  assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
+}
+
+/* A permanent failure: records first, then the bounce record, then B. */
+static void fast_message_failed_is_spilled_then_bounced(void **state)
+{
+  static char const *const r[] = { "nobody@here.example", 0 };
+  fix_new(8302, "s@far.example", r);
+  answer_all(CHAN_LOCAL, "D5.1.1 - no mailbox here by that name");
+  msg_flush_all(&F.ctx);
+  assert_true(fix_exists("info", 8302));
+  assert_true(fix_exists("bounce", 8302));
+  rcptlist l = RCPTLIST_ZERO;
+  fix_read_rcpts("local", 8302, &l);
+  assert_int_equal(l.v[0].state, RCPT_BOUNCED);
+  rcptlist_free(&l);
+}
+
+static int put_eio(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
+{
+  errno = EIO;
+  return -1;
+}
+
+/* A fast message whose records cannot be written is forgotten: nothing
+ * in memory, nothing on disk but todo, which the next reading of todo/
+ * preprocesses anew (not at once: a failing disk makes no loop). */
+static void fast_message_unspillable_is_forgotten(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  fix_new(8305, "s@far.example", r);
+  answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
+  F.ctx.put = put_eio;
+  msg_flush_all(&F.ctx);
+  F.ctx.put = fix_put;
+  assert_int_equal(F.ctx.nactive, 0);
+  assert_false(idset_has(&F.ctx.known, 8305));
+  assert_true(fix_exists("todo", 8305));
+  assert_false(fix_exists("info", 8305));
+  assert_false(fix_exists("local", 8305));
+  assert_string_equal(fix_clean_asked(), "");
+  assert_null(mheap_top(&F.ctx.heap));
+  /* read again: preprocessed anew, the fast way again */
+  preproc_new(&F.ctx, 8305);
+  assert_true(idset_has(&F.ctx.known, 8305));
+  assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 1);
+}
+
+/* The fast way takes only the free local slots: the rest of a batch is
+ * written as usual. */
+static void fast_only_while_a_slot_is_free(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  F.ctx.ch[CHAN_LOCAL].g.limit = 1;
+  fix_new(8303, "", r);
+  fix_new(8304, "", r);
+  assert_false(fix_exists("info", 8303));
+  assert_true(fix_exists("info", 8304));
+  assert_true(fix_exists("local", 8304));
 }
 
 static void load_refuses_damage(void **state)
@@ -249,6 +351,11 @@ int main(void)
     cmocka_unit_test_setup_teardown(finished_message_leaves_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown(failure_recorded_before_b, setup, teardown),
     cmocka_unit_test_setup_teardown(endings_share_fsyncs, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_writes_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_deferred_is_spilled, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_failed_is_spilled_then_bounced, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_only_while_a_slot_is_free, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_unspillable_is_forgotten, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
     cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
   };
