@@ -15,7 +15,6 @@ Never changes the build or the repository; its instance lives in the
 bench's folder.
 """
 import os
-import subprocess
 import time
 
 import posta as plib  # tests/lib/posta.py
@@ -38,26 +37,42 @@ class BenchInstance(plib.Instance):
 
     group = None
 
-    def start(self, services=plib.SERVICES, timeout=30):
-        for s in plib.SERVICES:
-            down = self.path("svc", s, "down")
-            if s in services:
-                if os.path.exists(down):
-                    os.unlink(down)
-            else:
-                open(down, "w").close()
-        self._svscan_log = open(self.path("svscan.log"), "ab")
-        self.svscan = subprocess.Popen(self.group.wrap(["s6-svscan", self.path("svc")]),
-                                       stdin=subprocess.DEVNULL, stdout=self._svscan_log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+    def svscan_command(self):
+        return self.group.wrap(super().svscan_command())
+
+    def svscan_started(self):
         if hasattr(self.group, "set_root"):
             self.group.set_root(self.svscan.pid)
-        for s in services:
-            self.wait_service(s, timeout)
 
 
-class Posta:
+class Side:
+    """What both servers' sides do alike; each names its queue manager's
+    process (manager) and counts its queue (queue_size)."""
+    manager = None
+
+    def wait_queue_empty(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while self.queue_size():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def manager_pid(self):
+        """The queue manager's pid, or None."""
+        for pid in self.group.pids():
+            try:
+                with open("/proc/%d/comm" % pid) as f:
+                    if f.read().strip() == self.manager:
+                        return pid
+            except OSError:
+                pass
+        return None
+
+
+class Posta(Side):
     name = "posta"
+    manager = "posta-send"
 
     def __init__(self, parent, build, group, ip, port, boxes, domain, notes):
         self.parent = parent
@@ -112,30 +127,11 @@ class Posta:
         d = self.inst.path("queue", "mess")
         return sum(len(os.listdir(os.path.join(d, s))) for s in os.listdir(d))
 
-    def wait_queue_empty(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while self.queue_size():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.2)
-        return True
-
     def qstat(self):
         """(messages in queue, not yet preprocessed) from posta-qstat."""
         p = self.inst.run("posta-qstat")
         nums = [int(w) for w in p.stdout.decode().replace(":", " ").split() if w.isdigit()]
         return tuple(nums[:2]) if len(nums) >= 2 else (None, None)
-
-    def manager_pid(self):
-        """posta-send's pid, or None."""
-        for pid in self.group.pids():
-            try:
-                with open("/proc/%d/comm" % pid) as f:
-                    if f.read().strip() == "posta-send":
-                        return pid
-            except OSError:
-                pass
-        return None
 
     def log(self, service):
         return self.inst.log(service)

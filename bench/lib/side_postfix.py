@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import time
 
-from side_posta import DEAD_DOMAIN
+from side_posta import DEAD_DOMAIN, Side
 
 VUID = 65534   # nobody: owns Postfix's Maildirs (virtual_uid_maps)
 VGID = 65534
@@ -127,8 +127,9 @@ def port25_listeners():
 
 
 # --- the instance ----------------------------------------------------------
-class Postfix:
+class Postfix(Side):
     name = "postfix"
+    manager = "qmgr"
 
     def __init__(self, parent, group, ip, port, boxes, domain, notes):
         self.dir = os.path.join(parent, "postfix")
@@ -207,25 +208,6 @@ class Postfix:
             for _, _, files in os.walk(os.path.join(self.dir, "spool", q)):
                 n += len(files)
         return n
-
-    def wait_queue_empty(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while self.queue_size():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.2)
-        return True
-
-    def manager_pid(self):
-        """qmgr's pid, or None."""
-        for pid in self.group.pids():
-            try:
-                with open("/proc/%d/comm" % pid) as f:
-                    if f.read().strip() == "qmgr":
-                        return pid
-            except OSError:
-                pass
-        return None
 
     def log(self, service=None):
         try:

@@ -227,11 +227,19 @@ class Instance:
             else:
                 open(down, "w").close()
         self._svscan_log = open(self.path("svscan.log"), "ab")
-        self.svscan = subprocess.Popen(["s6-svscan", self.path("svc")], stdin=subprocess.DEVNULL,
+        self.svscan = subprocess.Popen(self.svscan_command(), stdin=subprocess.DEVNULL,
                                        stdout=self._svscan_log, stderr=subprocess.STDOUT,
                                        start_new_session=True)
+        self.svscan_started()
         for s in services:
             self.wait_service(s, timeout)
+
+    def svscan_command(self):
+        """The command that runs s6-svscan (a subclass may wrap it)."""
+        return ["s6-svscan", self.path("svc")]
+
+    def svscan_started(self):
+        """Called once s6-svscan runs, before the services are waited for."""
 
     def wait_service(self, service, timeout=30):
         d = self.path("svc", service)
