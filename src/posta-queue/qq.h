@@ -56,7 +56,7 @@ struct qq_s {
   mode_t fmode;             /* of the files we create: see qq_file.c */
   unsigned long maxrcpt;
   uint64_t room;            /* bytes the message may take before 53 */
-  int fd;                   /* the message file, -1 when closed */
+  int fd;                   /* the message file, open until qq_commit fsyncs it */
   uint64_t id;
   uint64_t size;            /* bytes written to the message file */
   char *envbuf;             /* the envelope as read, malloc'd */
@@ -96,7 +96,8 @@ uint64_t qq_room(uint64_t avail, uint64_t minfree, uint64_t databytes);
 /* qq_received.c: the Received line, LF-terminated, its date in UTC
  * (sk/date822.h); returns its length or 0 when size is too small. */
 size_t qq_received(char *buf, size_t size, pid_t pid, int invoked, uid_t uid, time_t when);
-/* qq_message.c: pid file, Received line, copy of fd 0, fsync, link to mess. */
+/* qq_message.c: pid file, Received line, copy of fd 0, link to mess; the
+ * file stays open (q->fd) for qq_commit's fsync. */
 void qq_message(qq *);
 /* qq_envelope.c: reads and checks the envelope on fd 1. */
 void qq_envelope(qq *);

@@ -70,9 +70,8 @@ void qq_message(qq *q)
   q->now = time(0);
   q->fd = open_pid(q);
   copy(q);
-  if (fsync(q->fd) < 0) qq_die(q, QQ_WRITE, "fsync the message");
-  if (close(q->fd) < 0) { q->fd = -1; qq_die(q, QQ_WRITE, "write the message"); }
-  q->fd = -1;
+  /* fsynced by qq_commit, with the record: the link below names it in
+   * mess/, which commits nothing (only todo's name does) */
   if (!qpath(q->messfn, "mess", q->id)) qq_diex(q, QQ_BUG, "name the message file");
   if (link(q->pidfn, q->messfn) < 0) {
     q->messfn[0] = 0;
