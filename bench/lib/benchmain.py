@@ -69,7 +69,7 @@ def describe(cfg, servers, notes):
     report.say("servers: %s" % ", ".join("%s on %s:%d" % (s.name, s.ip, s.port) for s in servers))
     report.say("CPU: %s" % servers[0].group.method)
     report.say("fsyncs, system calls, forks: %s" % (
-        "perf stat -a -G CGROUP counting the syscalls:sys_enter_fsync, _fdatasync, _sync_file_range, "
+        "perf stat -a -G CGROUP counting the syscalls:sys_enter_fsync, _fdatasync (not _sync_file_range: it makes nothing durable), "
         "raw_syscalls:sys_enter and sched:sched_process_fork tracepoints during each timed run"
         if cfg.perf_ok else "n/a: " + cfg.perf_why))
     report.say("PSS: the sum of /proc/PID/smaps_rollup over the server's processes, sampled every 0.2 s")

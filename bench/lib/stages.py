@@ -49,7 +49,7 @@ def _per_msg(counter, n):
     if not counter:
         return "fsync n/a, syscalls n/a"
     c = counter.stop()
-    syncs = sum(c.get(k) or 0 for k in ("fsync", "fdatasync", "sync_file_range"))
+    syncs = sum(c.get(k) or 0 for k in ("fsync", "fdatasync"))
     return "fsync %.2f/msg, %.0f syscalls/msg, %.2f forks/msg" % (syncs / n, (c.get("syscalls") or 0) / n,
                                                                   (c.get("forks") or 0) / n)
 
