@@ -295,14 +295,10 @@ static void flush_records(send_ctx *ctx, msg *list)
   wbatch w = WBATCH_ZERO;
   int any = 0;
   for (msg *m = list; m; m = m->next_flush) {
-    if (msg_finished(m) && m->fast) {
-      /* no record to remove: todo's removal says it is done (finished) */
-      m->staged = 1;
-      continue;
-    }
     if (msg_finished(m)) {
-      m->staged = remove_info(ctx, &w, m) == 0;
-      any += m->staged;
+      /* a fast message has no record to remove (phase 3 finishes it:
+       * todo's removal says it is done), so it waits for no commit */
+      if (!m->fast) any += m->staged = remove_info(ctx, &w, m) == 0;
       continue;
     }
     for (int c = 0; c < CHAN_N; c++)
@@ -328,7 +324,7 @@ void msg_flush_all(send_ctx *ctx)
     m->next_flush = 0;
     int staged = m->staged;
     m->staged = 0;
-    if (staged > 0) finished(ctx, m);
+    if (staged > 0 || (m->fast && msg_finished(m))) finished(ctx, m);
     else if (staged < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
     else if (msg_finished(m)) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
     else if (!m->inflight && !bounce_running(m)) sched_evaluate(ctx, m);

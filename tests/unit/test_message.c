@@ -261,6 +261,29 @@ static void fast_message_unspillable_is_forgotten(void **state)
   assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 1);
 }
 
+static int syncdir_eio(char const *dir)
+{
+  errno = EIO;
+  return -1;
+}
+
+/* A fast message waits for no commit: the failed fsync of another
+ * message's records in the same turn does not hold it back. */
+static void fast_message_ends_whatever_the_batch(void **state)
+{
+  static char const *const one[] = { "a@here.example", 0 };
+  static char const *const two[] = { "a@here.example", "b@here.example", 0 };
+  fix_new(8306, "", one);
+  fix_new(8307, "", two);
+  assert_string_equal(fix_clean_asked(), "todo 8307\n");
+  answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
+  F.ctx.syncdir = syncdir_eio;
+  msg_flush_all(&F.ctx);
+  F.ctx.syncdir = fix_syncdir;
+  assert_string_equal(fix_clean_asked(), "mess 8306\n");
+  assert_int_equal(F.ctx.nactive, 0);
+}
+
 /* The fast way takes only the free local slots: the rest of a batch is
  * written as usual. */
 static void fast_only_while_a_slot_is_free(void **state)
@@ -356,6 +379,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(fast_message_failed_is_spilled_then_bounced, setup, teardown),
     cmocka_unit_test_setup_teardown(fast_only_while_a_slot_is_free, setup, teardown),
     cmocka_unit_test_setup_teardown(fast_message_unspillable_is_forgotten, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_ends_whatever_the_batch, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
     cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
   };
