@@ -117,7 +117,7 @@ void child_run(char const *home, request const *r, int out)
   close_rest();
   snprintf(prog, sizeof prog, "%s/bin/posta-local", home);
   snprintf(envhome, sizeof envhome, "POSTA_HOME=%s", home);
-  static char const *env[3 + sizeof passed / sizeof *passed];
+  char const *env[3 + sizeof passed / sizeof *passed];   /* environ from here on: local_main never returns */
   env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
   env[1] = envhome;
   unsigned ne = 2;
