@@ -99,7 +99,7 @@ static int try_target(job *j, plan_target const *t)
   j->tried++;
   for (int plain = 0; plain < 2; plain++) {
     if (open_target(j, t, &c, mta) < 0) return 0;
-    int r = tlsc_step(j, &c, plain);
+    int r = tlsc_step(j, &c, plain, t->host);
     if (r == TLSC_PLAIN) continue;
     if (r == TLSC_NEXT) return 0;
     txn_run(j, &c);

@@ -83,17 +83,9 @@ static int skip(job *j, smtpc *c, char const *what, int drop)
   return TLSC_NEXT;
 }
 
-static char const *host_of(smtpc const *c, char *buf, size_t size)
+int tlsc_step(job *j, smtpc *c, int plain, char const *host)
 {
-  /* c->mta is "name[address]": the name, for SNI */
-  size_t n = strcspn(c->mta, "[");
-  snprintf(buf, size, "%.*s", (int)n, c->mta);
-  return buf;
-}
-
-int tlsc_step(job *j, smtpc *c, int plain)
-{
-  char why[200], host[RESULT_MTA_MAX];
+  char why[200];
   int must = tlsc_required(j);
   j->tlsnote[0] = 0;
   if (plain) return TLSC_GO;
@@ -101,7 +93,7 @@ int tlsc_step(job *j, smtpc *c, int plain)
   int lost = smtpc_command(c, "STARTTLS\r\n") < 0;
   if (lost) snprintf(why, sizeof why, "the connection was lost at STARTTLS");
   else if (c->reply.code != 220) return must ? skip(j, c, "refused STARTTLS", 0) : TLSC_GO;
-  if (lost || handshake(j, c, host_of(c, host, sizeof host), why, sizeof why) < 0) {
+  if (lost || handshake(j, c, host[0] ? host : 0, why, sizeof why) < 0) {
     clean(why);
     fprintf(stderr, "posta-remote: warning: TLS handshake with %s failed: %s%s\n", c->mta, why,
             must ? "; TLS is required for this domain" : "; trying again in plain text");

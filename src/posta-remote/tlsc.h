@@ -21,8 +21,10 @@
 #define TLSC_NEXT 1      /* this target is done with (noted): the next one */
 #define TLSC_PLAIN 2     /* connect again to this target, in plain text */
 
-/* After the EHLO. plain: this connection is the plain-text retry. */
-int tlsc_step(job *, smtpc *, int plain);
+/* After the EHLO. plain: this connection is the plain-text retry; host:
+ * the exchanger's name as DNS or smtproutes gave it ("" for an address
+ * alone: then no server name is sent). */
+int tlsc_step(job *, smtpc *, int plain, char const *host);
 /* 1 when control/tlsdestinations lists the job's domain. */
 int tlsc_required(job const *);
 /* Frees the TLS configuration the job made, if any. */
