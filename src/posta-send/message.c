@@ -13,6 +13,7 @@
 #include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/sched.h"
+#include "posta-send/sendloop.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
@@ -153,22 +154,30 @@ int msg_spill(send_ctx *ctx, msg *m)
   if (!m->fast) return 0;
   for (int c = 0; c < CHAN_N; c++)
     if (msg_put_rcpts(ctx, &w, m, c) < 0) return -1;
-  if (wbatch_commit(ctx, &w) < 0 || msg_put_info(ctx, &w, m) < 0 || wbatch_commit(ctx, &w) < 0) {
+  if (wbatch_commit(ctx, &w) < 0 || msg_put_info(ctx, &w, m) < 0) {
     slog_unable(ctx->logfd, "fsync ", "the records of a message delivered from todo", errno);
     return -1;
   }
+  /* info is in place: from here on the message ends only by its removal
+   * (msg_finish), even when the fsync below fails */
   m->fast = 0;
+  if (wbatch_commit(ctx, &w) < 0) {
+    slog_unable(ctx->logfd, "fsync ", "the records of a message delivered from todo", errno);
+    return -1;
+  }
   if (cleancl_ask(ctx, "todo", m->id) < 0) slog_unable(ctx->logfd, "ask posta-clean to remove ", "todo", errno);
   return 0;
 }
 
-/* A fast message whose records could not be written leaves memory and is
- * forgotten: todo is still its record, preprocessed anew when todo/ is
- * next read (within TODO_RESCAN seconds: not at once, so that a disk that
- * keeps failing does not make a loop of deliveries). */
-static void forget(send_ctx *ctx, msg *m)
+/* A message that is still fast after a failed spill (no info record) only
+ * leaves memory. Its id stays known and waits in the index until then
+ * (queue: 1), or where its caller already put it (a retry, a gate's list):
+ * when its turn comes, look_at finds no info, forgets the id, and the next
+ * reading of todo/ preprocesses it anew. A disk that keeps failing thus
+ * makes one delivery per retry interval, never a loop. */
+static void leave_unspilled(send_ctx *ctx, msg *m, int queue)
 {
-  idset_del(&ctx->known, m->id);
+  if (queue && mheap_push(&ctx->heap, m->id, ctx->now + TODO_RESCAN, 0) < 0) sched_nomem(ctx);
   msg_detach(ctx, m);
   msg_free(m);
 }
@@ -176,7 +185,7 @@ static void forget(send_ctx *ctx, msg *m)
 void msg_unload(send_ctx *ctx, msg *m)
 {
   /* stopping: todo is there for the next start, which delivers it again */
-  if (m->fast && !ctx->stopping && msg_spill(ctx, m) < 0) { forget(ctx, m); return; }
+  if (m->fast && !ctx->stopping && msg_spill(ctx, m) < 0 && m->fast) { leave_unspilled(ctx, m, 0); return; }
   msg_detach(ctx, m);
   msg_free(m);
 }
@@ -258,7 +267,7 @@ static msg *take_marked(send_ctx *ctx)
 
 /* Phase 0: the fast messages that stay (a deferral, a failure) get their
  * records before anything else is written about them; one whose records
- * cannot be written leaves memory (msg_unload: todo is scanned again). */
+ * cannot be written leaves memory (leave_unspilled). */
 static msg *spill_marked(send_ctx *ctx, msg *list)
 {
   msg *keep = 0, **tail = &keep;
@@ -266,7 +275,7 @@ static msg *spill_marked(send_ctx *ctx, msg *list)
     msg *m = list;
     list = m->next_flush;
     m->next_flush = 0;
-    if (m->fast && !msg_finished(m) && msg_spill(ctx, m) < 0) { forget(ctx, m); continue; }
+    if (m->fast && !msg_finished(m) && msg_spill(ctx, m) < 0 && m->fast) { leave_unspilled(ctx, m, 1); continue; }
     *tail = m;
     tail = &m->next_flush;
   }

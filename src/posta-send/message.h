@@ -33,14 +33,17 @@ int msg_put_info(send_ctx *, wbatch *, msg *);
 void msg_attach(send_ctx *, msg *);
 void msg_detach(send_ctx *, msg *);
 /* Frees a message that is parked or finished: detached and freed. A fast
- * message is spilled first; when that fails, its id is forgotten: the
- * next reading of todo/ preprocesses it anew. */
+ * message is spilled first; when that fails, it only leaves memory: its
+ * queued turn finds no info record and forgets it, and todo/'s next reading
+ * preprocesses it anew. */
 void msg_unload(send_ctx *, msg *);
 /* A fast message (one local recipient, delivered straight from todo with
  * no record written: preproc.c) that has to stay in the queue: writes its
  * local and info records as preprocessing would have (state 3, its
  * recipient's state as it is now) and asks posta-clean to remove todo.
- * 0 (or not fast), or -1 (logged: nothing changed). */
+ * 0 (or not fast), or -1 (logged). After -1 the message is still fast if
+ * no info record was put in place; once info is there it is not fast any
+ * more, whatever the fsync that follows did. */
 int msg_spill(send_ctx *, msg *);
 /* Queues a message for msg_flush_all. */
 void msg_mark(send_ctx *, msg *);

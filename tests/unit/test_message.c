@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "sendfix.h"
+#include "posta-send/sendloop.h"
 #include "posta-send/bouncerun.h"
 #include "posta-send/bouncerec.h"
 
@@ -237,9 +238,11 @@ static int put_eio(char const *path, char const *tmp, char const *data, size_t l
   return -1;
 }
 
-/* A fast message whose records cannot be written is forgotten: nothing
- * in memory, nothing on disk but todo, which the next reading of todo/
- * preprocesses anew (not at once: a failing disk makes no loop). */
+/* A fast message whose records cannot be written leaves memory; nothing
+ * on disk but todo. Its id stays known (no scan takes it meanwhile) and
+ * waits TODO_RESCAN in the index; its turn finds no info and forgets it;
+ * then the next reading of todo/ preprocesses it anew. A failing disk
+ * makes one delivery per interval, not a loop. */
 static void fast_message_unspillable_is_forgotten(void **state)
 {
   static char const *const r[] = { "a@here.example", 0 };
@@ -249,12 +252,17 @@ static void fast_message_unspillable_is_forgotten(void **state)
   msg_flush_all(&F.ctx);
   F.ctx.put = fix_put;
   assert_int_equal(F.ctx.nactive, 0);
-  assert_false(idset_has(&F.ctx.known, 8305));
   assert_true(fix_exists("todo", 8305));
   assert_false(fix_exists("info", 8305));
   assert_false(fix_exists("local", 8305));
   assert_string_equal(fix_clean_asked(), "");
-  assert_null(mheap_top(&F.ctx.heap));
+  assert_true(idset_has(&F.ctx.known, 8305));
+  assert_int_equal(mheap_top(&F.ctx.heap)->id, 8305);
+  assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + TODO_RESCAN);
+  F.ctx.now = FIX_NOW + TODO_RESCAN;
+  sched_step(&F.ctx);
+  assert_false(idset_has(&F.ctx.known, 8305));
+  assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 0);
   /* read again: preprocessed anew, the fast way again */
   preproc_new(&F.ctx, 8305);
   assert_true(idset_has(&F.ctx.known, 8305));
@@ -282,6 +290,35 @@ static void fast_message_ends_whatever_the_batch(void **state)
   F.ctx.syncdir = fix_syncdir;
   assert_string_equal(fix_clean_asked(), "mess 8306\n");
   assert_int_equal(F.ctx.nactive, 0);
+}
+
+static int syncdir_info_eio(char const *dir)
+{
+  if (strstr(dir, "info")) { errno = EIO; return -1; }
+  return fix_syncdir(dir);
+}
+
+/* A spill whose info record is in place, though its folder's fsync
+ * failed, ends the fast way: the message then leaves only by info's
+ * removal, never with an info record left behind for a later message. */
+static void fast_message_with_info_is_fast_no_more(void **state)
+{
+  static char const *const r[] = { "a@here.example", 0 };
+  fix_new(8308, "s@far.example", r);
+  answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
+  F.ctx.syncdir = syncdir_info_eio;
+  msg_flush_all(&F.ctx);
+  F.ctx.syncdir = fix_syncdir;
+  assert_true(fix_exists("info", 8308));
+  assert_true(idset_has(&F.ctx.known, 8308));
+  assert_int_equal(mheap_top(&F.ctx.heap)->id, 8308);
+  /* its retry delivers it: info goes, then mess */
+  F.ctx.now = mheap_top(&F.ctx.heap)->due;
+  sched_step(&F.ctx);
+  answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
+  msg_flush_all(&F.ctx);
+  assert_false(fix_exists("info", 8308));
+  assert_string_equal(fix_clean_asked(), "mess 8308\n");
 }
 
 /* The fast way takes only the free local slots: the rest of a batch is
@@ -380,6 +417,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(fast_only_while_a_slot_is_free, setup, teardown),
     cmocka_unit_test_setup_teardown(fast_message_unspillable_is_forgotten, setup, teardown),
     cmocka_unit_test_setup_teardown(fast_message_ends_whatever_the_batch, setup, teardown),
+    cmocka_unit_test_setup_teardown(fast_message_with_info_is_fast_no_more, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
     cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
   };
