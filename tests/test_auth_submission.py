@@ -238,6 +238,8 @@ class CheckPw(unittest.TestCase):
         self.assertEqual(self.check(b"ALICE@Posta.Test\0%s\0" % ALICE_PW.encode()).returncode, 0)
         self.assertEqual(self.check(b"nobody@posta.test\0x\0").returncode, 1)
         self.assertEqual(self.check(b"no separators").returncode, 2)
+        # the password must end with its own NUL: one cut short is no password
+        self.assertEqual(self.check(b"%s\0%s" % (ALICE.encode(), ALICE_PW.encode())).returncode, 2)
         # only posta's users may run it: not a local user
         p = self.check(b"%s\0%s\0" % (ALICE.encode(), ALICE_PW.encode()), user="nobody")
         self.assertNotEqual(p.returncode, 0)

@@ -47,7 +47,8 @@ void cpw_run(int fd, char const *const *argv)
   size_t n = input(buf);
   buf[n] = 0;
   char *z = memchr(buf, 0, n);
-  if (!z || z == buf || !memchr(z + 1, 0, (size_t)(buf + n - z))) strerr_dief1x(CPW_USAGE, "malformed input on descriptor 3");
+  /* the password's own NUL, within what was read (buf[n] is ours) */
+  if (!z || z == buf || !memchr(z + 1, 0, (size_t)(buf + n - z - 1))) strerr_dief1x(CPW_USAGE, "malformed input on descriptor 3");
   char const *login = buf, *pass = z + 1;
   int r = fd < 0 ? 0 : cpw_lookup(fd, login, hash, sizeof hash);
   if (r < 0) strerr_diefu2sys(CPW_TEMP, "read ", CPW_FILE);

@@ -93,6 +93,12 @@ int tlsc_step(job *j, smtpc *c, int plain, char const *host)
   int lost = smtpc_command(c, "STARTTLS\r\n") < 0;
   if (lost) snprintf(why, sizeof why, "the connection was lost at STARTTLS");
   else if (c->reply.code != 220) return must ? skip(j, c, "refused STARTTLS", 0) : TLSC_GO;
+  /* bytes the server sent behind its 220 came in plain text: never to be
+   * read as part of the encrypted session (the CVE-2011-0411 class) */
+  if (!lost && c->io.inpos < c->io.inlen) {
+    lost = 1;
+    snprintf(why, sizeof why, "the server sent data behind its 220 to STARTTLS");
+  }
   if (lost || handshake(j, c, host[0] ? host : 0, why, sizeof why) < 0) {
     clean(why);
     fprintf(stderr, "posta-remote: warning: TLS handshake with %s failed: %s%s\n", c->mta, why,

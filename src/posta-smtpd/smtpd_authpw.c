@@ -74,6 +74,8 @@ int smtpd_authpw_check(char const *prog, char const *user, size_t ulen, char con
   int p[2];
   snprintf(progbuf, sizeof progbuf, "%s", prog);
   if (words(progbuf, argv) < 0 || ulen >= SMTPD_AUTH_USER_MAX || plen >= SMTPD_AUTH_PASS_MAX) return 2;
+  /* a NUL would cut the credentials short on their way to the checker */
+  if (memchr(user, 0, ulen) || memchr(pass, 0, plen)) return 1;
   int n = snprintf(data, sizeof data, "%.*s%c%.*s%c%lld%c", (int)ulen, user, 0, (int)plen, pass, 0, (long long)time(0), 0);
   if (n < 0 || pipe(p) < 0) return 2;
   pid_t pid = fork();

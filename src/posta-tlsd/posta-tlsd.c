@@ -45,6 +45,7 @@ int main(int argc, char const *const *argv)
   if (cert < 0) strerr_warnw1x("offering no STARTTLS in this session");
   tlsd_drop();
   if (cert <= 0) {
+    tlsd_clear_env();
     execv(argv[0], (char *const *)argv);
     strerr_diefu2sys(111, "execute ", argv[0]);
   }

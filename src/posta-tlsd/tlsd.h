@@ -59,6 +59,10 @@ void tlsd_client_ip(tlsd *);
  * TLSD_CTLFD when ctl is set, and in its environment POSTA_TLSFD, or
  * SSL_PROTOCOL and SSL_CIPHER when TLS is on already. Dies on failure. */
 void tlsd_spawn(tlsd *, char const *const *argv, int ctl);
+/* tlsd_child.c: removes what posta-smtpd would take for a TLS session
+ * (POSTA_TLSFD, SSL_PROTOCOL, SSL_CIPHER) from the environment: only
+ * posta-tlsd sets them, never whoever ran it. */
+void tlsd_clear_env(void);
 /* tlsd_child.c: closes our ends of its descriptors and waits for the
  * child; dies never. */
 void tlsd_reap(tlsd *);

@@ -22,6 +22,13 @@ static void nonblock(int fd)
   if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) strerr_diefu1sys(111, "set a descriptor non-blocking");
 }
 
+void tlsd_clear_env(void)
+{
+  unsetenv("POSTA_TLSFD");
+  unsetenv("SSL_PROTOCOL");
+  unsetenv("SSL_CIPHER");
+}
+
 /* In the child: the environment posta-smtpd reads, then exec. */
 static void child(tlsd *t, char const *const *argv, int in, int out, int ctl)
 {
@@ -33,9 +40,7 @@ static void child(tlsd *t, char const *const *argv, int in, int out, int ctl)
     strerr_diefu1sys(111, "move descriptors");
   for (int fd = 3; fd < 64; fd++)
     if (fd != TLSD_CTLFD || hctl < 0) close(fd);
-  unsetenv("POSTA_TLSFD");
-  unsetenv("SSL_PROTOCOL");
-  unsetenv("SSL_CIPHER");
+  tlsd_clear_env();
   if (hctl >= 0) {
     snprintf(fdnum, sizeof fdnum, "%d", TLSD_CTLFD);
     setenv("POSTA_TLSFD", fdnum, 1);
