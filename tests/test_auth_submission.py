@@ -230,6 +230,9 @@ class CheckPw(unittest.TestCase):
         self.assertEqual(p.returncode, 100)
         p = self.inst.run("posta-user", "passwd", ALICE, input=b"\n")
         self.assertEqual(p.returncode, 100)
+        # nor one with a NUL in it (it used to be cut at the NUL)
+        p = self.inst.run("posta-user", "passwd", ALICE, input=b"ab\0cd\n")
+        self.assertEqual(p.returncode, 100)
 
     def test_interface(self):
         p = self.check(b"%s\0%s\0%d\0" % (ALICE.encode(), ALICE_PW.encode(), time.time()))

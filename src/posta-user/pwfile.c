@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,13 +53,13 @@ void pw_stdin(user_ctx *c)
     n += (size_t)r;
     if (memchr(buf, '\n', n)) break;
   }
-  buf[n] = 0;
-  char *nl = strchr(buf, '\n');
-  if (nl) *nl = 0;
+  /* the line's own length, not strlen: a NUL in it must be seen */
+  char *nl = memchr(buf, '\n', n);
+  if (nl) n = (size_t)(nl - buf);
   else if (n == sizeof buf - 1) strerr_dief1x(100, "a password must have 1 to 255 octets");
-  n = strlen(buf);
-  if (n && buf[n - 1] == '\r') buf[--n] = 0;
-  if (memchr(buf, 0, n) != 0) strerr_dief1x(100, "a password must not hold NUL");
+  if (n && buf[n - 1] == '\r') n--;
+  if (memchr(buf, 0, n)) strerr_dief1x(100, "a password must not hold NUL");
+  buf[n] = 0;
   pw_hash(c, buf);
   explicit_bzero(buf, sizeof buf);
 }
@@ -106,7 +107,8 @@ void pwfile_set(user_ctx *c)
   for (char *line = old; line < old + len;) {
     char *end = memchr(line, '\n', (size_t)(old + len - line));
     size_t n = end ? (size_t)(end - line) : (size_t)(old + len - line);
-    int mine = n > alen && line[alen] == ':' && !memcmp(line, c->addr, alen);
+    /* posta-checkpw matches addresses without regard to case: so does this */
+    int mine = n > alen && line[alen] == ':' && !strncasecmp(line, c->addr, alen);
     if (!mine && n) {
       memcpy(out + o, line, n);
       o += n;
