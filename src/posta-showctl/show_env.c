@@ -12,7 +12,7 @@
 
 #include "common/control.h"
 
-static char const *const services[] = { "posta-send", "posta-smtpd", "posta-submission" };
+static char const *const services[] = { "posta-send", "posta-smtpd", "posta-submission", "posta-smtps" };
 
 static int by_name(void const *a, void const *b)
 {
