@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <skalibs/sig.h>
 
+#include "common/fds.h"
 #include "common/rec.h"
 #include "posta-local/local.h"
 #include "posta-lspawn/lspawn.h"
@@ -84,16 +84,6 @@ extern char **environ;
 /* The only variables posta-local gets, besides PATH and POSTA_HOME. */
 static char const *const passed[] = { "QMAILQUEUE", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS" };
 
-/* Nothing of posta-lspawn's but the message (0), the result pipe (1) and
- * the log (2) may reach the delivery, nor the programs it runs. */
-static void close_rest(void)
-{
-  if (close_range(3, ~0U, 0) == 0) return;
-  struct rlimit rl;
-  int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
-  for (int fd = 3; fd < max; fd++) close(fd);
-}
-
 void child_run(char const *home, request const *r, int out)
 {
   char local[REQUEST_ADDR_MAX + 1], dd[LSPAWN_DEFAULTDELIVERY_MAX], prog[PATH_MAX], envhome[PATH_MAX + 16];
@@ -114,7 +104,9 @@ void child_run(char const *home, request const *r, int out)
   defaultdelivery(dd, sizeof dd);
   drop(&u, r->rcpt);
   if (chdir(u.home) < 0) say(111, "4.3.0", "unable to switch to ", u.home, ": ", strerror(errno));
-  close_rest();
+  /* nothing of posta-lspawn's but the message (0), the result pipe (1)
+   * and the log (2) may reach the delivery, nor the programs it runs */
+  fds_close_from(3);
   snprintf(prog, sizeof prog, "%s/bin/posta-local", home);
   snprintf(envhome, sizeof envhome, "POSTA_HOME=%s", home);
   char const *env[3 + sizeof passed / sizeof *passed];   /* environ from here on: local_main never returns */

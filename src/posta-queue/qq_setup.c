@@ -9,6 +9,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/fds.h"
 #include "posta-queue/qq.h"
 
 static void on_alarm(int sig)
@@ -27,14 +28,6 @@ static void std_fds(void)
     int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
     if (n != fd) _exit(QQ_BUG);
   }
-}
-
-static void other_fds(void)
-{
-  if (close_range(3, ~0U, 0) == 0) return;
-  long max = sysconf(_SC_OPEN_MAX);
-  if (max < 0 || max > 1 << 20) max = 1 << 20;
-  for (long fd = 3; fd < max; fd++) close((int)fd);
 }
 
 static void signals(void)
@@ -56,7 +49,7 @@ static void signals(void)
 void qq_hygiene(void)
 {
   std_fds();
-  other_fds();
+  fds_close_from(3);
   signals();
   /* every file's mode is given where it is created (qq_file.c) */
   umask(022);
