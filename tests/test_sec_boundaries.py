@@ -5,8 +5,8 @@ mailbox with a password, a message delivered and one waiting in the queue
 for a remote server that cannot be found), each of posta's uids, and a
 local user (nobody), tries what its boundary forbids: read or write the
 queue, read a Maildir, mailboxes/.passwd or the TLS key, write control/,
-users/, the alias user's or posta-v's files or a log, run root's programs,
-signal another uid's daemon. Each try is a real system call made in a
+users/, the alias user's or posta-v's files or a log, control a service
+through s6, run root's programs, signal another uid's daemon. Each try is a real system call made in a
 child with exactly the credentials the daemon has (read from /proc for
 the running ones, as posta-lspawn sets them for posta-v and posta-alias);
 it must fail with EACCES or EPERM. The same call made as root must succeed
@@ -26,6 +26,8 @@ from tlskit import Ca, install_cert
 
 DENIED = (errno.EACCES, errno.EPERM)
 PASSWORD = b"correct horse"
+# made by a fix not merged everywhere yet (smtpd/: issue 15, item 6)
+LATER = ("smtpd",)
 POSTA_UIDS = ("posta-alias", "posta-d", "posta-l", "posta-q", "posta-r", "posta-s", "posta-v")
 
 
@@ -188,8 +190,10 @@ class Boundaries(unittest.TestCase):
             "control": os.path.join(h, "control"), "users": os.path.join(h, "users"),
             "assign": os.path.join(h, "users", "assign"), "mailboxes": os.path.join(h, "mailboxes"),
             "alias": os.path.join(h, "alias"), "remote state": os.path.join(h, "remote"),
+            "smtpd": os.path.join(h, "smtpd"),
             "log": os.path.join(h, "log", "posta-smtpd", "current"),
             "logdir": os.path.join(h, "log", "posta-smtpd"),
+            "supervise": os.path.join(h, "svc", "posta-send", "supervise", "control"),
             "lspawn": self.inst.bin("posta-lspawn"), "start": self.inst.bin("posta-start"),
         }
 
@@ -223,8 +227,10 @@ class Boundaries(unittest.TestCase):
             ("write into users/", create, "users", set()),
             ("append to users/assign", append, "assign", set()),
             ("list posta-remote's state", listdir, "remote state", {"posta-r"}),
+            ("list posta-smtpd's AUTH failure counts", listdir, "smtpd", {"posta-d"}),
             ("append to a log", append, "log", {"posta-l"}),
             ("write into a log folder", create, "logdir", {"posta-l"}),
+            ("control posta-send's supervisor", append, "supervise", set()),
             ("run posta-lspawn", execute, "lspawn", set()),
             ("run posta-start", execute, "start", set()),
         ]
@@ -233,6 +239,8 @@ class Boundaries(unittest.TestCase):
         who, paths = self.who(), self.paths()
         crossed = []
         for what, func, key, allowed in cases:
+            if key in LATER and not os.path.lexists(paths[key]):
+                continue
             # the object is there (root's programs are not run for real)
             if func is execute:
                 self.assertTrue(os.access(paths[key], os.X_OK), paths[key])
@@ -287,6 +295,31 @@ class Boundaries(unittest.TestCase):
             if user in daemons:
                 self.assertEqual(attempt(who[user], signal0, daemons[user]), 0, user)
         self.assertEqual(crossed, [], "\n".join(crossed))
+
+    # posta-q owns queue/ and so the name queue/cmd; root's queue tools
+    # write their requests there, following whatever posta-q put there
+    @unittest.expectedFailure   # not fixed yet: doc/security.md, "Open"
+    def test_posta_q_cannot_aim_root_queue_tools_elsewhere(self):
+        q = self.inst.path("queue")
+        target = self.inst.path("..", self.inst.name + "-root-only")
+        os.makedirs(target, mode=0o700, exist_ok=True)
+        posta_q = self.who()["posta-q"]
+
+        def aim():
+            os.rename(os.path.join(q, "cmd"), os.path.join(q, "cmd.real"))
+            os.symlink(target, os.path.join(q, "cmd"))
+        self.assertEqual(attempt(posta_q, aim), 0, "posta-q owns queue/: it may rename there")
+        try:
+            p = self.inst.run("posta-qhold", "-t", "0", str(self.mid))
+        finally:
+            os.unlink(os.path.join(q, "cmd"))
+            os.rename(os.path.join(q, "cmd.real"), os.path.join(q, "cmd"))
+            written = os.listdir(target)
+            for f in written:
+                os.unlink(os.path.join(target, f))
+            self.inst.run("posta-qhold", "-t", "0", "-r", str(self.mid))
+        self.assertEqual(written, [], "root's posta-qhold wrote into %s (exit %d, %s)"
+                         % (target, p.returncode, p.stderr.decode(errors="replace").strip()))
 
     # not fixed on any branch: doc/security.md, "Open", a uid is one trust domain
     @unittest.expectedFailure
