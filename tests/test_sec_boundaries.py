@@ -296,6 +296,18 @@ class Boundaries(unittest.TestCase):
                 self.assertEqual(attempt(who[user], signal0, daemons[user]), 0, user)
         self.assertEqual(crossed, [], "\n".join(crossed))
 
+    def test_posta_v_cannot_stall_root_lookups(self):
+        # posta-lspawn's child looks recipients up as root, in posta-v's
+        # mailboxes/.virtual.cdb: a FIFO there must not block it
+        fifo = self.inst.path("mailboxes", ".virtual.cdb")
+        self.assertEqual(attempt(self.who()["posta-v"], os.mkfifo, fifo, 0o644), 0)
+        try:
+            self.inst.sendmail("zed@example.com", message=b"Subject: lookup\n\nlookup\n")
+            wait_for(lambda: "deferral: <zed@example.com>" in self.inst.log("posta-send"), 10,
+                     what="the lookup's deferral")
+        finally:
+            os.unlink(fifo)
+
     # posta-q owns queue/ and so the name queue/cmd; root's queue tools
     # write their requests there, following whatever posta-q put there
     @unittest.expectedFailure   # not fixed yet: doc/security.md, "Open"
