@@ -310,7 +310,7 @@ class Boundaries(unittest.TestCase):
 
     # posta-q owns queue/ and so the name queue/cmd; root's queue tools
     # write their requests there, following whatever posta-q put there
-    @unittest.expectedFailure   # not fixed yet: doc/security.md, "Open"
+    @unittest.expectedFailure   # fixed on branch sec-root: root's queue tools work as posta-s
     def test_posta_q_cannot_aim_root_queue_tools_elsewhere(self):
         q = self.inst.path("queue")
         target = self.inst.path("..", self.inst.name + "-root-only")
