@@ -333,6 +333,36 @@ class Boundaries(unittest.TestCase):
         self.assertEqual(written, [], "root's posta-qhold wrote into %s (exit %d, %s)"
                          % (target, p.returncode, p.stderr.decode(errors="replace").strip()))
 
+    # not fixed on any branch: doc/security.md, "Open" (posta-qread as root)
+    @unittest.expectedFailure
+    def test_posta_q_cannot_hang_root_posta_qread(self):
+        q = self.inst.path("queue")
+        n, mid = str(self.mid % 23), str(self.mid)
+        posta_q = self.who()["posta-q"]
+
+        def plant():
+            os.rename(os.path.join(q, "info"), os.path.join(q, "info.real"))
+            os.makedirs(os.path.join(q, "info", n))
+            os.mkfifo(os.path.join(q, "info", n, mid))
+        # posta-send reads queue/info: it waits while the folder is swapped
+        self.inst.svc("posta-send", "-d", "-wD")
+        try:
+            self.assertEqual(attempt(posta_q, plant), 0, "posta-q owns queue/: it may rename there")
+            try:
+                p = subprocess.run([self.inst.bin("posta-qread"), mid], env=self.inst.env(), timeout=10,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                hung = False
+            except subprocess.TimeoutExpired:
+                hung = True
+            finally:
+                subprocess.run(["rm", "-rf", os.path.join(q, "info")], check=True)
+                os.rename(os.path.join(q, "info.real"), os.path.join(q, "info"))
+        finally:
+            self.inst.svc("posta-send", "-u")
+            self.inst.wait_service("posta-send")
+        self.assertFalse(hung, "root's posta-qread blocked on posta-q's FIFO")
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+
     # not fixed on any branch: doc/security.md, "Open", a uid is one trust domain
     @unittest.expectedFailure
     def test_sessions_of_posta_d_stay_apart(self):
