@@ -66,7 +66,9 @@ def parse_unittest(out, rc):
     if not m:
         return 0, 1
     ran = int(m.group(1))
-    fails = sum(int(n) for n in re.findall(r"(?:failures|errors|unexpected successes)=(\d+)", out.split("\nRan ")[-1]))
+    # "expected failures=N" is a pass (unittest.expectedFailure), not a failure
+    fails = sum(int(n) for n in re.findall(r"(?<!expected )(?:failures|errors|unexpected successes)=(\d+)",
+                                           out.split("\nRan ")[-1]))
     skipped = sum(int(n) for n in re.findall(r"skipped=(\d+)", out.split("\nRan ")[-1]))
     if rc != 0 and fails == 0:
         fails = 1
