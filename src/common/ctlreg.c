@@ -43,6 +43,10 @@ ctlreg_entry const ctlreg_table[] = {
     "bytes that must stay free in the queue's file system (and at least 2 x databytes), else 452" },
   { "badmailfrom", S, 0, "posta-smtpd", "envelope senders refused: ADDRESS or @DOMAIN lines" },
   { "timeoutsmtpd", N, "1200", "posta-smtpd posta-tlsd", "seconds posta-smtpd (and posta-tlsd) waits for a client" },
+  { "maxbadrcpt", N, "10", "posta-smtpd",
+    "recipients refused for good (5xx) in one SMTP session; the next RCPT gets 421 and the end; 0: no limit" },
+  { "badrcptdelay", N, "1", "posta-smtpd",
+    "seconds more of wait before each refused recipient after the third of a session (at most 10 each); 0: none" },
 
   /* TLS and AUTH (doc/tls.md) */
   { "servercert.pem", L, 0, "posta-tlsd svc/posta-smtpd svc/posta-submission svc/posta-smtps",

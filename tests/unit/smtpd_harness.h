@@ -49,6 +49,7 @@ static inline int setup(void **state)
   write_file("control/badmailfrom", "spammer@bad.test\n@evil.test\n");
   write_file("control/databytes", "10000\n");
   write_file("control/maxrcpt", "5\n");
+  write_file("control/badrcptdelay", "0\n");
   write_file("fakeq",
              "#!/bin/sh\n"
              "t=fq/tmp.$$\n"
