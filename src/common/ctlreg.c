@@ -57,6 +57,11 @@ ctlreg_entry const ctlreg_table[] = {
     "the checkpassword program (and its arguments) that checks AUTH's login and password" },
   { "authsenders", S, 0, "posta-smtpd",
     "LOGIN ADDRESS lines: more senders for an authenticated login (ADDRESS, @DOMAIN or *)" },
+  { "authfailmax", N, "10", "posta-smtpd",
+    "AUTH failures from one client address (IPv6: its /64), all sessions, within authfailwindow; 0: no limit" },
+  { "authfailwindow", N, "600", "posta-smtpd", "seconds over which authfailmax failures are counted" },
+  { "authfailpenalty", N, "900", "posta-smtpd",
+    "seconds an address that reached authfailmax gets 454 to AUTH, no password checked" },
   { "tlsdestinations", S, 0, "posta-remote", "domains (or .suffixes) whose mail goes with TLS or not at all" },
 
   /* the SMTP services */
