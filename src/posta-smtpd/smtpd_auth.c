@@ -6,9 +6,10 @@
  * 235 2.7.0 success; 535 5.7.8 wrong credentials; 454 4.7.0 checkpassword
  * failed, or this client address is in its penalty (smtpd_authfail.h:
  * checked when AUTH starts, and charged before each password check, so
- * that parallel sessions cannot run more checks than the limit); 538 5.7.11 AUTH before TLS; 501 a cancelled or malformed
- * exchange; 503 AUTH twice or inside a transaction; 504 an unknown
- * mechanism. */
+ * that parallel sessions cannot run more checks than the limit); 421 4.7.0
+ * the failure that reaches either limit; 538 5.7.11 AUTH before TLS; 501 a
+ * cancelled or malformed exchange; 503 AUTH twice or inside a transaction;
+ * 504 an unknown mechanism. */
 #include "posta-smtpd/smtpd_auth.h"
 
 #include <stdio.h>
