@@ -35,6 +35,14 @@ TRICKS = [
 class RelayTest(SmtpdCase):
     CONFIGURE = {"aliases": ("user%local", "carol")}
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # every trick comes in one session: test_smtpd_badrcpt.py tests the
+        # limit and the wait on refused recipients, not these
+        cls.srv.inst.control("maxbadrcpt", "0")
+        cls.srv.inst.control("badrcptdelay", "0")
+
     def session(self, source, rcpts):
         """MAIL, then one RCPT each, then DATA when one was taken: the
         replies to the RCPTs, and the reply to the message (or None)."""

@@ -43,6 +43,10 @@ ctlreg_entry const ctlreg_table[] = {
     "bytes that must stay free in the queue's file system (and at least 2 x databytes), else 452" },
   { "badmailfrom", S, 0, "posta-smtpd", "envelope senders refused: ADDRESS or @DOMAIN lines" },
   { "timeoutsmtpd", N, "1200", "posta-smtpd posta-tlsd", "seconds posta-smtpd (and posta-tlsd) waits for a client" },
+  { "maxbadrcpt", N, "10", "posta-smtpd",
+    "recipients refused for good (5xx) in one SMTP session; the next RCPT gets 421 and the end; 0: no limit" },
+  { "badrcptdelay", N, "1", "posta-smtpd",
+    "seconds more of wait before each refused recipient after the third of a session (at most 10 each); 0: none" },
 
   /* TLS and AUTH (doc/tls.md) */
   { "servercert.pem", L, 0, "posta-tlsd svc/posta-smtpd svc/posta-submission svc/posta-smtps",
@@ -53,6 +57,11 @@ ctlreg_entry const ctlreg_table[] = {
     "the checkpassword program (and its arguments) that checks AUTH's login and password" },
   { "authsenders", S, 0, "posta-smtpd",
     "LOGIN ADDRESS lines: more senders for an authenticated login (ADDRESS, @DOMAIN or *)" },
+  { "authfailmax", N, "10", "posta-smtpd",
+    "AUTH failures from one client address (IPv6: its /64), all sessions, within authfailwindow; 0: no limit" },
+  { "authfailwindow", N, "600", "posta-smtpd", "seconds over which authfailmax failures are counted" },
+  { "authfailpenalty", N, "900", "posta-smtpd",
+    "seconds an address that reached authfailmax gets 454 to AUTH, no password checked" },
   { "tlsdestinations", S, 0, "posta-remote", "domains (or .suffixes) whose mail goes with TLS or not at all" },
 
   /* the SMTP services */

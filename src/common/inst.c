@@ -74,6 +74,8 @@ inst_entry const inst_table[] = {
 
   { "mailboxes", INST_DIR, ROLE_V, GN, 0755, 0 },
   { "remote", INST_DIR, ROLE_R, GN, 0700, 0 },
+  /* posta-smtpd's own: the AUTH failures of client addresses (authfail) */
+  { "smtpd", INST_DIR, ROLE_D, GN, 0700, 0 },
 
   { "queue", INST_DIR, ROLE_Q, GP, 0750, 0 },
   { "queue/lock", INST_DIR, ROLE_Q, GP, 0750, 0 },

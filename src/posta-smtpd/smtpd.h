@@ -52,6 +52,7 @@ struct smtpd_s {
   int greeted;                /* 0 not yet, 1 HELO, 2 EHLO */
   unsigned errors;            /* failed commands */
   unsigned refused;           /* refused recipients */
+  unsigned badrcpt;           /* those refused for good (5xx) */
   int quit;                   /* the session ends after this command */
   int linger;                 /* it ends on an error: let the client read it */
   /* the transaction */
@@ -91,10 +92,17 @@ void smtpd_replyv(smtpd *, char const *const *, unsigned);
 void smtpd_failv(smtpd *, char const *const *, unsigned);
 #define smtpd_fail(s, ...) smtpd_failv((s), (char const *const[]){ __VA_ARGS__ }, \
     sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
-/* A refused recipient: counted apart; too many end the session. */
+/* A refused recipient: counted apart; control/maxrcpt of them end the
+ * session. A permanent refusal (5xx) counts also as a bad recipient: those
+ * after the first SMTPD_BADRCPT_FREE wait longer and longer before the
+ * reply (control/badrcptdelay more each, at most SMTPD_BADRCPT_DELAY_MAX
+ * seconds), to slow down whoever collects which mailboxes exist. */
 void smtpd_refusev(smtpd *, char const *const *, unsigned);
 #define smtpd_refuse(s, ...) smtpd_refusev((s), (char const *const[]){ __VA_ARGS__ }, \
     sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+/* 1 when the session had control/maxbadrcpt bad recipients already: then
+ * it is ended with 421 (the caller goes no further). */
+int smtpd_badrcpt_over(smtpd *);
 /* Copies text from the network into out (at most outsize - 1 octets, NUL
  * added), every octet outside 0x21..0x7e, and ( ) [ ] \ ; replaced by '?':
  * safe in a header comment and in a log line. */

@@ -4,11 +4,15 @@
  * Each mechanism fills a login and a password from the client's base64
  * lines; the lines and every decoded copy are wiped once used. Replies:
  * 235 2.7.0 success; 535 5.7.8 wrong credentials; 454 4.7.0 checkpassword
- * failed; 538 5.7.11 AUTH before TLS; 501 a cancelled or malformed
- * exchange; 503 AUTH twice or inside a transaction; 504 an unknown
- * mechanism. */
+ * failed, or this client address is in its penalty (smtpd_authfail.h:
+ * checked when AUTH starts, and charged before each password check, so
+ * that parallel sessions cannot run more checks than the limit); 421 4.7.0
+ * the failure that reaches either limit; 538 5.7.11 AUTH before TLS; 501 a
+ * cancelled or malformed exchange; 503 AUTH twice or inside a transaction;
+ * 504 an unknown mechanism. */
 #include "posta-smtpd/smtpd_auth.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -37,7 +41,7 @@ int smtpd_auth_load(smtpd_auth *a)
   a->insecure = v != 0;
   if (control_line("control/checkpassword", a->prog, sizeof a->prog, "bin/posta-checkpw") < 0) return -1;
   if (!a->prog[0]) strcpy(a->prog, "bin/posta-checkpw");
-  return 0;
+  return smtpd_authfail_load(&a->fail);
 }
 
 /* Decodes one base64 answer into out: its length, or -1 (replied). */
@@ -102,7 +106,35 @@ static struct { char const *name; mech_func *run; } const mechs[] = {
   { "LOGIN", mech_login },
 };
 
-static void failed(smtpd *s, cred const *c)
+/* The shared count of this client address's failures: op's result, or
+ * -1 when the table could not be used (logged). */
+static int shared(smtpd *s, enum authfail_op op, time_t *until)
+{
+  unsigned char key[AUTHFAIL_KEY];
+  smtpd_authfail_key(s->remoteip, key);
+  int r = smtpd_authfail_run(&s->auth.fail, key, op, time(0), until);
+  if (r < 0) strerr_warnwu2sys("use ", AUTHFAIL_FILE);
+  return r;
+}
+
+/* Before AUTH's exchange (CHECK) and before a password check (CHARGE):
+ * 0 go on, 1 refused with 454 and no password checked. */
+static int refused(smtpd *s, enum authfail_op op)
+{
+  char ip[64], left[24];
+  time_t until;
+  int r = shared(s, op, &until);
+  if (!r) return 0;
+  if (r < 0) { smtpd_reply(s, "454 4.7.0 temporary authentication failure"); return 1; }
+  smtpd_clean(ip, sizeof ip, s->remoteip);
+  snprintf(left, sizeof left, "%lld", until ? (long long)(until - time(0)) : 0LL);
+  strerr_warnw("refused AUTH from ", ip, ": too many authentication failures from this address (",
+               until ? left : "checks running", until ? " seconds left)" : ")");
+  smtpd_fail(s, "454 4.7.0 too many authentication failures from your address, try again later");
+  return 1;
+}
+
+static void failed(smtpd *s, cred const *c, int penalized)
 {
   char ip[64], who[SMTPD_AUTH_USER_MAX], n[8];
   struct timespec d = { (time_t)(SMTPD_AUTH_DELAY * ++s->auth.fails), 0 };
@@ -112,8 +144,12 @@ static void failed(smtpd *s, cred const *c)
   n[1] = 0;
   strerr_warnw("authentication failed for ", who, " from ", ip, " (failure ", n, ")");
   while (nanosleep(&d, &d) < 0) ;
-  if (s->auth.fails < SMTPD_AUTH_FAILS_MAX) { smtpd_fail(s, "535 5.7.8 authentication credentials invalid"); return; }
-  strerr_warnw("closing session from ", ip, ": too many authentication failures");
+  if (s->auth.fails < SMTPD_AUTH_FAILS_MAX && !penalized) {
+    smtpd_fail(s, "535 5.7.8 authentication credentials invalid");
+    return;
+  }
+  strerr_warnw("closing session from ", ip, ": too many authentication failures",
+               penalized ? " from this address: AUTH refused for a while" : "");
   smtpd_reply(s, "421 4.7.0 ", s->cfg.greeting, " too many authentication failures, closing connection");
   s->quit = s->linger = 1;
 }
@@ -121,11 +157,14 @@ static void failed(smtpd *s, cred const *c)
 static void verify(smtpd *s, cred *c)
 {
   char ip[64], who[SMTPD_AUTH_USER_MAX];
+  time_t until;
   c->user[c->ulen] = 0;
+  if (refused(s, AUTHFAIL_CHARGE)) { explicit_bzero(c->pass, sizeof c->pass); return; }
   int r = memchr(c->user, 0, c->ulen) ? 1 : smtpd_authpw_check(s->auth.prog, c->user, c->ulen, c->pass, c->plen, (unsigned)s->cfg.timeout);
   explicit_bzero(c->pass, sizeof c->pass);
-  if (r == 2) { smtpd_reply(s, "454 4.7.0 temporary authentication failure"); return; }
-  if (r) { failed(s, c); return; }
+  if (r == 1) { failed(s, c, shared(s, AUTHFAIL_FAIL, &until) > 0); return; }
+  shared(s, AUTHFAIL_REFUND, &until);
+  if (r) { smtpd_reply(s, "454 4.7.0 temporary authentication failure"); return; }
   memcpy(s->auth.user, c->user, c->ulen + 1);
   smtpd_clean(ip, sizeof ip, s->remoteip);
   smtpd_clean(who, sizeof who, c->user);
@@ -147,7 +186,7 @@ void smtpd_cmd_auth(smtpd *s, char *arg, size_t len)
 {
   cred c;
   size_t m = 0;
-  if (!allowed(s)) return;
+  if (!allowed(s) || refused(s, AUTHFAIL_CHECK)) { explicit_bzero(arg, len); return; }
   while (m < len && arg[m] != ' ') m++;
   char const *ir = m < len ? arg + m + 1 : 0;
   size_t irlen = m < len ? len - m - 1 : 0;

@@ -7,13 +7,17 @@
  * or a log. A success lets the client relay for the rest of the session
  * (until STARTTLS forgets it) and restricts its senders to the addresses
  * it owns (control/authsenders). A failure is logged, answered after a
- * delay that grows with each one, and the third ends the session. In
- * submission mode (posta-smtpd -s) MAIL needs an AUTH first, unless
+ * delay that grows with each one, and the third ends the session; the
+ * failures of one client address are also counted across sessions and
+ * processes (smtpd_authfail.h), and too many refuse its AUTH for a while
+ * before any password is checked. In submission mode (posta-smtpd -s) MAIL needs an AUTH first, unless
  * tcprules gave the client RELAYCLIENT. */
 #ifndef POSTA_SMTPD_AUTH_H
 #define POSTA_SMTPD_AUTH_H
 
 #include <stddef.h>
+
+#include "posta-smtpd/smtpd_authfail.h"
 
 #define SMTPD_AUTH_USER_MAX 256      /* octets of a login */
 #define SMTPD_AUTH_PASS_MAX 256      /* octets of a password */
@@ -26,13 +30,14 @@ typedef struct smtpd_auth_s smtpd_auth;
 struct smtpd_auth_s {
   int insecure;                      /* control/authinsecure */
   int submission;                    /* -s */
-  unsigned fails;
+  unsigned fails;                    /* this session's */
+  smtpd_authfail fail;               /* the limits across sessions */
   char user[SMTPD_AUTH_USER_MAX];    /* the authenticated login, "" before */
   char prog[SMTPD_AUTH_PROG_MAX];    /* control/checkpassword */
 };
 
-/* Reads control/authinsecure and control/checkpassword: 0, or -1 with
- * errno. */
+/* Reads control/authinsecure, control/checkpassword and the limits of
+ * smtpd_authfail: 0, or -1 with errno. */
 int smtpd_auth_load(smtpd_auth *);
 
 /* The checkpassword run (smtpd_authpw.c): 0 the password is right, 1 it

@@ -10,6 +10,8 @@
 #define TIMEOUT_DEFAULT 1200
 #define LINEMAX_DEFAULT 1000
 #define MINFREE_DEFAULT 10485760
+#define MAXBADRCPT_DEFAULT 10
+#define BADRCPTDELAY_DEFAULT 1
 
 /* Printable ASCII only: the greeting goes on the wire as it is. */
 static void printable(char *s)
@@ -40,6 +42,9 @@ int smtpd_config_load(smtpd_cfg *c, char const *me)
   c->databytes = v;
   if (control_ulong("control/maxrcpt", &c->maxrcpt, MAXRCPT_DEFAULT) < 0) return -1;
   c->maxrcpt = envelope_maxrcpt(c->maxrcpt);
+  if (control_ulong("control/maxbadrcpt", &c->maxbadrcpt, MAXBADRCPT_DEFAULT) < 0) return -1;
+  if (control_ulong("control/badrcptdelay", &c->badrcptdelay, BADRCPTDELAY_DEFAULT) < 0) return -1;
+  if (c->badrcptdelay > SMTPD_BADRCPT_DELAY_MAX) c->badrcptdelay = SMTPD_BADRCPT_DELAY_MAX;
   if (control_ulong("control/timeoutsmtpd", &c->timeout, TIMEOUT_DEFAULT) < 0) return -1;
   if (!c->timeout) c->timeout = TIMEOUT_DEFAULT;
   if (control_ulong("control/maxline", &c->linemax, LINEMAX_DEFAULT) < 0) return -1;

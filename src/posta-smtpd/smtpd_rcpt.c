@@ -7,7 +7,9 @@
  * might read as a route (percent hack, bang path, '@' inside quotes) is
  * refused, so that such forms never reach the remote channel. postmaster at
  * a local domain, and a bare <postmaster> (made postmaster@me), are always
- * taken. Recipients are kept as envelope fields, "T" address NUL. */
+ * taken. Recipients are kept as envelope fields, "T" address NUL. After
+ * control/maxbadrcpt recipients refused for good, the next RCPT ends the
+ * session (smtpd_reply.c counts them and slows them down). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,6 +122,7 @@ void smtpd_cmd_rcpt(smtpd *s, char *arg, size_t len)
   smtpd_params p;
   char address[ENVELOPE_ADDR_MAX + 1];
   size_t i = 3, used;
+  if (smtpd_badrcpt_over(s)) return;
   if (!s->inmail) { smtpd_fail(s, "503 5.5.1 send MAIL first"); return; }
   if (len < 3 || strncasecmp(arg, "TO:", 3)) { smtpd_fail(s, "501 5.5.4 syntax: RCPT TO:<address>"); return; }
   while (i < len && arg[i] == ' ') i++;

@@ -2,8 +2,13 @@
  *
  * Replies are queued in the output buffer and written when the session is
  * about to wait for input, so that a pipelined group is answered in one
- * write (RFC 2920). A reply that cannot be written ends the session. */
+ * write (RFC 2920). A reply that cannot be written ends the session.
+ * Refused recipients are slowed down and limited (smtpd.h): RCPT answers
+ * 250 or 550 (no such mailbox), which tells a harvester of addresses what
+ * it wants to know, so it gets few answers per session, and slowly. */
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <skalibs/strerr.h>
 
@@ -32,11 +37,30 @@ void smtpd_failv(smtpd *s, char const *const *v, unsigned n)
   else smtpd_replyv(s, v, n);
 }
 
+static void slow_down(smtpd const *s)
+{
+  if (s->badrcpt <= SMTPD_BADRCPT_FREE || !s->cfg.badrcptdelay) return;
+  unsigned long sec = (s->badrcpt - SMTPD_BADRCPT_FREE) * s->cfg.badrcptdelay;
+  struct timespec d = { (time_t)(sec > SMTPD_BADRCPT_DELAY_MAX ? SMTPD_BADRCPT_DELAY_MAX : sec), 0 };
+  while (nanosleep(&d, &d) < 0 && errno == EINTR) ;
+}
+
 void smtpd_refusev(smtpd *s, char const *const *v, unsigned n)
 {
   unsigned long max = s->cfg.maxrcpt;
-  if (++s->refused >= max) too_many(s, "refused recipients");
-  else smtpd_replyv(s, v, n);
+  if (++s->refused >= max) { too_many(s, "refused recipients"); return; }
+  if (n && v[0][0] == '5') {
+    s->badrcpt++;
+    slow_down(s);
+  }
+  smtpd_replyv(s, v, n);
+}
+
+int smtpd_badrcpt_over(smtpd *s)
+{
+  if (!s->cfg.maxbadrcpt || s->badrcpt < s->cfg.maxbadrcpt) return 0;
+  too_many(s, "refused recipients");
+  return 1;
 }
 
 void smtpd_clean(char *out, size_t outsize, char const *in)

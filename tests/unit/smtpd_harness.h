@@ -42,6 +42,7 @@ static inline int setup(void **state)
   char q[300];
   if (fsfix_enter(dir) < 0) return -1;
   if (mkdir("control", 0755) < 0 || mkdir("queue", 0755) < 0 || mkdir("fq", 0755) < 0) return -1;
+  if (mkdir("smtpd", 0700) < 0) return -1;
   write_file("control/me", "mx.example.org\n");
   write_file("control/locals", "example.org\nmx.example.org\n");
   write_file("control/virtualdomains", "virt.test:vprefix\n");
@@ -49,6 +50,7 @@ static inline int setup(void **state)
   write_file("control/badmailfrom", "spammer@bad.test\n@evil.test\n");
   write_file("control/databytes", "10000\n");
   write_file("control/maxrcpt", "5\n");
+  write_file("control/badrcptdelay", "0\n");
   write_file("fakeq",
              "#!/bin/sh\n"
              "t=fq/tmp.$$\n"

@@ -247,6 +247,11 @@ static struct { char const *name, *file, *macro; } const program_defaults[] = {
   { "queueminfree", "src/posta-smtpd/smtpd_config.c", "MINFREE_DEFAULT" },
   { "timeoutsmtpd", "src/posta-smtpd/smtpd_config.c", "TIMEOUT_DEFAULT" },
   { "maxline", "src/posta-smtpd/smtpd_config.c", "LINEMAX_DEFAULT" },
+  { "maxbadrcpt", "src/posta-smtpd/smtpd_config.c", "MAXBADRCPT_DEFAULT" },
+  { "badrcptdelay", "src/posta-smtpd/smtpd_config.c", "BADRCPTDELAY_DEFAULT" },
+  { "authfailmax", "src/posta-smtpd/smtpd_authfail.h", "AUTHFAIL_MAX_DEFAULT" },
+  { "authfailwindow", "src/posta-smtpd/smtpd_authfail.h", "AUTHFAIL_WINDOW_DEFAULT" },
+  { "authfailpenalty", "src/posta-smtpd/smtpd_authfail.h", "AUTHFAIL_PENALTY_DEFAULT" },
   { "timeoutsmtpd", "src/posta-tlsd/tlsd.h", "TLSD_TIMEOUT_DEFAULT" },
 };
 

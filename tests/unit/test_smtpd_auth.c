@@ -116,6 +116,40 @@ static void failures_and_temporary(void **state)
   assert_non_null(strstr(out, "\r\n501 5.5.2 malformed PLAIN"));
 }
 
+/* Failures add up across sessions for one client address: the one that
+ * reaches control/authfailmax ends its session, and the next AUTH is 454
+ * before any password is checked; another address is not concerned. */
+static void failures_across_sessions(void **state)
+{
+  size_t len;
+  write_file("control/authfailmax", "2\n");
+  unlink("smtpd/authfail");
+  session("EHLO a\r\nAUTH PLAIN " PLAIN_BAD "\r\nQUIT\r\n");
+  assert_non_null(strstr(out, "\r\n535 5.7.8"));
+  session("EHLO a\r\nAUTH PLAIN " PLAIN_BAD "\r\nQUIT\r\n");
+  assert_non_null(strstr(out, "\r\n421 4.7.0"));
+  unlink("fq/checkpw.args");
+  session("EHLO a\r\nAUTH PLAIN " PLAIN_OK "\r\nAUTH LOGIN\r\nQUIT\r\n");
+  assert_non_null(strstr(out, "\r\n454 4.7.0 too many authentication failures from your address, try again later\r\n"
+                              "454 4.7.0 too many authentication failures from your address, try again later\r\n221 "));
+  assert_int_equal(access("fq/checkpw.args", F_OK), -1);
+  setenv("TCPREMOTEIP", "192.0.2.8", 1);
+  session("EHLO a\r\nAUTH PLAIN " PLAIN_OK "\r\nQUIT\r\n");
+  setenv("TCPREMOTEIP", "192.0.2.7", 1);
+  assert_non_null(strstr(out, "\r\n235 2.7.0"));
+  assert_string_equal(slurp("fq/checkpw.args", &len), "/bin/true\n");
+  /* the table cannot be used: no password is checked either */
+  unlink("smtpd/authfail");
+  assert_int_equal(symlink("../fq/elsewhere", "smtpd/authfail"), 0);
+  unlink("fq/checkpw.args");
+  session("EHLO a\r\nAUTH PLAIN " PLAIN_OK "\r\nQUIT\r\n");
+  assert_non_null(strstr(out, "\r\n454 4.7.0 temporary authentication failure"));
+  assert_int_equal(access("fq/checkpw.args", F_OK), -1);
+  assert_int_equal(access("fq/elsewhere", F_OK), -1);
+  unlink("smtpd/authfail");
+  unlink("control/authfailmax");
+}
+
 static void submission_needs_auth(void **state)
 {
   submission("EHLO a\r\nMAIL FROM:<alice@example.org>\r\nAUTH PLAIN " PLAIN_OK "\r\n"
@@ -162,6 +196,7 @@ int main(void)
     T(without_auth_no_relay),
     T(login_and_exchanges),
     T(failures_and_temporary),
+    T(failures_across_sessions),
     T(submission_needs_auth),
     T(authsenders),
   };

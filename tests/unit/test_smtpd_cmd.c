@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "smtpd_harness.h"
@@ -256,16 +257,82 @@ static void limits(void **state)
   expect("500 5.5.2");
   expect("250 2.0.0");
   expect_end();
-  /* refused recipients: at most maxrcpt of them */
+  /* recipients refused for good: maxbadrcpt (10) of them, then the next
+   * RCPT ends the session */
   n = (size_t)sprintf(in, "HELO c\r\nMAIL FROM:<a@b.test>\r\n");
   for (int i = 0; i < 150; i++) n += (size_t)sprintf(in + n, "RCPT TO:<x@far.away>\r\n");
   session(in);
   expect("220 ");
   expect("250 ");
   expect("250 ");
-  for (int i = 0; i < 99; i++) expect("553 5.7.1");
+  for (int i = 0; i < 10; i++) expect("553 5.7.1");
   expect("421 4.7.0");
   expect_end();
+  /* temporary refusals: at most maxrcpt of them */
+  n = (size_t)sprintf(in, "HELO c\r\nMAIL FROM:<a@b.test>\r\n");
+  for (int i = 0; i < 150; i++) n += (size_t)sprintf(in + n, "RCPT TO:<tempfail@example.org>\r\n");
+  session(in);
+  expect("220 ");
+  expect("250 ");
+  expect("250 ");
+  for (int i = 0; i < 99; i++) expect("451 4.3.0");
+  expect("421 4.7.0");
+  expect_end();
+}
+
+static void maxbadrcpt(void **state)
+{
+  /* a few typos among good recipients, across transactions: the session
+   * goes on, and the message is queued */
+  dialog("HELO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<nobody@example.org>\r\nRCPT TO:<x@far.away>\r\n"
+         "RSET\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<alcie@example.org>\r\nRCPT TO:<alice@example.org>\r\n"
+         "DATA\r\n", "Subject: x\r\n\r\nx\r\n.\r\nQUIT\r\n");
+  assert_true(queued());
+  assert_non_null(strstr(out, "\r\n550 5.1.1 no mailbox here by that name\r\n553 5.7.1 relaying denied"));
+  assert_non_null(strstr(out, "\r\n250 2.0.0 ok"));
+  /* control/maxbadrcpt: 0 no limit but maxrcpt's (100 here) */
+  write_file("control/maxbadrcpt", "0\n");
+  char in[8192];
+  size_t n = (size_t)sprintf(in, "HELO c\r\nMAIL FROM:<a@b.test>\r\n");
+  for (int i = 0; i < 120; i++) n += (size_t)sprintf(in + n, "RCPT TO:<nobody@example.org>\r\n");
+  session(in);
+  expect("220 ");
+  expect("250 ");
+  expect("250 ");
+  for (int i = 0; i < 99; i++) expect("550 5.1.1");
+  expect("421 4.7.0");
+  expect_end();
+  /* 2: the third bad recipient ends it; a bad one is refused for good only */
+  write_file("control/maxbadrcpt", "2\n");
+  session("HELO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<nobody@example.org>\r\nRCPT TO:<tempfail@example.org>\r\n"
+          "RCPT TO:<alice@example.org>\r\nRCPT TO:<nobody@example.org>\r\nRCPT TO:<alice@example.org>\r\n");
+  expect("220 ");
+  expect("250 ");
+  expect("250 ");
+  expect("550 5.1.1");
+  expect("451 4.3.0");
+  expect("250 2.1.5");
+  expect("550 5.1.1");
+  expect("421 4.7.0");
+  expect_end();
+  unlink("control/maxbadrcpt");
+}
+
+static void badrcptdelay(void **state)
+{
+  /* 1 second more for each bad recipient after the third: 1 + 2 */
+  struct timespec t0, t1;
+  write_file("control/badrcptdelay", "1\n");
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  session("HELO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<n1@example.org>\r\nRCPT TO:<n2@example.org>\r\n"
+          "RCPT TO:<n3@example.org>\r\nRCPT TO:<n4@example.org>\r\nRCPT TO:<n5@example.org>\r\nQUIT\r\n");
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  write_file("control/badrcptdelay", "0\n");
+  for (int i = 0; i < 3; i++) expect(i ? "250 " : "220 ");
+  for (int i = 0; i < 5; i++) expect("550 5.1.1");
+  expect("221 ");
+  /* a lower bound only: a loaded machine may take longer */
+  assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 2900);
 }
 
 static void bare_lf(void **state)
@@ -293,6 +360,8 @@ int main(void)
     cmocka_unit_test(relayclient),
     cmocka_unit_test(maxrcpt),
     cmocka_unit_test(limits),
+    cmocka_unit_test(maxbadrcpt),
+    cmocka_unit_test(badrcptdelay),
     cmocka_unit_test(bare_lf),
   };
   return cmocka_run_group_tests_name("smtpd_cmd", tests, setup, teardown);
