@@ -17,7 +17,7 @@ ctlreg_entry const ctlreg_table[] = {
   { "me", L, "localhost", "posta-setup posta-showctl posta-send posta-smtpd posta-remote posta-bounce posta-user " INJ,
     "this host's name (posta-setup writes it); the default of the names below" },
   { "defaulthost", L, CTLREG_ME, INJ, "host added to an address without one ($QMAILDEFAULTHOST first)" },
-  { "defaultdomain", L, CTLREG_ME, INJ, "domain added to a host name without a dot, unless local, localhost or itself; none when it has no dot ($QMAILDEFAULTDOMAIN first)" },
+  { "defaultdomain", L, CTLREG_ME, "posta-setup " INJ, "domain added to a host name without a dot, unless local, localhost or itself; none when it has no dot ($QMAILDEFAULTDOMAIN first)" },
   { "plusdomain", L, CTLREG_ME, INJ, "domain added to a host name ending in + ($QMAILPLUSDOMAIN first)" },
   { "idhost", L, CTLREG_ME, INJ, "host part of the Message-ID posta-inject adds ($QMAILIDHOST first)" },
   { "helohost", L, CTLREG_ME, "posta-remote", "the name posta-remote gives in EHLO" },
