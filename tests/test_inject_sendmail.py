@@ -135,6 +135,20 @@ class Injection(unittest.TestCase):
         finally:
             self.inst.remove_control("defaulthost")
 
+    def test_own_domains_never_qualified(self):
+        # locals and virtualdomains name hosts without a dot: they stay, as
+        # localhost does; an unknown one still gets defaultdomain
+        self.inst.control("locals", ["mail.example.com", "intranet", "localhost"])
+        self.inst.control("virtualdomains", ["lab:lab", "out:"])
+        try:
+            self.submit("sendmail", "a@intranet", "b@localhost", "c@lab", "d@out", "e@other", message=b"x\n")
+            fields, _ = self.queued()
+            self.assertEqual(rcpts_of(fields), ["a@intranet", "b@localhost", "c@lab", "d@out.example.com",
+                                                "e@other.example.com"])
+        finally:
+            self.inst.control("locals", ["mail.example.com", "localhost"])
+            self.inst.remove_control("virtualdomains")
+
     @unittest.skipUnless(IS_ROOT, "needs another user")
     def test_as_nobody(self):
         self.submit("sendmail", "-t", message=b"To: bob@example.org\n\nx\n", user="nobody")
@@ -219,6 +233,36 @@ class Injection(unittest.TestCase):
         self.assertTrue(out.startswith("Subject: n\nFrom: "), out)
         self.assertNotIn("Bcc", out)
         self.assertTrue(out.endswith("\n\nhi\n"))
+
+
+class DotlessHost(unittest.TestCase):
+    """Issue 20: on a host named "vm", with the settings posta-setup writes
+    there (me vm, locals vm and localhost, nothing else), sendmail keeps
+    demo@localhost and sends from USER@vm: nothing becomes vm.vm or
+    localhost.vm."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.inst = Instance()
+        cls.inst.control("me", "vm")
+        cls.inst.control("locals", ["vm", "localhost"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.inst.cleanup()
+
+    def test_sendmail_demo_localhost(self):
+        before = set(self.inst.queue_files("todo"))
+        p = self.inst.run("sendmail", "demo@localhost", "root", "bob@files", input=b"Subject: hello\n\nhello\n")
+        self.assertEqual((p.returncode, p.stderr), (0, b""))
+        new = [m for m in self.inst.queue_files("todo") if m not in before]
+        self.assertEqual(len(new), 1)
+        fields = todo_records(self.inst)[new[0]]
+        user = pwd.getpwuid(os.getuid()).pw_name
+        self.assertEqual(field(fields, "F").decode(), "%s@vm" % user)
+        self.assertEqual(rcpts_of(fields), ["demo@localhost", "root@vm", "bob@files"])
+        _, body = split_received(read_queue_file(self.inst, "mess", new[0]))
+        self.assertRegex(body.decode(), r"(?m)^Message-ID: <[^>]*@vm>$")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 #include "common/domains.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,14 +35,31 @@ static void split_vdoms(domains *d)
   d->vdoms_len = out;
 }
 
+/* dir/fn, or fn when dir is 0. 0 or -1 (ENAMETOOLONG). */
+static int at(char *buf, char const *dir, char const *fn)
+{
+  if (!dir) dir = ".";
+  if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", dir, fn) < PATH_MAX) return 0;
+  errno = ENAMETOOLONG;
+  return -1;
+}
+
 int domains_load(domains *d)
 {
+  return domains_load_in(d, 0);
+}
+
+int domains_load_in(domains *d, char const *dir)
+{
+  char fme[PATH_MAX], flocals[PATH_MAX], fvdoms[PATH_MAX];
   size_t pos = 0;
   char const *item;
   domains_free(d);
-  if (control_line("control/me", d->me, sizeof d->me, "localhost") < 0) return -1;
+  if (at(fme, dir, "control/me") < 0 || at(flocals, dir, "control/locals") < 0
+      || at(fvdoms, dir, "control/virtualdomains") < 0) return -1;
+  if (control_line(fme, d->me, sizeof d->me, "localhost") < 0) return -1;
   lower(d->me, strlen(d->me));
-  int r = control_lines("control/locals", 16 << 20, &d->locals, &d->locals_len);
+  int r = control_lines(flocals, 16 << 20, &d->locals, &d->locals_len);
   if (r < 0) return -1;
   if (!r) {
     /* qmail's default: without control/locals, only control/me is local */
@@ -50,7 +69,7 @@ int domains_load(domains *d)
     d->locals_len = n;
   }
   while ((item = control_next(d->locals, d->locals_len, &pos))) lower((char *)item, strlen(item));
-  if (control_lines("control/virtualdomains", 16 << 20, &d->vdoms, &d->vdoms_len) < 0) {
+  if (control_lines(fvdoms, 16 << 20, &d->vdoms, &d->vdoms_len) < 0) {
     int e = errno;
     domains_free(d);
     errno = e;

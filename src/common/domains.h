@@ -29,6 +29,9 @@ struct domains_s {
 
 /* Reads control/me, control/locals and control/virtualdomains. 0 or -1. */
 int domains_load(domains *);
+/* The same from the instance in dir (its control/ folder), whatever the
+ * working directory: for programs that run in their caller's. */
+int domains_load_in(domains *, char const *dir);
 void domains_free(domains *);
 /* Decides where addr goes. DOMAINS_LOCAL: out gets "LOCAL@DOMAIN" with the
  * virtualdomains prefix applied; DOMAINS_REMOTE: out gets the address. In

@@ -62,6 +62,7 @@ int main(int argc, char const *const *argv)
     if (roles_load(&s.r, home) < 0) strerr_diefu3sys(111, "find the users of ", home, " (is it an instance?)");
     unsigned bad = setup_check(home, &s.r);
     fflush(stdout);
+    setup_names_warn(home);
     if (bad) strerr_dief3x(100, home, ": ", bad == 1 ? "one problem" : "problems found");
     return 0;
   }

@@ -38,4 +38,10 @@ int setup_write_new(char const *path, char const *content, uid_t, gid_t, mode_t)
 /* runs argv (PATH searched), stdin from input when not 0; 0 when it exits 0 */
 int setup_run(char const *const *argv, char const *input);
 
+/* setup_names.c: the name control/me gets (the node name, or the
+ * resolver's fully qualified name for it when the node name has no dot),
+ * and posta-setup -c's warnings when me or defaultdomain has no dot. */
+void setup_me(char *buf, size_t size);
+void setup_names_warn(char const *home);
+
 #endif

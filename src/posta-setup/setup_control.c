@@ -1,8 +1,8 @@
 /* setup_control: the settings an instance needs from the start, written
  * only when missing or when posta-setup was told a new value (-s, -m, -i):
- * control/me (the host name), locals and rcpthosts (me and localhost),
- * smtplisten, submissionlisten and smtpslisten (port 465); then the tcprules cdbs, rebuilt when
- * their source is newer. Never rewrites an operator's setting otherwise. */
+ * control/me (the host's name, setup_names.c), locals and rcpthosts (me
+ * and localhost), smtplisten, submissionlisten and smtpslisten (port 465);
+ * then the tcprules cdbs, rebuilt when their source is newer. Never rewrites an operator's setting otherwise. */
 #include "posta-setup/setup.h"
 
 #include <errno.h>
@@ -50,10 +50,7 @@ int setup_control(setup const *s)
 {
   char host[256], buf[512];
   int ok = 0;
-  if (gethostname(host, sizeof host - 1) < 0 || !host[0]) strcpy(host, "localhost");
-  host[sizeof host - 1] = 0;
-  for (char *p = host; *p; p++)
-    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+  setup_me(host, sizeof host);
   snprintf(buf, sizeof buf, "%s\n", host);
   if (control_set(s, "control/me", buf, 0) < 0) ok = -1;
   snprintf(buf, sizeof buf, "%s\nlocalhost\n", host);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 
 #include "common/control.h"
@@ -56,7 +57,28 @@ int inject_hosts_load(inject_hosts *h, char const *home, char const **failed)
   if (setting(h->defaultdomain, home, "control/defaultdomain", "QMAILDEFAULTDOMAIN", me, failed) < 0) return -1;
   if (setting(h->plusdomain, home, "control/plusdomain", "QMAILPLUSDOMAIN", me, failed) < 0) return -1;
   if (setting(h->idhost, home, "control/idhost", "QMAILIDHOST", me, failed) < 0) return -1;
+  if (domains_load_in(&h->local, home) < 0) {
+    *failed = "control/locals or control/virtualdomains";
+    return -1;
+  }
   return 0;
+}
+
+void inject_hosts_free(inject_hosts *h)
+{
+  domains_free(&h->local);
+}
+
+/* 1 when a host without a dot stays as it is (see inject_host.h). */
+static int keep(inject_hosts const *h, char const *host, size_t len)
+{
+  char name[INJECT_HOST_MAX];
+  if (!strchr(h->defaultdomain, '.')) return 1;
+  if (len >= sizeof name) return 0;
+  memcpy(name, host, len);
+  name[len] = 0;
+  if (!strcasecmp(name, "localhost") || !strcasecmp(name, h->defaultdomain)) return 1;
+  return domains_is_local(&h->local, name);
 }
 
 /* Appends host completed by the rules. */
@@ -69,7 +91,7 @@ static int host_fix(inject_hosts const *h, char const *host, size_t len, strallo
     return stralloc_cats(out, h->plusdomain) ? 0 : -1;
   }
   if (!stralloc_catb(out, host, len)) return -1;
-  if (memchr(host, '.', len)) return 0;
+  if (memchr(host, '.', len) || keep(h, host, len)) return 0;
   return stralloc_append(out, '.') && stralloc_cats(out, h->defaultdomain) ? 0 : -1;
 }
 

@@ -5,7 +5,14 @@
  * An address without '@' (or with nothing after it) gets "@defaulthost".
  * Then its host: a domain literal ("[...]") stays; a host ending in '+'
  * loses the '+' and gets ".plusdomain" (a lone "+" becomes plusdomain);
- * any other host without a dot gets ".defaultdomain". control/defaulthost,
+ * a host without a dot gets ".defaultdomain" unless it is one this
+ * instance delivers (control/locals, or control/virtualdomains with a
+ * prefix: sk/lookup.h's users map and posta-user's mailboxes only serve
+ * those), "localhost", defaultdomain itself, or unless defaultdomain has no
+ * dot either (appending it could only make a name that does not exist):
+ * on a host named "vm", root@vm stays root@vm, never root@vm.vm, and
+ * demo@localhost stays demo@localhost. Names compare without case.
+ * control/defaulthost,
  * defaultdomain, plusdomain and idhost (for Message-IDs) default to
  * control/me, and the environment may override each (QMAILDEFAULTHOST,
  * QMAILDEFAULTDOMAIN, QMAILPLUSDOMAIN, QMAILIDHOST): these programs run as
@@ -17,6 +24,8 @@
 
 #include <skalibs/stralloc.h>
 
+#include "common/domains.h"
+
 #define INJECT_HOST_MAX 256
 
 typedef struct inject_hosts_s inject_hosts;
@@ -25,12 +34,16 @@ struct inject_hosts_s {
   char defaultdomain[INJECT_HOST_MAX];
   char plusdomain[INJECT_HOST_MAX];
   char idhost[INJECT_HOST_MAX];
+  domains local;          /* what the instance delivers; zero: nothing */
 };
 
-/* Reads the settings from home's control/ folder. 0, or -1 with errno and
- * *failed naming the file that could not be read. control/me missing means
- * the system's host name. */
+/* Reads the settings from home's control/ folder, and its local domains
+ * (common/domains.h). 0, or -1 with errno and *failed naming the file that
+ * could not be read. control/me missing means the system's host name. The
+ * structure is zeroed or loaded before (loading again frees the old
+ * domains); inject_hosts_free frees what this allocated. */
 int inject_hosts_load(inject_hosts *, char const *home, char const **failed);
+void inject_hosts_free(inject_hosts *);
 /* Appends addr[0..len) completed by the rules above to out, no NUL added.
  * 0, or -1 with errno ENAMETOOLONG (the result would exceed 1000 bytes) or
  * ENOMEM; out is then as it was. The null address (len 0) stays empty. */

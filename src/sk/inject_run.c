@@ -268,6 +268,7 @@ int inject_run(inject_opts const *o, inject_err *err)
   stralloc_free(&r->out);
   stralloc_free(&r->found);
   stralloc_free(&r->rcpts);
+  inject_hosts_free(&r->hosts);
   free(r);
   return code;
 }

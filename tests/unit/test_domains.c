@@ -107,12 +107,32 @@ static void missing_files(void **state)
   assert_int_equal(chdir(dir), 0);
 }
 
+/* domains_load_in reads another instance's files, whatever the working
+ * directory. */
+static void load_in(void **state)
+{
+  domains d = DOMAINS_ZERO;
+  assert_int_equal(chdir("/"), 0);
+  assert_int_equal(domains_load_in(&d, dir), 0);
+  assert_string_equal(d.me, "mail.example.com");
+  assert_true(domains_is_local(&d, "localhost"));
+  assert_true(domains_is_local(&d, "virt.org"));
+  assert_false(domains_is_local(&d, "except.hosted.net"));
+  /* loading again frees the old lists */
+  assert_int_equal(domains_load_in(&d, "/nonexistent"), 0);
+  assert_string_equal(d.me, "localhost");
+  assert_false(domains_is_local(&d, "virt.org"));
+  domains_free(&d);
+  assert_int_equal(chdir(dir), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(route),
     cmocka_unit_test(is_local),
     cmocka_unit_test(missing_files),
+    cmocka_unit_test(load_in),
   };
   return cmocka_run_group_tests_name("domains", tests, setup, teardown);
 }

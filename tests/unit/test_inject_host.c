@@ -1,6 +1,8 @@
 /* Unit tests for src/sk/inject_host.c: qmail's defaulthost, defaultdomain
- * and plusdomain rules, golden addresses; loading the settings from a
- * control folder and the environment. */
+ * and plusdomain rules, golden addresses; the hosts never qualified (the
+ * instance's own domains, localhost, defaultdomain, anything when
+ * defaultdomain has no dot); loading the settings from a control folder
+ * and the environment. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +31,8 @@ static struct { char const *in, *out; } const golden[] = {
   { "bob@+", "bob@plus.example.net" },
   { "bob@[192.0.2.1]", "bob@[192.0.2.1]" },     /* a literal stays */
   { "a@b@c", "a@b@c.example.com" },             /* the host is after the last '@' */
+  { "bob@localhost", "bob@localhost" },         /* never localhost.example.com */
+  { "bob@LocalHost", "bob@LocalHost" },
   { "", "" },                                   /* the null address */
 };
 
@@ -80,7 +84,7 @@ static void load(void **state)
 {
   char dir[] = "/tmp/test_inject_host.XXXXXX";
   char sub[256];
-  inject_hosts l;
+  inject_hosts l = { 0 };
   char const *failed = 0;
   assert_non_null(mkdtemp(dir));
   snprintf(sub, sizeof sub, "%s/control", dir);
@@ -126,9 +130,117 @@ static void load(void **state)
   /* no control/me: the system's name */
   assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
   assert_true(strlen(l.defaulthost) > 0);
+  inject_hosts_free(&l);
   snprintf(sub, sizeof sub, "%s/control", dir);
   rmdir(sub);
   rmdir(dir);
+}
+
+/* A control folder in a fresh temporary folder; returns it in dir. */
+static void instance(char *dir, char const *me, char const *locals, char const *vdoms)
+{
+  char sub[256];
+  assert_non_null(mkdtemp(dir));
+  snprintf(sub, sizeof sub, "%s/control", dir);
+  assert_int_equal(mkdir(sub, 0755), 0);
+  put(dir, "me", me);
+  if (locals) put(dir, "locals", locals);
+  if (vdoms) put(dir, "virtualdomains", vdoms);
+}
+
+static void instance_remove(char const *dir)
+{
+  char fn[256];
+  static char const *const files[] = { "me", "locals", "virtualdomains", "defaultdomain" };
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(fn, sizeof fn, "%s/control/%s", dir, files[i]);
+    unlink(fn);
+  }
+  snprintf(fn, sizeof fn, "%s/control", dir);
+  rmdir(fn);
+  rmdir(dir);
+}
+
+static void expect(inject_hosts const *l, char const *in, char const *want)
+{
+  stralloc out = STRALLOC_ZERO;
+  assert_int_equal(inject_host_fix(l, in, strlen(in), &out), 0);
+  if (out.len != strlen(want) || memcmp(out.s, want, out.len))
+    fail_msg("%s: got %.*s, want %s", in, (int)out.len, out.s, want);
+  stralloc_free(&out);
+}
+
+static void unset_env(void)
+{
+  unsetenv("QMAILDEFAULTHOST");
+  unsetenv("QMAILDEFAULTDOMAIN");
+  unsetenv("QMAILPLUSDOMAIN");
+  unsetenv("QMAILIDHOST");
+}
+
+/* The host of issue 20: node name "vm", control/me "vm", locals "vm" and
+ * localhost, everything else defaulting to me. Nothing becomes vm.vm or
+ * localhost.vm. */
+static void dotless_host(void **state)
+{
+  char dir[] = "/tmp/test_inject_host.XXXXXX";
+  inject_hosts l = { 0 };
+  char const *failed = 0;
+  unset_env();
+  instance(dir, "vm\n", "vm\nlocalhost\n", 0);
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_string_equal(l.defaultdomain, "vm");
+  expect(&l, "demo@localhost", "demo@localhost");
+  expect(&l, "root", "root@vm");                /* the sender made up */
+  expect(&l, "root@vm", "root@vm");
+  expect(&l, "root@VM", "root@VM");
+  expect(&l, "bob@files", "bob@files");         /* a dotless defaultdomain adds nothing */
+  expect(&l, "bob@files+", "bob@files.vm");     /* '+' asks for plusdomain */
+  expect(&l, "bob@example.org", "bob@example.org");
+  /* without control/locals, me alone is local: still root@vm */
+  instance_remove(dir);
+  strcpy(dir, "/tmp/test_inject_host.XXXXXX");
+  instance(dir, "vm\n", 0, 0);
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  expect(&l, "root", "root@vm");
+  expect(&l, "demo@localhost", "demo@localhost");
+  inject_hosts_free(&l);
+  instance_remove(dir);
+}
+
+/* A qualified defaultdomain still qualifies unknown dotless hosts, but
+ * never the instance's own domains: locals, virtualdomains with a prefix
+ * (an exception, an empty prefix, is remote and qualified). */
+static void own_domains(void **state)
+{
+  char dir[] = "/tmp/test_inject_host.XXXXXX";
+  inject_hosts l = { 0 };
+  char const *failed = 0;
+  unset_env();
+  instance(dir, "mail.example.com\n", "mail.example.com\nIntranet\nlocalhost\n",
+           "lab:lab\nout:\njoe@desk:joe\n");
+  put(dir, "defaultdomain", "example.com\n");
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  expect(&l, "bob", "bob@mail.example.com");
+  expect(&l, "bob@intranet", "bob@intranet");
+  expect(&l, "bob@INTRANET", "bob@INTRANET");
+  expect(&l, "bob@lab", "bob@lab");
+  expect(&l, "bob@out", "bob@out.example.com");
+  expect(&l, "joe@desk", "joe@desk.example.com"); /* an address entry makes no domain local */
+  expect(&l, "bob@other", "bob@other.example.com");
+  expect(&l, "bob@localhost", "bob@localhost");
+  /* the environment's defaultdomain, equal to a dotless host: kept */
+  setenv("QMAILDEFAULTDOMAIN", "corp", 1);
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  expect(&l, "bob@corp", "bob@corp");
+  expect(&l, "bob@other", "bob@other");
+  setenv("QMAILDEFAULTDOMAIN", "corp.example", 1);
+  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  expect(&l, "bob@other", "bob@other.corp.example");
+  expect(&l, "bob@intranet", "bob@intranet");
+  unsetenv("QMAILDEFAULTDOMAIN");
+  inject_hosts_free(&l);
+  instance_remove(dir);
 }
 
 int main(void)
@@ -138,6 +250,8 @@ int main(void)
     cmocka_unit_test(defaulthost_with_dot),
     cmocka_unit_test(too_long),
     cmocka_unit_test(load),
+    cmocka_unit_test(dotless_host),
+    cmocka_unit_test(own_domains),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }
