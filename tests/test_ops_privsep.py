@@ -99,7 +99,7 @@ class PrivSep(unittest.TestCase):
             # (doc/tls.md). Submission always has posta-tlsd in front; port
             # 25 without a certificate does not, and tcpserver is posta-d.
             if service == "posta-smtpd" and not os.path.exists(self.inst.path("control", "servercert.pem")):
-                self.assert_runs_as(pid, "posta-d", "posta-nofiles", "tcpserver")
+                self.assert_runs_as(pid, "posta-d", "posta-d", "tcpserver")
             else:
                 self.assertEqual(set(creds(pid)["uid"]), {0}, service)
         loggers = self.procs("s6-log")
@@ -116,7 +116,7 @@ class PrivSep(unittest.TestCase):
         with self.inst.smtp() as s:
             s.ehlo("client.test")
             (pid,) = wait_for(lambda: self.procs("posta-smtpd"), what="a posta-smtpd")
-            c = self.assert_runs_as(pid, "posta-d", "posta-nofiles", "posta-smtpd")
+            c = self.assert_runs_as(pid, "posta-d", "posta-d", "posta-smtpd")
             for what in ("queue", "mess", "todo", "info", "maildir", "alias"):
                 self.assertFalse(can(c, os.listdir, paths[what]), what)
             self.assertFalse(can(c, read_file, paths["mail"]))

@@ -111,8 +111,11 @@ class SetupTest(unittest.TestCase):
         gnofiles = grp.getgrnam("posta-nofiles").gr_gid
         self.assertEqual(pwd.getpwnam("posta-q").pw_gid, gposta)
         self.assertEqual(pwd.getpwnam("posta-s").pw_gid, gposta)
-        for u in ("posta-alias", "posta-d", "posta-l", "posta-r", "posta-v"):
+        for u in ("posta-alias", "posta-l", "posta-r", "posta-v"):
             self.assertEqual(pwd.getpwnam(u).pw_gid, gnofiles, u)
+        # posta-d has a group of its own: posta-checkpw's
+        gd = grp.getgrnam("posta-d").gr_gid
+        self.assertEqual(pwd.getpwnam("posta-d").pw_gid, gd)
 
         def owner(rel):
             st = os.lstat(os.path.join(h, rel))
@@ -129,6 +132,8 @@ class SetupTest(unittest.TestCase):
         self.assertEqual(owner("control/me"), (0, 0, 0o644))
         if os.path.exists(os.path.join(h, "bin/posta-queue")):
             self.assertEqual(owner("bin/posta-queue"), (uid["posta-q"], gposta, 0o6711))
+        if os.path.exists(os.path.join(h, "bin/posta-checkpw")):
+            self.assertEqual(owner("bin/posta-checkpw"), (uid["posta-v"], gd, 0o4710))
         # the SMTP front end cannot read the queue
         p = subprocess.run(["s6-setuidgid", "posta-d", "ls", os.path.join(h, "queue/todo")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -24,6 +24,11 @@ int envelope_addr_ok(char const *s, size_t len)
   return 1;
 }
 
+int envelope_addr_routable(char const *s, size_t len, int empty)
+{
+  return len ? s[len - 1] != '@' : empty;
+}
+
 /* One field starting at buf[*pos] with tag: checks it, moves *pos past it. */
 static int field(char const *buf, size_t len, size_t *pos, char tag, int *complete)
 {
@@ -39,6 +44,7 @@ static int field(char const *buf, size_t len, size_t *pos, char tag, int *comple
   n = (size_t)(z - (buf + *pos + 1));
   if (n > ENVELOPE_ADDR_MAX) return ENVELOPE_TOOLONG;
   if (!envelope_addr_ok(buf + *pos + 1, n)) return ENVELOPE_BAD;
+  if (!envelope_addr_routable(buf + *pos + 1, n, tag == 'F')) return ENVELOPE_BAD;
   *pos += n + 2;
   return ENVELOPE_OK;
 }

@@ -5,7 +5,12 @@
  * posta-queue's exit codes: an address longer than ENVELOPE_ADDR_MAX is 11;
  * anything else malformed (a missing F, no recipient, a control character
  * or a NUL inside an address, bytes after the end, more than maxrcpt
- * recipients) is 91. libc only; it never copies or allocates. */
+ * recipients) is 91, and so is an address that no delivery could ever
+ * reach, which would only be retried until the queue lifetime ends: an
+ * empty recipient, and a recipient or sender with nothing after its last
+ * '@' ("@", "x@"). The sender may be empty (the null sender); a local part
+ * may be empty ("@x" is RFC 5321's ""@x). libc only; it never copies or
+ * allocates. */
 #ifndef POSTA_ENVELOPE_H
 #define POSTA_ENVELOPE_H
 
@@ -39,6 +44,9 @@ int envelope_parse(char const *buf, size_t len, size_t maxrcpt, envelope *, int 
 /* Walks the recipients: start with *pos = 0; returns each address (without
  * its T), or 0 after the last. */
 char const *envelope_rcpt(envelope const *, size_t *pos);
+/* 1 when an address may stand in an envelope's field: not empty unless
+ * empty is 1 (the null sender), not ending with '@'. */
+int envelope_addr_routable(char const *, size_t, int empty);
 /* 1 when an address is acceptable in a queue record: no byte below 0x20,
  * no DEL, at most ENVELOPE_ADDR_MAX bytes. */
 int envelope_addr_ok(char const *, size_t);

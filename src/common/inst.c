@@ -49,8 +49,9 @@ inst_entry const inst_table[] = {
   { "bin/posta-newu", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-user", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-tlsd", INST_PROG, R, R, 0755, 0 },
-  /* setuid posta-v, to read mailboxes/.passwd; only posta's users run it */
-  { "bin/posta-checkpw", INST_PROG, ROLE_V, GN, 04710, 0 },
+  /* setuid posta-v, to read mailboxes/.passwd; only posta-d (the SMTP front
+   * end, alone in its group) runs it: to any other uid a password oracle */
+  { "bin/posta-checkpw", INST_PROG, ROLE_V, ROLE_D, 04710, 0 },
   { "bin/posta-qhold", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-qrm", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-qflush", INST_PROG, R, R, 0755, 0 },

@@ -5,8 +5,11 @@
  * descriptor 3, the password checked against the hash that posta-user
  * keeps in DIR/mailboxes/.passwd ("address:hash" lines, crypt(3)), and on
  * success the rest of its arguments executed. It is setuid posta-v, which
- * alone may read that file: it opens the file first, then gives up
- * posta-v for good, and only then reads its input. */
+ * alone may read that file: it makes sure descriptors 0 to 3 are open,
+ * opens the file, then gives up posta-v for good, and only then reads its
+ * input. Only posta-d (and root, and posta-v) may run it: it is mode 4710
+ * to posta-d's own group, for to anyone else it would be a password
+ * oracle. */
 #ifndef POSTA_CPW_H
 #define POSTA_CPW_H
 
@@ -21,6 +24,11 @@
 #define CPW_USAGE 2
 #define CPW_TEMP 111
 
+/* cpw_home.c: before anything is opened: fd 0, 1 and 2 open (on
+ * /dev/null when closed), and fd 3 open, else the password file would be
+ * opened as one of them, and read back as the input or written to. Dies
+ * (CPW_USAGE) when fd 3 is closed. */
+void cpw_fds(void);
 /* cpw_home.c: goes to the instance's home: $POSTA_HOME (else conf-home)
  * when the caller is root or posta-checkpw's owner, else the instance the
  * program is installed in (DIR/bin/posta-checkpw). Dies on failure. */

@@ -1,5 +1,7 @@
-/* cpw_home: where posta-checkpw works, and giving up its setuid identity.
- * See cpw.h. */
+/* cpw_home: posta-checkpw's descriptors, where it works, and giving up its
+ * setuid identity. See cpw.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +10,15 @@
 
 #include "common/home.h"
 #include "posta-checkpw/cpw.h"
+
+void cpw_fds(void)
+{
+  for (int fd = 0; fd < 3; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd) _exit(CPW_TEMP);
+  }
+  if (fcntl(3, F_GETFD) < 0) strerr_dief1x(CPW_USAGE, "descriptor 3 is not open (login NUL password NUL)");
+}
 
 /* DIR of DIR/bin/posta-checkpw, as the kernel names our program. */
 static void installed(char *home, size_t size)

@@ -18,6 +18,7 @@
 int main(int argc, char const *const *argv)
 {
   PROG = "posta-checkpw";
+  cpw_fds();
   if (argc < 2) strerr_dieusage(CPW_USAGE, USAGE);
   cpw_home();
   int fd = open(CPW_FILE, O_RDONLY | O_CLOEXEC);

@@ -55,6 +55,7 @@ struct qq_s {
   gid_t qgid;               /* its group */
   mode_t fmode;             /* of the files we create: see qq_file.c */
   unsigned long maxrcpt;
+  uint64_t minfree;         /* bytes that must stay free: queueminfree, 2 x databytes */
   uint64_t room;            /* bytes the message may take before 53 */
   int fd;                   /* the message file, open until qq_commit fsyncs it */
   uint64_t id;
@@ -91,8 +92,16 @@ void qq_home(qq *);
 int qq_home_from_exe(char const *exe, char *home, size_t size);
 /* qq_limits.c: control/maxrcpt, the free-space rule. */
 void qq_limits(qq *);
-/* The bytes a message may take: free - minfree, 0 when free < minfree. */
+/* The reserve: minfree, at least twice databytes. */
+uint64_t qq_minfree(uint64_t minfree, uint64_t databytes);
+/* The bytes a message may take: free - reserve, 0 when free < reserve. */
 uint64_t qq_room(uint64_t avail, uint64_t minfree, uint64_t databytes);
+/* Measures the file system of fd (a file of the queue) now, with what
+ * every run has written so far: dies (53, files removed) when less than
+ * the reserve is free. */
+void qq_space(qq *, int fd);
+/* Bytes of message between two qq_space calls while it is written. */
+#define QQ_RECHECK (1U << 20)
 /* qq_received.c: the Received line, LF-terminated, its date in UTC
  * (sk/date822.h); returns its length or 0 when size is too small. */
 size_t qq_received(char *buf, size_t size, pid_t pid, int invoked, uid_t uid, time_t when);

@@ -1,5 +1,6 @@
 /* qq_commit: the todo record and the commit, doc/queue.md's order: the
- * record is written to queue/intd/N/ID; the message, the record and
+ * record is written to queue/intd/N/ID; the free space is measured once
+ * more (qq_limits.c: control/queueminfree); the message, the record and
  * queue/mess/N (the message's link) are fsynced; intd/N/ID is renamed to
  * queue/todo/N/ID, and queue/todo/N is fsynced. The message is queued from
  * that last fsync on; until then any failure removes every file of this
@@ -82,6 +83,9 @@ void qq_commit(qq *q)
   record(q, &b);
   int intd = write_intd(q, &b);
   rec_free(&b);
+  /* everything written, nothing fsynced yet: is the reserve still free,
+   * now that every injection running beside this one has written too? */
+  qq_space(q, intd);
   sync_all(q, intd);
   if (!qpath(todofn, "todo", q->id)) qq_diex(q, QQ_BUG, "name the todo file");
   if (rename(q->intdfn, todofn) < 0) qq_die(q, QQ_TODO, "rename the record into queue/todo");

@@ -2,7 +2,8 @@
  * writes the message first, then the envelope), at most the longest
  * envelope control/maxrcpt allows plus one byte, and checks it whole with
  * src/common/envelope.c. Ends the process on failure: 11 an address too
- * long, 91 a malformed envelope, 54 a read error or an envelope that ended
+ * long, 91 a malformed envelope (an address that could never be delivered
+ * among them), 54 a read error or an envelope that ended
  * early, 51 out of memory. */
 #include <errno.h>
 #include <stdlib.h>
@@ -43,5 +44,5 @@ void qq_envelope(qq *q)
   int r = envelope_parse(q->envbuf, len, q->maxrcpt, &q->env, &complete);
   if (r == ENVELOPE_TOOLONG) qq_diex(q, QQ_TOOLONG, "queue the message: an envelope address is longer than 1000 bytes");
   if (r && !complete && len < cap) qq_diex(q, QQ_READ, "read the envelope: it ended early");
-  if (r) qq_diex(q, QQ_ENVELOPE, "queue the message: malformed envelope or more than control/maxrcpt recipients");
+  if (r) qq_diex(q, QQ_ENVELOPE, "queue the message: malformed envelope (an empty recipient, an address without a domain after its '@', a control character, or more than control/maxrcpt recipients)");
 }

@@ -2,6 +2,7 @@
  * then fd 0 as it comes into queue/pid/PID, fsyncs it, and links it to
  * queue/mess/N/ID, ID being its inode number. The message is stored as
  * given: posta-smtpd and the injectors hand it over with LF line ends.
+ * Every QQ_RECHECK bytes the free space is measured again (qq_limits.c).
  * Nothing here is visible to posta-send: a crash leaves state 0.
  * Ends the process on failure (54 reading, 53 writing, 63/64 the folders). */
 #include <errno.h>
@@ -42,6 +43,8 @@ static void put(qq *q, char const *s, size_t n)
   }
   if (durable_write_all(q->fd, s, n) < 0) qq_die(q, QQ_WRITE, "write the message");
   q->size += n;
+  /* the room was measured at the start: others may have taken it since */
+  if (q->size / QQ_RECHECK != (q->size - n) / QQ_RECHECK) qq_space(q, q->fd);
 }
 
 static void copy(qq *q)

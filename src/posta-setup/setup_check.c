@@ -1,9 +1,11 @@
 /* setup_check: posta-setup -c. Compares an instance with the install table
  * and names, on stdout, every entry that is missing or has the wrong type,
- * owner, group or mode. Reads only; returns the number of problems. */
+ * owner, group or mode, and posta-d's group when it is not posta-d's alone
+ * (posta-checkpw's group). Reads only; returns the number of problems. */
 #include "posta-setup/setup.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,9 +52,26 @@ static unsigned check_path(char const *path, inst_entry const *e, roles const *r
   return bad;
 }
 
+/* posta-checkpw's group is posta-d's, and must be posta-d's alone: no
+ * other user of the instance has it, as its own or as a supplementary one. */
+static unsigned check_group_d(roles const *r)
+{
+  gid_t g = r->gid[ROLE_D];
+  int shared = g == r->gid_posta || g == r->gid_nofiles;
+  if (r->single) return 0;
+  for (unsigned i = 0; i < ROLE_N; i++) shared |= i != ROLE_D && r->gid[i] == g;
+  errno = 0;
+  struct group *gr = getgrgid(g);
+  for (char **m = gr ? gr->gr_mem : 0; m && *m; m++) shared |= strcmp(*m, roles_name(ROLE_D)) != 0;
+  if (!shared) return 0;
+  printf("user %s: its group (gid %u) is not its own, so others may run bin/posta-checkpw\n",
+         roles_name(ROLE_D), (unsigned)g);
+  return 1;
+}
+
 unsigned setup_check(char const *home, roles const *r)
 {
-  unsigned bad = 0;
+  unsigned bad = check_group_d(r);
   for (unsigned i = 0; i < inst_table_len; i++) {
     inst_entry const *e = &inst_table[i];
     char path[PATH_MAX];

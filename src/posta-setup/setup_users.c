@@ -1,7 +1,10 @@
 /* setup_users: creates the users and groups conf-users names, when missing.
- * Runs Debian's groupadd and useradd (never a shell). Users that own files
- * (posta-q, posta-s) get group posta; every other user posta-nofiles. None
- * can log in. */
+ * Runs Debian's groupadd, useradd and usermod (never a shell). Users that
+ * own files (posta-q, posta-s) get group posta; posta-d, the SMTP front
+ * end, a group of its own, also named posta-d, that alone may run the
+ * setuid posta-checkpw (a password oracle for anyone else); every other
+ * user posta-nofiles. A posta-d made before it had its own group is moved
+ * to it. None can log in. */
 #include "posta-setup/setup.h"
 
 #include <errno.h>
@@ -27,14 +30,32 @@ static int user_ensure(char const *name, char const *group)
   return setup_run(argv, 0);
 }
 
+/* The user's primary group becomes group, when it is another one. */
+static int primary_ensure(char const *name, char const *group)
+{
+  errno = 0;
+  struct passwd *pw = getpwnam(name);
+  if (!pw) { strerr_warnwu2sys("find user ", name); return -1; }
+  gid_t had = pw->pw_gid;
+  errno = 0;
+  struct group *gr = getgrnam(group);
+  if (!gr) { strerr_warnwu2sys("find group ", group); return -1; }
+  if (had == gr->gr_gid) return 0;
+  char const *argv[] = { "usermod", "--gid", group, name, 0 };
+  return setup_run(argv, 0);
+}
+
+static char const *group_of(unsigned role)
+{
+  if (role == ROLE_Q || role == ROLE_S) return roles_name(ROLE_N);
+  return role == ROLE_D ? roles_name(ROLE_D) : roles_name(ROLE_N + 1);
+}
+
 int setup_users(void)
 {
-  char const *gposta = roles_name(ROLE_N);
-  char const *gnofiles = roles_name(ROLE_N + 1);
-  if (group_ensure(gposta) < 0 || group_ensure(gnofiles) < 0) return -1;
-  for (unsigned i = 0; i < ROLE_N; i++) {
-    char const *group = (i == ROLE_Q || i == ROLE_S) ? gposta : gnofiles;
-    if (user_ensure(roles_name(i), group) < 0) return -1;
-  }
-  return 0;
+  if (group_ensure(roles_name(ROLE_N)) < 0 || group_ensure(roles_name(ROLE_N + 1)) < 0
+      || group_ensure(roles_name(ROLE_D)) < 0) return -1;
+  for (unsigned i = 0; i < ROLE_N; i++)
+    if (user_ensure(roles_name(i), group_of(i)) < 0) return -1;
+  return primary_ensure(roles_name(ROLE_D), group_of(ROLE_D));
 }

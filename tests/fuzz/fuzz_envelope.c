@@ -1,6 +1,7 @@
 /* fuzz_envelope: the injection envelope (src/common/envelope.c) as
  * posta-queue reads it from its caller. Checks: every recipient the walk
- * gives lies inside the buffer, is acceptable in a queue record, and their
+ * gives lies inside the buffer, is acceptable in a queue record and
+ * routable (not empty, not ending with '@'), and their
  * count is nrcpt. */
 #include "fuzz.h"
 
@@ -20,10 +21,12 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
     FUZZ_CHECK(complete);
     FUZZ_CHECK(env.sender >= buf && env.sender < buf + size);
     FUZZ_CHECK(envelope_addr_ok(env.sender, strlen(env.sender)));
+    FUZZ_CHECK(envelope_addr_routable(env.sender, strlen(env.sender), 1));
     while ((a = envelope_rcpt(&env, &pos))) {
       size_t len = strlen(a);
       FUZZ_CHECK(a >= buf && a + len < buf + size);
       FUZZ_CHECK(envelope_addr_ok(a, len));
+      FUZZ_CHECK(envelope_addr_routable(a, len, 0));
       n++;
     }
     FUZZ_CHECK(n == env.nrcpt && n >= 1 && n <= maxrcpt);

@@ -54,6 +54,22 @@ static void malformed(void **state)
   assert_int_equal(P("FF\0TT\0F\0\0", 10), ENVELOPE_BAD);           /* second F */
 }
 
+/* Addresses no delivery could reach: refused, not retried for days. */
+static void unroutable(void **state)
+{
+  assert_int_equal(P("Fa@b\0T@\0\0", 10), ENVELOPE_BAD);            /* no local part, no domain */
+  assert_int_equal(P("Fa@b\0Tx@\0\0", 10), ENVELOPE_BAD);           /* no domain */
+  assert_int_equal(P("Fa@b\0Tx@y@\0\0", 10), ENVELOPE_BAD);         /* none after the last '@' */
+  assert_int_equal(P("Fa@b\0T\0\0", 10), ENVELOPE_BAD);             /* empty recipient */
+  assert_int_equal(P("Fa@b\0Tc@d\0T\0\0", 10), ENVELOPE_BAD);       /* the second one empty */
+  assert_int_equal(P("F@\0Tc@d\0\0", 10), ENVELOPE_BAD);            /* sender "@" */
+  assert_int_equal(P("Fx@\0Tc@d\0\0", 10), ENVELOPE_BAD);           /* sender "x@" */
+  /* an empty local part is ""@x; without '@' the address is local */
+  assert_int_equal(P("Fa@b\0T@x\0\0", 10), ENVELOPE_OK);
+  assert_int_equal(P("F@x\0Tpostmaster\0\0", 10), ENVELOPE_OK);
+  assert_int_equal(P("Fx\0T\"a@b\"@c\0\0", 10), ENVELOPE_OK);
+}
+
 static void truncated(void **state)
 {
   static char const s[] = "Falice\0Tbob\0\0";
@@ -126,6 +142,7 @@ int main(void)
     cmocka_unit_test(valid),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(malformed),
+    cmocka_unit_test(unroutable),
     cmocka_unit_test(truncated),
     cmocka_unit_test(lengths),
     cmocka_unit_test(nul_inside_address),

@@ -62,11 +62,11 @@ static void modes(void **state)
   }
   assert_int_equal(inst_find("bin/posta-queue")->mode, 06711);
   assert_int_equal(inst_find("bin/posta-queue")->owner, ROLE_Q);
-  /* setuid posta-v, which alone reads mailboxes/.passwd; only posta's
-   * users (group posta-nofiles: posta-d among them) may run it */
+  /* setuid posta-v, which alone reads mailboxes/.passwd; only posta-d
+   * (its group, of its own) may run it, not posta's other users */
   assert_int_equal(inst_find("bin/posta-checkpw")->mode, 04710);
   assert_int_equal(inst_find("bin/posta-checkpw")->owner, ROLE_V);
-  assert_int_equal(inst_find("bin/posta-checkpw")->group, INST_GNOFILES);
+  assert_int_equal(inst_find("bin/posta-checkpw")->group, ROLE_D);
 }
 
 static void owners_in_each_kind_of_instance(void **state)
@@ -83,6 +83,7 @@ static void owners_in_each_kind_of_instance(void **state)
   assert_int_equal(inst_gid(todo, &r), 3000);
   assert_int_equal(inst_uid(bin, &r), 0);
   assert_int_equal(inst_mode(qu, &r), 06711);
+  assert_int_equal(inst_gid(inst_find("bin/posta-checkpw"), &r), 2000 + ROLE_D);
   roles_single(&r, 500, 600);
   assert_int_equal(inst_uid(qu, &r), 500);
   assert_int_equal(inst_uid(bin, &r), 500);
