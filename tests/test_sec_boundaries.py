@@ -430,7 +430,6 @@ class Boundaries(unittest.TestCase):
         self.assertEqual(self.checkpw(c, PASSWORD), 0)
         self.assertEqual(self.checkpw(c, b"wrong"), 1)
 
-    @unittest.expectedFailure   # fixed on branch sec-misc: only posta-d may run posta-checkpw
     def test_no_other_uid_checks_passwords(self):
         who = self.who()
         oracles = []
