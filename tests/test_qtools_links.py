@@ -90,6 +90,26 @@ class QtoolsLinkTest(unittest.TestCase):
         self.assertEqual(p.returncode, 100)
         self.assertTrue(stat.S_ISFIFO(os.lstat(info).st_mode))
 
+    def test_qstat_and_qread_block_on_no_fifo(self):
+        # posta-q owns queue/: it can put a folder of its own in place of
+        # queue/info, and owns queue/todo outright
+        info = self.inst.path("queue", "info")
+        todo = self.inst.path("queue", "todo", str(ID % 23), str(ID))
+
+        def plant():
+            os.rename(info, info + ".old")
+            os.mkdir(info, 0o755)
+            for n in range(23):
+                os.mkdir(os.path.join(info, str(n)), 0o755)
+            os.mkfifo(os.path.join(info, str(ID % 23), str(ID)), 0o644)
+            os.mkfifo(todo, 0o644)
+        as_user("posta-q", plant)
+        for args in (("posta-qstat", "-d"), ("posta-qread", str(ID))):
+            try:
+                self.tool(*args, timeout=10)
+            except subprocess.TimeoutExpired:
+                self.fail("%s blocked on a FIFO posta-q made" % args[0])
+
 
 if __name__ == "__main__":
     unittest.main()
