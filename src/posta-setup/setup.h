@@ -53,6 +53,9 @@ int setup_fown(int fd, char const *path, mode_t type, uid_t, gid_t, mode_t);
 int setup_at_dir(int dir, char const *name, char const *path, uid_t, gid_t, mode_t);
 int setup_at_fifo(int dir, char const *name, char const *path, uid_t, gid_t, mode_t);
 int setup_at_file(int dir, char const *name, char const *path, char const *content, uid_t, gid_t, mode_t);
+/* takes group and others' bits off the regular files directly in the
+ * folder open as dir (the logs a looser version left readable) */
+int setup_tighten(int dir, char const *path);
 /* by path, in folders only root (or the instance's user) may write to: the
  * last component is still never followed */
 int setup_own(char const *path, uid_t, gid_t, mode_t);

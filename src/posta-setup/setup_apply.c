@@ -104,6 +104,8 @@ static int apply_at(setup const *s, inst_entry const *e, int dir, char const *na
       int fd = setup_at_dir(dir, name, path, uid, gid, mode);
       if (fd < 0) return -1;
       int r = e->type == INST_SPLITDIR ? split_dirs(fd, path, uid, gid, mode) : 0;
+      /* a log folder: the files an older, looser instance left readable */
+      if (!strncmp(e->path, "log/", 4)) r |= setup_tighten(fd, path);
       close(fd);
       return r;
     }

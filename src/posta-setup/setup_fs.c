@@ -13,6 +13,7 @@
  * or 0, or -1 after a warning that names the path. */
 #include "posta-setup/setup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -165,4 +166,43 @@ int setup_write_new(char const *path, char const *content, uid_t uid, gid_t gid,
   int r = setup_fown(fd, path, S_IFREG, uid, gid, mode);
   close(fd);
   return r;
+}
+
+/* one entry of setup_tighten: a regular file with one link, never a link */
+static int tighten_one(int dir, char const *name)
+{
+  struct stat st;
+  char proc[64];
+  int r = 0;
+  int fd = openat(dir, name, PATHFLAGS);
+  if (fd < 0) return errno == ENOENT ? 0 : -1;
+  if (fstat(fd, &st) < 0) r = -1;
+  else if (S_ISREG(st.st_mode) && st.st_nlink == 1 && (st.st_mode & 077)) {
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    r = chmod(proc, st.st_mode & 0700);
+  }
+  close(fd);
+  return r;
+}
+
+int setup_tighten(int dir, char const *path)
+{
+  int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dp = fd < 0 ? 0 : fdopendir(fd);
+  int ok = 0;
+  if (!dp) {
+    strerr_warnwu2sys("open ", path);
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  for (;;) {
+    errno = 0;
+    struct dirent *d = readdir(dp);
+    if (!d) break;
+    if (d->d_name[0] == '.' && (!d->d_name[1] || (d->d_name[1] == '.' && !d->d_name[2]))) continue;
+    if (tighten_one(fd, d->d_name) < 0) { strerr_warnwu4sys("chmod ", path, "/", d->d_name); ok = -1; }
+  }
+  if (errno) { strerr_warnwu2sys("read ", path); ok = -1; }
+  closedir(dp);
+  return ok;
 }
