@@ -95,10 +95,13 @@ inst_entry const inst_table[] = {
 
   { "svc", INST_DIR, R, R, 0755, 0 },
   { "log", INST_DIR, R, R, 0755, 0 },
-  { "log/posta-send", INST_DIR, ROLE_L, GN, 0755, 0 },
-  { "log/posta-smtpd", INST_DIR, ROLE_L, GN, 0755, 0 },
-  { "log/posta-submission", INST_DIR, ROLE_L, GN, 0755, 0 },
-  { "log/posta-smtps", INST_DIR, ROLE_L, GN, 0755, 0 },
+  /* logs carry addresses, client IPs and logins: root and posta-l only
+   * (posta-l's group is every other user's); the log/run scripts set
+   * umask 077, and posta-setup tightens the files already there */
+  { "log/posta-send", INST_DIR, ROLE_L, GN, 0700, 0 },
+  { "log/posta-smtpd", INST_DIR, ROLE_L, GN, 0700, 0 },
+  { "log/posta-submission", INST_DIR, ROLE_L, GN, 0700, 0 },
+  { "log/posta-smtps", INST_DIR, ROLE_L, GN, 0700, 0 },
 };
 
 unsigned const inst_table_len = sizeof inst_table / sizeof inst_table[0];

@@ -171,7 +171,7 @@ int rec_num_strict(char const *s, uint64_t *v)
 int rec_slurp(char const *path, size_t max, char **buf, size_t *len)
 {
   struct stat st;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return -1;
   if (fstat(fd, &st) < 0) goto fail;
   if ((unsigned long long)st.st_size > max) { errno = EFBIG; goto fail; }

@@ -33,8 +33,6 @@ unsigned setup_check(char const *home, roles const *);
 
 /* helpers (setup_util.c) */
 int setup_path(char *buf, size_t size, char const *home, char const *rel);
-int setup_own(char const *path, uid_t, gid_t, mode_t);
-int setup_write_new(char const *path, char const *content, uid_t, gid_t, mode_t);
 /* runs argv (PATH searched), stdin from input when not 0; 0 when it exits 0 */
 int setup_run(char const *const *argv, char const *input);
 
@@ -43,5 +41,30 @@ int setup_run(char const *const *argv, char const *input);
  * and posta-setup -c's warnings when me or defaultdomain has no dot. */
 void setup_me(char *buf, size_t size);
 void setup_names_warn(char const *home);
+
+/* descriptors (setup_fs.c): nothing is changed by a path that could lead
+ * through a link another uid placed. Each returns -1 after a warning. */
+/* an O_PATH descriptor of the home (the operator's path, trusted) */
+int setup_open_home(char const *home);
+/* the O_PATH descriptor of the folder that holds rel (relative to the home
+ * descriptor), every component opened with O_NOFOLLOW; *last is rel's last
+ * component. -1 with errno, and no warning. */
+int setup_walk(int home, char const *rel, char const **last);
+/* gives the inode open as fd (of type type, S_IFDIR...; one link only when
+ * not a folder) its owner and mode; path only names it in warnings */
+int setup_fown(int fd, char const *path, mode_t type, uid_t, gid_t, mode_t);
+/* the folder, named pipe or file name in the folder dir: created when
+ * missing, given its owner and mode; setup_at_dir returns its O_PATH
+ * descriptor, the others 0 */
+int setup_at_dir(int dir, char const *name, char const *path, uid_t, gid_t, mode_t);
+int setup_at_fifo(int dir, char const *name, char const *path, uid_t, gid_t, mode_t);
+int setup_at_file(int dir, char const *name, char const *path, char const *content, uid_t, gid_t, mode_t);
+/* takes group and others' bits off the regular files directly in the
+ * folder open as dir (the logs a looser version left readable) */
+int setup_tighten(int dir, char const *path);
+/* by path, in folders only root (or the instance's user) may write to: the
+ * last component is still never followed */
+int setup_own(char const *path, uid_t, gid_t, mode_t);
+int setup_write_new(char const *path, char const *content, uid_t, gid_t, mode_t);
 
 #endif

@@ -1,6 +1,8 @@
 /* setup_apply: make an instance match the install table.
  *
- * Creates what is missing, then gives every entry its owner, group and mode.
+ * Creates what is missing, then gives every entry its owner, group and mode,
+ * through descriptors only (setup_fs.c): the folders of the queue, alias/
+ * and mailboxes/ belong to other uids, who could swap an entry for a link.
  * Programs are replaced atomically (a temporary name, then rename), so a
  * running instance never sees half a program. What lives inside the queue,
  * the mailboxes and the control files is never read or changed: a second run
@@ -20,46 +22,6 @@
 #include "common/durable.h"
 #include "conf.h"
 
-static int ensure_dir(char const *path, uid_t uid, gid_t gid, mode_t mode)
-{
-  struct stat st;
-  if (lstat(path, &st) < 0) {
-    if (errno != ENOENT) { strerr_warnwu2sys("stat ", path); return -1; }
-    if (mkdir(path, 0700) < 0) { strerr_warnwu2sys("mkdir ", path); return -1; }
-  } else if (!S_ISDIR(st.st_mode)) {
-    strerr_warnw2x(path, " exists and is not a folder");
-    return -1;
-  }
-  return setup_own(path, uid, gid, mode);
-}
-
-static int ensure_fifo(char const *path, uid_t uid, gid_t gid, mode_t mode)
-{
-  struct stat st;
-  if (lstat(path, &st) < 0) {
-    if (errno != ENOENT) { strerr_warnwu2sys("stat ", path); return -1; }
-    if (mkfifo(path, 0600) < 0) { strerr_warnwu2sys("mkfifo ", path); return -1; }
-  } else if (!S_ISFIFO(st.st_mode)) {
-    strerr_warnw2x(path, " exists and is not a named pipe");
-    return -1;
-  }
-  return setup_own(path, uid, gid, mode);
-}
-
-static int ensure_file(char const *path, char const *content, uid_t uid, gid_t gid, mode_t mode)
-{
-  struct stat st;
-  if (lstat(path, &st) < 0) {
-    if (errno != ENOENT) { strerr_warnwu2sys("stat ", path); return -1; }
-    return setup_write_new(path, content, uid, gid, mode);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    strerr_warnw2x(path, " exists and is not a file");
-    return -1;
-  }
-  return setup_own(path, uid, gid, mode);
-}
-
 static int copy_fd(int from, int to)
 {
   char buf[65536];
@@ -71,71 +33,107 @@ static int copy_fd(int from, int to)
   }
 }
 
-/* 1 copied, 0 source missing (a program not built yet), -1 error */
-static int install_prog(setup const *s, char const *path, uid_t uid, gid_t gid, mode_t mode)
+/* 1 copied, 0 source missing (a program not built yet), -1 error. The
+ * program goes to a temporary name in dir (O_EXCL: never through a link),
+ * gets its owner and mode on that descriptor, then is renamed into place. */
+static int install_prog(setup const *s, int dir, char const *name, char const *path, uid_t uid, gid_t gid, mode_t mode)
 {
-  char src[PATH_MAX], tmp[PATH_MAX];
-  char const *name = strrchr(path, '/') + 1;
+  char src[PATH_MAX], tmp[NAME_MAX + 1];
   struct stat sst, dst;
   int from, to;
   if ((size_t)snprintf(src, sizeof src, "%s/%s", s->bindir, name) >= sizeof src) return -1;
   if (stat(src, &sst) < 0) return errno == ENOENT ? 0 : -1;
   /* posta-setup run from the instance itself: nothing to copy */
-  if (stat(path, &dst) == 0 && dst.st_dev == sst.st_dev && dst.st_ino == sst.st_ino)
-    return setup_own(path, uid, gid, mode) < 0 ? -1 : 1;
-  if ((size_t)snprintf(tmp, sizeof tmp, "%.*s.%s.tmp", (int)(name - path), path, name) >= sizeof tmp) return -1;
+  if (fstatat(dir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0 && dst.st_dev == sst.st_dev && dst.st_ino == sst.st_ino) {
+    int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) { strerr_warnwu2sys("open ", path); return -1; }
+    int r = setup_fown(fd, path, S_IFREG, uid, gid, mode);
+    close(fd);
+    return r < 0 ? -1 : 1;
+  }
+  if ((size_t)snprintf(tmp, sizeof tmp, ".%s.tmp", name) >= sizeof tmp) return -1;
   from = open(src, O_RDONLY | O_CLOEXEC);
   if (from < 0) { strerr_warnwu2sys("open ", src); return -1; }
-  unlink(tmp);
-  to = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-  if (to < 0) { strerr_warnwu2sys("create ", tmp); close(from); return -1; }
+  unlinkat(dir, tmp, 0);
+  to = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+  if (to < 0) { strerr_warnwu3sys("create ", path, ".tmp"); close(from); return -1; }
   if (copy_fd(from, to) < 0 || fsync(to) < 0) {
-    strerr_warnwu2sys("copy to ", tmp);
-    close(from); close(to); unlink(tmp);
+    strerr_warnwu3sys("copy ", src, " to its temporary name");
+    close(from); close(to); unlinkat(dir, tmp, 0);
     return -1;
   }
   close(from);
+  int r = setup_fown(to, path, S_IFREG, uid, gid, mode);
   close(to);
-  if (setup_own(tmp, uid, gid, mode) < 0 || rename(tmp, path) < 0) {
-    strerr_warnwu2sys("install ", path);
-    unlink(tmp);
+  if (r < 0 || renameat(dir, tmp, dir, name) < 0) {
+    if (!r) strerr_warnwu2sys("install ", path);
+    unlinkat(dir, tmp, 0);
     return -1;
   }
   return 1;
 }
 
-static int apply_one(setup const *s, inst_entry const *e)
+static int split_dirs(int dir, char const *path, uid_t uid, gid_t gid, mode_t mode)
 {
-  char path[PATH_MAX];
+  for (unsigned i = 0; i < CONF_SPLIT; i++) {
+    char name[16], sub[PATH_MAX + 16];
+    snprintf(name, sizeof name, "%u", i);
+    if ((size_t)snprintf(sub, sizeof sub, "%s/%u", path, i) >= sizeof sub) return -1;
+    int fd = setup_at_dir(dir, name, sub, uid, gid, mode);
+    if (fd < 0) return -1;
+    close(fd);
+  }
+  return 0;
+}
+
+static int apply_at(setup const *s, inst_entry const *e, int dir, char const *name, char const *path)
+{
   uid_t uid = inst_uid(e, &s->r);
   gid_t gid = inst_gid(e, &s->r);
   mode_t mode = inst_mode(e, &s->r);
-  if (setup_path(path, sizeof path, s->home, e->path) < 0) return -1;
   switch (e->type) {
-    case INST_DIR: return ensure_dir(path, uid, gid, mode);
-    case INST_FIFO: return ensure_fifo(path, uid, gid, mode);
-    case INST_FILE: return ensure_file(path, e->content, uid, gid, mode);
+    case INST_FIFO: return setup_at_fifo(dir, name, path, uid, gid, mode);
+    case INST_FILE: return setup_at_file(dir, name, path, e->content, uid, gid, mode);
     case INST_PROG: {
-      int r = install_prog(s, path, uid, gid, mode);
+      int r = install_prog(s, dir, name, path, uid, gid, mode);
       if (!r) strerr_warnw3x("program ", path, " is not built yet: not installed");
       return r < 0 ? -1 : 0;
     }
-    case INST_SPLITDIR:
-      if (ensure_dir(path, uid, gid, mode) < 0) return -1;
-      for (unsigned i = 0; i < CONF_SPLIT; i++) {
-        char sub[PATH_MAX + 16];
-        if ((size_t)snprintf(sub, sizeof sub, "%s/%u", path, i) >= sizeof sub) return -1;
-        if (ensure_dir(sub, uid, gid, mode) < 0) return -1;
-      }
-      return 0;
+    case INST_DIR:
+    case INST_SPLITDIR: {
+      int fd = setup_at_dir(dir, name, path, uid, gid, mode);
+      if (fd < 0) return -1;
+      int r = e->type == INST_SPLITDIR ? split_dirs(fd, path, uid, gid, mode) : 0;
+      /* a log folder: the files an older, looser instance left readable */
+      if (!strncmp(e->path, "log/", 4)) r |= setup_tighten(fd, path);
+      close(fd);
+      return r;
+    }
   }
   return -1;
+}
+
+static int apply_one(setup const *s, int home, inst_entry const *e)
+{
+  char path[PATH_MAX];
+  char const *name;
+  if (setup_path(path, sizeof path, s->home, e->path) < 0) return -1;
+  if (!*e->path)
+    return setup_fown(home, path, S_IFDIR, inst_uid(e, &s->r), inst_gid(e, &s->r), inst_mode(e, &s->r));
+  int dir = setup_walk(home, e->path, &name);
+  if (dir < 0) { strerr_warnwu3sys("reach ", path, " (a folder on the way is missing or not a folder)"); return -1; }
+  int r = apply_at(s, e, dir, name, path);
+  close(dir);
+  return r;
 }
 
 int setup_apply(setup const *s)
 {
   int ok = 0;
+  int home = setup_open_home(s->home);
+  if (home < 0) return -1;
   for (unsigned i = 0; i < inst_table_len; i++)
-    if (apply_one(s, &inst_table[i]) < 0) ok = -1;
+    if (apply_one(s, home, &inst_table[i]) < 0) ok = -1;
+  close(home);
   return ok;
 }

@@ -1,15 +1,19 @@
 /* setup_check: posta-setup -c. Compares an instance with the install table
  * and names, on stdout, every entry that is missing or has the wrong type,
  * owner, group or mode, and posta-d's group when it is not posta-d's alone
- * (posta-checkpw's group). Reads only; returns the number of problems. */
+ * (posta-checkpw's group). Reads only, and looks at each entry from its
+ * parent folder's descriptor (setup_walk) without following a link, as
+ * posta-setup does; returns the number of problems. */
 #include "posta-setup/setup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 
@@ -25,11 +29,11 @@ static int type_ok(inst_entry const *e, mode_t m)
   return 0;
 }
 
-static unsigned check_path(char const *path, inst_entry const *e, roles const *r)
+static unsigned check_at(int dir, char const *name, char const *path, inst_entry const *e, roles const *r)
 {
   struct stat st;
   unsigned bad = 0;
-  if (lstat(path, &st) < 0) {
+  if (dir < 0 || fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
     printf("%s: missing\n", path);
     return 1;
   }
@@ -69,21 +73,34 @@ static unsigned check_group_d(roles const *r)
   return 1;
 }
 
+static unsigned check_one(int home, char const *hpath, inst_entry const *e, roles const *r)
+{
+  char path[PATH_MAX];
+  char const *name = ".";
+  unsigned bad;
+  if (setup_path(path, sizeof path, hpath, e->path) < 0) return 1;
+  int dir = *e->path ? setup_walk(home, e->path, &name) : dup(home);
+  bad = check_at(dir, name, path, e, r);
+  if (e->type == INST_SPLITDIR) {
+    int split = dir < 0 ? -1 : openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    for (unsigned j = 0; j < CONF_SPLIT; j++) {
+      char sub[PATH_MAX + 16], num[16];
+      snprintf(sub, sizeof sub, "%s/%u", path, j);
+      snprintf(num, sizeof num, "%u", j);
+      bad += check_at(split, num, sub, e, r);
+    }
+    if (split >= 0) close(split);
+  }
+  if (dir >= 0) close(dir);
+  return bad;
+}
+
 unsigned setup_check(char const *home, roles const *r)
 {
   unsigned bad = check_group_d(r);
-  for (unsigned i = 0; i < inst_table_len; i++) {
-    inst_entry const *e = &inst_table[i];
-    char path[PATH_MAX];
-    if (setup_path(path, sizeof path, home, e->path) < 0) { bad++; continue; }
-    bad += check_path(path, e, r);
-    if (e->type == INST_SPLITDIR) {
-      for (unsigned j = 0; j < CONF_SPLIT; j++) {
-        char sub[PATH_MAX + 16];
-        snprintf(sub, sizeof sub, "%s/%u", path, j);
-        bad += check_path(sub, e, r);
-      }
-    }
-  }
+  int fd = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  for (unsigned i = 0; i < inst_table_len; i++)
+    bad += check_one(fd, home, &inst_table[i], r);
+  if (fd >= 0) close(fd);
   return bad;
 }

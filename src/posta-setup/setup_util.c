@@ -12,7 +12,6 @@
 
 #include <skalibs/strerr.h>
 
-#include "common/durable.h"
 
 int setup_path(char *buf, size_t size, char const *home, char const *rel)
 {
@@ -22,38 +21,6 @@ int setup_path(char *buf, size_t size, char const *home, char const *rel)
     return -1;
   }
   return 0;
-}
-
-/* chown before chmod: chown clears the setuid bit */
-int setup_own(char const *path, uid_t uid, gid_t gid, mode_t mode)
-{
-  if (lchown(path, uid, gid) < 0) {
-    strerr_warnwu2sys("chown ", path);
-    return -1;
-  }
-  if (chmod(path, mode) < 0) {
-    strerr_warnwu2sys("chmod ", path);
-    return -1;
-  }
-  return 0;
-}
-
-int setup_write_new(char const *path, char const *content, uid_t uid, gid_t gid, mode_t mode)
-{
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return 0;
-    strerr_warnwu2sys("create ", path);
-    return -1;
-  }
-  if ((content && durable_write_all(fd, content, strlen(content)) < 0) || fsync(fd) < 0) {
-    strerr_warnwu2sys("write ", path);
-    close(fd);
-    unlink(path);
-    return -1;
-  }
-  close(fd);
-  return setup_own(path, uid, gid, mode);
 }
 
 int setup_run(char const *const *argv, char const *input)

@@ -7,6 +7,7 @@
 #include "sk/lookup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <string.h>
 #include <strings.h>
@@ -115,6 +116,22 @@ static int virtual_fill(char const *local, size_t n, char const *domain, lookup_
   return 1;
 }
 
+/* mailboxes/.virtual.cdb, in a folder posta-v owns, read by posta-lspawn's
+ * child while still root: never through a link, never blocking on a FIFO,
+ * a regular file or nothing (-1, ELOOP or EPROTO: the delivery is
+ * deferred and the reason logged). 1 open, 0 no list, -1. */
+static int vbox_open(cdb *c)
+{
+  struct stat st;
+  int fd = open(VBOX_CDB, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? 0 : -1;
+  int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EPROTO : 0;
+  if (!bad && !cdb_init_fromfd(c, fd)) bad = errno ? errno : EPROTO;
+  close(fd);
+  if (bad) { errno = bad; return -1; }
+  return 1;
+}
+
 static int lookup_virtual(char const *local, size_t n, char const *domain, lookup_result *r)
 {
   cdb c = CDB_ZERO;
@@ -123,7 +140,8 @@ static int lookup_virtual(char const *local, size_t n, char const *domain, looku
   size_t dl = strlen(domain);
   int f = 0;
   if (!vbox_domain_ok(domain, dl)) return 0;
-  if (!cdb_init(&c, VBOX_CDB)) return errno == ENOENT ? 0 : -1;
+  if ((f = vbox_open(&c)) <= 0) return f;
+  f = 0;
   for (size_t i = n; i > 0 && !f; i--) {
     if (i < n && local[i] != '-') continue;
     if (!vbox_local_ok(local, i) || i + 1 + dl >= sizeof key) continue;

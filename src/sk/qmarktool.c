@@ -1,7 +1,7 @@
 /* qmarktool: what posta-qhold, posta-qrm and posta-qflush do around
  * qmark_run: their options (-t seconds, and -r where the tool has it), then
  * the instance's home, the check that the caller may change the queue, and
- * qmark_run itself.
+ * qmark_run itself, as posta-s when root runs the tool (qscan_allowed).
  *
  * Returns an exit code, never exits; the only things printed are the
  * "PROG: fatal: ..." lines of a home that cannot be entered or a caller

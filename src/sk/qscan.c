@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -10,12 +11,24 @@
 #include "common/roles.h"
 #include "conf.h"
 
+/* Root goes on as posta-s (effective uid and groups), the owner of
+ * queue/info and queue/cmd: whatever posta-q or posta-s put in the
+ * queue's folders (a link, a FIFO) then reaches nothing posta-s could not
+ * reach itself. The real uid stays root's. */
+static int become_s(roles const *r)
+{
+  gid_t g = r->gid[ROLE_S];
+  if (!r->uid[ROLE_S]) return 0;
+  if (setgroups(1, &g) < 0 || setegid(g) < 0 || seteuid(r->uid[ROLE_S]) < 0) return -1;
+  return 0;
+}
+
 int qscan_allowed(void)
 {
   roles r;
   uid_t euid = geteuid();
-  if (euid == 0) return 0;
   if (roles_load(&r, ".") < 0) return -1;
+  if (euid == 0) return become_s(&r);
   if (euid == r.uid[ROLE_S]) return 0;
   errno = EPERM;
   return -1;

@@ -9,7 +9,9 @@
 
 /* 0 when the effective uid may read the whole queue (root, or the
  * instance's posta-s), else -1 with errno EPERM, or another errno when the
- * instance cannot be looked at. */
+ * instance cannot be looked at. Root goes on with the effective uid and
+ * groups of posta-s (its real uid stays 0): root never opens what posta-q
+ * or posta-s placed in the queue with more rights than posta-s. */
 int qscan_allowed(void);
 /* Counts the files named by a message id in queue/KIND/N/, every N.
  * 0, or -1 with errno. */
