@@ -312,7 +312,6 @@ class Boundaries(unittest.TestCase):
 
     # posta-q owns queue/ and so the name queue/cmd; root's queue tools
     # write their requests there, following whatever posta-q put there
-    @unittest.expectedFailure   # fixed on branch sec-root: root's queue tools work as posta-s
     def test_posta_q_cannot_aim_root_queue_tools_elsewhere(self):
         q = self.inst.path("queue")
         target = self.inst.path("..", self.inst.name + "-root-only")
@@ -335,8 +334,6 @@ class Boundaries(unittest.TestCase):
         self.assertEqual(written, [], "root's posta-qhold wrote into %s (exit %d, %s)"
                          % (target, p.returncode, p.stderr.decode(errors="replace").strip()))
 
-    # not fixed on any branch: doc/security.md, "Open" (posta-qread as root)
-    @unittest.expectedFailure
     def test_posta_q_cannot_hang_root_posta_qread(self):
         q = self.inst.path("queue")
         n, mid = str(self.mid % 23), str(self.mid)
@@ -363,7 +360,8 @@ class Boundaries(unittest.TestCase):
             self.inst.svc("posta-send", "-u")
             self.inst.wait_service("posta-send")
         self.assertFalse(hung, "root's posta-qread blocked on posta-q's FIFO")
-        self.assertNotEqual(p.returncode, 0, p.stdout)
+        # a listing tool: it names what it could not read and goes on
+        self.assertIn(b"unreadable", p.stdout)
 
     # not fixed on any branch: doc/security.md, "Open", a uid is one trust domain
     @unittest.expectedFailure
@@ -393,7 +391,6 @@ class Boundaries(unittest.TestCase):
                 self.assertNotIn(h, data, name)
             self.assertNotIn(PASSWORD, data, name)
 
-    @unittest.expectedFailure   # fixed on branch sec-root: logs readable by root and the log group only
     def test_logs_are_not_world_readable(self):
         who, paths = self.who(), self.paths()
         crossed = [u for u in ("posta-d", "posta-r", "posta-v", "posta-alias", "posta-q", "posta-s", "nobody")
