@@ -124,6 +124,7 @@ void deliver_run(job *j, plan_dns const *dns)
   smtproute route;
   char const *line = 0;
   char text[RESULT_TEXT_MAX + 1];
+  if (!txn_check(j)) return;
   int rr = smtproutes_find(j->routes, j->routeslen, j->domain, &route, &line);
   if (rr < 0) {
     result_textf(text, sizeof text, "control/smtproutes: malformed line: %s", line);
