@@ -53,7 +53,7 @@ ctlreg_entry const ctlreg_table[] = {
     "the checkpassword program (and its arguments) that checks AUTH's login and password" },
   { "authsenders", S, 0, "posta-smtpd",
     "LOGIN ADDRESS lines: more senders for an authenticated login (ADDRESS, @DOMAIN or *)" },
-  { "tlsdestinations", S, 0, "posta-remote", "domains (or .suffixes) whose mail goes with TLS or not at all" },
+  { "tlsdestinations", S, 0, "posta-remote", "DOMAIN [ca=FILE] [name=NAME,...] lines: domains (or .suffixes) whose mail goes with verified TLS or not at all" },
 
   /* the SMTP services */
   { "smtplisten", L, "0.0.0.0 25", "posta-setup svc/posta-smtpd", "ADDRESS PORT the SMTP service listens on" },

@@ -99,7 +99,7 @@ static int try_target(job *j, plan_target const *t)
   j->tried++;
   for (int plain = 0; plain < 2; plain++) {
     if (open_target(j, t, &c, mta) < 0) return 0;
-    int r = tlsc_step(j, &c, plain, t->host);
+    int r = tlsc_step(j, &c, plain, t->host, ip);
     if (r == TLSC_PLAIN) continue;
     if (r == TLSC_NEXT) return 0;
     txn_run(j, &c);
@@ -125,6 +125,10 @@ void deliver_run(job *j, plan_dns const *dns)
   char const *line = 0;
   char text[RESULT_TEXT_MAX + 1];
   if (!txn_check(j)) return;
+  if (tlsc_prepare(j, text, sizeof text) < 0) {
+    job_settle(j, 'Z', "4.3.5", "-", text);
+    return;
+  }
   int rr = smtproutes_find(j->routes, j->routeslen, j->domain, &route, &line);
   if (rr < 0) {
     result_textf(text, sizeof text, "control/smtproutes: malformed line: %s", line);
