@@ -32,6 +32,8 @@ ctlreg_entry const ctlreg_table[] = {
     "domains posta-smtpd accepts mail for from any client; others need RELAYCLIENT" },
   { "morercpthosts.cdb", C, 0, "posta-smtpd", "more rcpthosts, as a cdb" },
   { "smtproutes", S, 0, "posta-remote", "DOMAIN:RELAY[:PORT] lines: where to send instead of the MX (smtproutes(5))" },
+  { "moreipme", S, 0, "posta-remote",
+    "ADDRESS or ADDRESS/BITS lines: more addresses of this host, never connected to for an MX or a literal" },
   { "defaultdelivery", L, "./Maildir/", "posta-lspawn posta-local",
     "delivery for a mailbox without a .qmail file (dot-qmail(5) syntax)" },
 

@@ -43,6 +43,8 @@ struct job_s {
   size_t routeslen;
   char *tlsdest;             /* control/tlsdestinations, the same form */
   size_t tlsdestlen;
+  char *moreipme;            /* control/moreipme, the same form */
+  size_t moreipmelen;
   tlsdest tls;               /* the line of tlsdestinations for the domain */
   struct tls_config *tlsconf;   /* made at the first STARTTLS, or by tlsc_prepare */
   char tlsnote[100];         /* "VERSION CIPHER" of this transaction, "" in plain text */
