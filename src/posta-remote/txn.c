@@ -198,6 +198,9 @@ static int too_big(job *j, smtpc *c)
 
 void txn_run(job *j, smtpc *c)
 {
+  /* deliver_run checked already; a caller that did not gets it here, and a
+   * line smtpcmd would not write never leaves a reply unmatched */
+  if (!txn_check(j)) { smtpc_quit(c); return; }
   if (too_big(j, c)) return;
   if (!choose(j)) { smtpc_quit(c); return; }
   int r = c->features & SMTPC_PIPELINING ? envelope_pipelined(j, c) : envelope_stepwise(j, c);
