@@ -7,9 +7,10 @@
  *                                 verified against that CA file (PEM, one
  *                                 or more certificates) instead of the
  *                                 system's store
- *   bank.example name=mx.bank.example,*.bank.example
+ *   bank.example name=mx.bank.example,smtp.bank.net
  *                                 the certificate may name any of these
- *                                 instead of the exchanger (name= may come
+ *                                 instead of the exchanger, matched as the
+ *                                 exchanger's name is (name= may come
  *                                 more than once)
  * The most specific line wins: the domain itself, then ".suffix" lines,
  * longest first; keys compare without case. A plain line (a domain alone)
