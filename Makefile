@@ -131,7 +131,7 @@ include tests/fuzz/fuzz.mk
 # Packages that building, running and testing need; bench and fuzz add theirs.
 DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
 	ucspi-tcp-ipv6 python3 swaks dnsmasq-base iproute2 strace util-linux \
-	procps openssl python3-aiosmtpd libtls-dev libcrypt-dev \
+	procps openssl python3-aiosmtpd libtls-dev libcrypt-dev ca-certificates \
 	libnet-ssleay-perl libio-socket-ssl-perl
 deps:
 	@tools/deps $(DEPS)

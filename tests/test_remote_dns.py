@@ -5,7 +5,7 @@ address literals."""
 import unittest
 
 from dnsfix import SilentDns
-from remotekit import Home, RemoteCase, enable_ipv6_anyip, need_netns
+from remotekit import Home, RemoteCase, enable_ipv4_anyip, enable_ipv6_anyip, need_netns
 from smtppeer import AioPeer, ScriptPeer
 
 
@@ -16,6 +16,7 @@ class RemoteDns(RemoteCase):
     def setUpClass(cls):
         need_netns()
         enable_ipv6_anyip()
+        enable_ipv4_anyip()
         super().setUpClass()
 
     @classmethod
@@ -155,13 +156,17 @@ class RemoteDns(RemoteCase):
         self.assertEqual(len(p.sessions), 1)
 
     def test_address_literals(self):
-        v4 = self.peer("127.0.0.67")
+        v4 = self.peer("198.18.0.67")
         v6 = self.peer("fd00::67")
-        self.expect(self.send("[127.0.0.67]"), "K", "2.0.0", "[127.0.0.67]")
+        self.expect(self.send("[198.18.0.67]"), "K", "2.0.0", "[198.18.0.67]")
         self.expect(self.send("[IPv6:fd00::67]"), "K", "2.0.0", "[fd00::67]")
-        self.assertEqual(v4.sessions[0].commands[2], b"RCPT TO:<rcpt@[127.0.0.67]>\r\n")
+        self.assertEqual(v4.sessions[0].commands[2], b"RCPT TO:<rcpt@[198.18.0.67]>\r\n")
         self.assertEqual(len(v6.sessions), 1)
         self.expect(self.send("[127.0.0.1]"), "D", "5.4.6")
+        # all of loopback is this host, an interface address or not
+        lo = self.peer("127.0.0.67")
+        self.expect(self.send("[127.0.0.67]"), "D", "5.4.6")
+        self.assertEqual(lo.sessions, [])
         self.expect(self.send("[999.1.1.1]"), "D", "5.1.2")
 
 

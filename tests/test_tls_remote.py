@@ -132,6 +132,22 @@ class InstanceToInstance(unittest.TestCase):
         finally:
             install_cert(self.b, *self.ca.server("mx.b.test"))
 
+    def test_2a_tlsdestinations_verified_with_a_ca_file(self):
+        # before test_3, whose deferral makes posta-send wait before b.test again
+        # posta-remote runs as posta-r: the ca= file is one it can read
+        ca = self.a.path("control", "b-ca.pem")
+        with open(self.ca.cert, "rb") as src, open(ca, "wb") as dst:
+            dst.write(src.read())
+        os.chmod(ca, 0o644)
+        self.a.control("tlsdestinations", "b.test ca=%s" % ca)
+        try:
+            self.delivered(self.send("verified"), "verified")
+            line = wait_for(lambda: [l for l in log_lines(self.a) if "success: <user@b.test>" in l and " verified]" in l],
+                            30, what="a verified success in A's log")[0]
+            self.assertRegex(line, r"\[TLS TLSv1\.[23] \S+ verified\]$")
+        finally:
+            self.a.remove_control("tlsdestinations")
+
     def test_3_tlsdestinations_and_no_tls_at_b(self):
         remove_cert(self.b)
         self.a.control("tlsdestinations", "b.test")

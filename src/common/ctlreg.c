@@ -32,6 +32,8 @@ ctlreg_entry const ctlreg_table[] = {
     "domains posta-smtpd accepts mail for from any client; others need RELAYCLIENT" },
   { "morercpthosts.cdb", C, 0, "posta-smtpd", "more rcpthosts, as a cdb" },
   { "smtproutes", S, 0, "posta-remote", "DOMAIN:RELAY[:PORT] lines: where to send instead of the MX (smtproutes(5))" },
+  { "moreipme", S, 0, "posta-remote",
+    "ADDRESS or ADDRESS/BITS lines: more addresses of this host, never connected to for an MX or a literal" },
   { "defaultdelivery", L, "./Maildir/", "posta-lspawn posta-local",
     "delivery for a mailbox without a .qmail file (dot-qmail(5) syntax)" },
 
@@ -62,7 +64,7 @@ ctlreg_entry const ctlreg_table[] = {
   { "authfailwindow", N, "600", "posta-smtpd", "seconds over which authfailmax failures are counted" },
   { "authfailpenalty", N, "900", "posta-smtpd",
     "seconds an address that reached authfailmax gets 454 to AUTH, no password checked" },
-  { "tlsdestinations", S, 0, "posta-remote", "domains (or .suffixes) whose mail goes with TLS or not at all" },
+  { "tlsdestinations", S, 0, "posta-remote", "DOMAIN [ca=FILE] [name=NAME,...] lines: domains (or .suffixes) whose mail goes with verified TLS or not at all" },
 
   /* the SMTP services */
   { "smtplisten", L, "0.0.0.0 25", "posta-setup svc/posta-smtpd", "ADDRESS PORT the SMTP service listens on" },

@@ -43,5 +43,7 @@ int config_load(job *j, char const **what)
   if (control_lines("control/smtproutes", CONFIG_ROUTES_MAX, &j->routes, &j->routeslen) < 0) return -1;
   *what = "control/tlsdestinations";
   if (control_lines("control/tlsdestinations", CONFIG_ROUTES_MAX, &j->tlsdest, &j->tlsdestlen) < 0) return -1;
+  *what = "control/moreipme";
+  if (control_lines("control/moreipme", CONFIG_ROUTES_MAX, &j->moreipme, &j->moreipmelen) < 0) return -1;
   return 0;
 }

@@ -7,6 +7,8 @@
  *   timeoutremote  seconds to wait for each read or write (default 1200)
  *   timeoutdns     seconds to wait for each DNS question (default 60)
  *   smtproutes     see smtproutes.h
+ *   tlsdestinations  see tlsdest.h
+ *   moreipme       see ipme.h
  *
  * A timeout of 0 counts as 1. 0, or -1 with errno and *what naming the file
  * that could not be read. Never exits. */

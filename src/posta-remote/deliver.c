@@ -99,7 +99,7 @@ static int try_target(job *j, plan_target const *t)
   j->tried++;
   for (int plain = 0; plain < 2; plain++) {
     if (open_target(j, t, &c, mta) < 0) return 0;
-    int r = tlsc_step(j, &c, plain, t->host);
+    int r = tlsc_step(j, &c, plain, t->host, ip);
     if (r == TLSC_PLAIN) continue;
     if (r == TLSC_NEXT) return 0;
     txn_run(j, &c);
@@ -119,7 +119,8 @@ static void nothing_worked(job *j)
   job_settle(j, 'Z', j->tlsmissed ? "4.7.5" : "4.4.1", j->lastmta[0] ? j->lastmta : "-", text);
 }
 
-void deliver_run(job *j, plan_dns const *dns)
+/* The plan for the job's domain, or 0 (settled). */
+static plan *make_plan(job *j, plan_dns const *dns)
 {
   smtproute route;
   char const *line = 0;
@@ -128,17 +129,31 @@ void deliver_run(job *j, plan_dns const *dns)
   if (rr < 0) {
     result_textf(text, sizeof text, "control/smtproutes: malformed line: %s", line);
     job_settle(j, 'Z', "4.3.5", "-", text);
-    return;
+    return 0;
   }
   plan *p = malloc(sizeof *p);
   if (!p || plan_build(p, j->domain, rr ? &route : 0, dns) < 0) {
     free(p);
     job_settle(j, 'Z', "4.3.0", "-", "posta-remote: out of memory");
-    return;
+    return 0;
   }
+  return p;
+}
+
+void deliver_run(job *j, plan_dns const *dns)
+{
+  char text[RESULT_TEXT_MAX + 1];
+  plan *p = make_plan(j, dns);
+  if (!p) return;
+  /* what the plan says first (a malformed literal is 5.1.2), then, before
+   * any connection, the addresses and the TLS policy */
   if (p->outcome != PLAN_OK) settle_plan(j, p);
-  for (unsigned int i = 0; p->outcome == PLAN_OK && i < p->n; i++)
-    if (try_target(j, &p->t[i])) break;
-  if (job_pending(j)) nothing_worked(j);
+  else if (!txn_check(j)) ;
+  else if (tlsc_prepare(j, text, sizeof text) < 0) job_settle(j, 'Z', "4.3.5", "-", text);
+  else {
+    for (unsigned int i = 0; i < p->n; i++)
+      if (try_target(j, &p->t[i])) break;
+    if (job_pending(j)) nothing_worked(j);
+  }
   free(p);
 }

@@ -18,6 +18,12 @@ void ipaddr_from4(char ip[16], char const v4[4])
   memcpy(ip + 12, v4, 4);
 }
 
+int ipaddr_is_loopback(char const ip[16])
+{
+  static char const one[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+  return (ipaddr_is4(ip) && ip[12] == 127) || !memcmp(ip, one, 16);
+}
+
 void ipaddr_fmt(char out[IPADDR_FMT], char const ip[16])
 {
   if (ipaddr_is4(ip)) inet_ntop(AF_INET, ip + 12, out, IPADDR_FMT);

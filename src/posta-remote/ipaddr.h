@@ -12,6 +12,8 @@
 /* 1 when ip is IPv4 (mapped). */
 int ipaddr_is4(char const ip[16]);
 void ipaddr_from4(char ip[16], char const v4[4]);
+/* 1 when ip is a loopback address: 127.0.0.0/8 or ::1. */
+int ipaddr_is_loopback(char const ip[16]);
 /* The text form: dotted for IPv4, RFC 5952 for IPv6. */
 void ipaddr_fmt(char out[IPADDR_FMT], char const ip[16]);
 /* Parses an address literal as in an e-mail domain: "[192.0.2.1]" or

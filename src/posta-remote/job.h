@@ -16,6 +16,7 @@ struct tls_config;
 #include "posta-remote/msgbody.h"
 #include "posta-remote/resultline.h"
 #include "posta-remote/tcpto.h"
+#include "posta-remote/tlsdest.h"
 
 typedef struct rcpt_s rcpt;
 struct rcpt_s {
@@ -42,7 +43,10 @@ struct job_s {
   size_t routeslen;
   char *tlsdest;             /* control/tlsdestinations, the same form */
   size_t tlsdestlen;
-  struct tls_config *tlsconf;   /* made at the first STARTTLS */
+  char *moreipme;            /* control/moreipme, the same form */
+  size_t moreipmelen;
+  tlsdest tls;               /* the line of tlsdestinations for the domain */
+  struct tls_config *tlsconf;   /* made at the first STARTTLS, or by tlsc_prepare */
   char tlsnote[100];         /* "VERSION CIPHER" of this transaction, "" in plain text */
   int tlsmissed;             /* a target was skipped for want of TLS */
   tcpto tcpto;

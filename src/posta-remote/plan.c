@@ -75,18 +75,21 @@ static int add_host(plan *p, plan_dns const *dns, char const *host, unsigned int
   return r6 == DNSQ_NXDOMAIN && r4 == DNSQ_NXDOMAIN ? DNSQ_NXDOMAIN : DNSQ_OK;
 }
 
-static int from_literal(plan *p, char const *domain, plan_dns const *dns)
+/* Straight to the literal's address: never this host's (its interfaces,
+ * control/moreipme, and all of loopback, which reaches this host whatever
+ * the interfaces say). */
+static int from_literal(plan *p, char const *domain, unsigned int port, plan_dns const *dns)
 {
   char ip[16];
   if (ipaddr_literal(domain, ip) < 0) {
     why(p, PLAN_BADADDR, "%s is not a valid address literal", domain);
     return 0;
   }
-  if (dns->isme(dns->ctx, ip)) {
+  if (dns->isme(dns->ctx, ip) || ipaddr_is_loopback(ip)) {
     why(p, PLAN_LOOP, "%s is an address of this host: mail for it would loop back to myself", domain);
     return 0;
   }
-  add_target(p, "", ip, 25, 0);
+  add_target(p, "", ip, port, 0);
   return 0;
 }
 
@@ -237,8 +240,8 @@ int plan_build(plan *p, char const *domain, smtproute const *route, plan_dns con
   p->n = 0;
   p->outcome = PLAN_OK;
   p->why[0] = 0;
-  if (ipaddr_is_literal(domain)) return from_literal(p, domain, dns);
   if (route && route->host[0]) return from_relay(p, route, dns);
+  if (ipaddr_is_literal(domain)) return from_literal(p, domain, route ? route->port : 25, dns);
   int r = from_dns(p, domain, route ? route->port : 25, dns);
   if (r == 0 && p->outcome == PLAN_OK && !p->n) why(p, PLAN_TEMP, "nothing to try for %s", domain);
   return r;

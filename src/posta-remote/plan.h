@@ -1,6 +1,7 @@
 /* plan: the addresses to try for one domain, in order.
  *
- * From an address literal, a route of control/smtproutes, or DNS: MX
+ * From a route of control/smtproutes (literals have routes too), an
+ * address literal (its address, never this host's nor loopback), or DNS: MX
  * records sorted by preference, equal preferences shuffled, and for each
  * exchanger its AAAA then its A addresses (IPv6 first); no MX records means
  * the domain itself (implicit MX, RFC 5321 5.1). An exchanger that is this

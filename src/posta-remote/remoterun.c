@@ -36,6 +36,14 @@ static void work(job *j)
   }
   if (msgbody_load(&j->msg, 0) < 0) { failed(j, "read the message", errno); return; }
   if (ipme_load(&j->self) < 0) j->self.n = 0;
+  char const *bad = "";
+  if (ipme_more(&j->self, j->moreipme, j->moreipmelen, &bad) < 0) {
+    char text[RESULT_TEXT_MAX + 1];
+    result_textf(text, sizeof text, "control/moreipme: %s: %s",
+                 errno == E2BIG ? "too many addresses, from" : "malformed line", bad);
+    job_settle(j, 'Z', "4.3.5", "-", text);
+    return;
+  }
   tcpto_open(&j->tcpto, TCPTO_FILE);
   dnsq_init();
   resolve_init(&dns, j);
@@ -59,6 +67,7 @@ int run_remote(char const *host, char const *sender, char const *const *rcpts, u
   tcpto_close(&j->tcpto);
   free(j->routes);
   free(j->tlsdest);
+  free(j->moreipme);
   tlsc_free(j);
   free(j->r);
   free(j);

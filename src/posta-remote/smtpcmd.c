@@ -5,15 +5,27 @@
 #include <stdio.h>
 #include <string.h>
 
-int smtpcmd_valid(char const *addr)
+#include "common/addr.h"
+
+char const *smtpcmd_problem(char const *address)
 {
-  size_t n = strlen(addr);
-  if (n > SMTPCMD_ADDR_MAX) return 0;
+  size_t n = strlen(address);
+  if (n > SMTPCMD_ADDR_MAX) return "it is too long";
   for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)addr[i];
-    if (c < 32 || c == 127) return 0;
+    unsigned char c = (unsigned char)address[i];
+    if (c < 32 || c == 127) return "it holds a control character";
   }
-  return 1;
+  /* the domain goes on the line as it is: a space or a '>' in it would
+   * end the path and add ESMTP parameters of the sender's choosing */
+  char const *at = strrchr(address, '@');
+  if (at && !addr_domain_ok(at + 1, strlen(at + 1), ADDR_UTF8))
+    return "its domain part is neither a domain name nor an address literal";
+  return 0;
+}
+
+int smtpcmd_valid(char const *address)
+{
+  return !smtpcmd_problem(address);
 }
 
 static int atext(unsigned char c)
@@ -33,25 +45,25 @@ static int dot_atom(char const *s, size_t n)
   return 1;
 }
 
-size_t smtpcmd_path(char *out, size_t size, char const *addr)
+size_t smtpcmd_path(char *out, size_t size, char const *address)
 {
-  size_t o = 0, n = strlen(addr);
-  if (!smtpcmd_valid(addr) || size < 2 * n + 5) return 0;
-  char const *at = strrchr(addr, '@');
-  size_t local = at ? (size_t)(at - addr) : n;
+  size_t o = 0, n = strlen(address);
+  if (!smtpcmd_valid(address) || size < 2 * n + 5) return 0;
+  char const *at = strrchr(address, '@');
+  size_t local = at ? (size_t)(at - address) : n;
   out[o++] = '<';
-  if (!n || dot_atom(addr, local)) {
-    memcpy(out + o, addr, local);
+  if (!n || dot_atom(address, local)) {
+    memcpy(out + o, address, local);
     o += local;
   } else {
     out[o++] = '"';
     for (size_t i = 0; i < local; i++) {
-      if (addr[i] == '"' || addr[i] == '\\') out[o++] = '\\';
-      out[o++] = addr[i];
+      if (address[i] == '"' || address[i] == '\\') out[o++] = '\\';
+      out[o++] = address[i];
     }
     out[o++] = '"';
   }
-  memcpy(out + o, addr + local, n - local);
+  memcpy(out + o, address + local, n - local);
   o += n - local;
   out[o++] = '>';
   out[o] = 0;

@@ -7,13 +7,24 @@
 
 #include "common/control.h"
 
+/* The colon after a line's key, or 0: a key that is an address literal
+ * ends at its ']', "[IPv6:...]" holding colons of its own. */
+static char const *key_end(char const *item)
+{
+  if (item[0] == '[') {
+    char const *close = strchr(item, ']');
+    return close && close[1] == ':' ? close + 1 : 0;
+  }
+  return strchr(item, ':');
+}
+
 /* The line whose key is key[0..n), or 0. */
 static char const *line_for(char const *list, size_t len, char const *key, size_t n)
 {
   size_t pos = 0;
   char const *item;
   while ((item = control_next(list, len, &pos))) {
-    char const *colon = strchr(item, ':');
+    char const *colon = key_end(item);
     if (colon && (size_t)(colon - item) == n && !strncasecmp(item, key, n)) return item;
   }
   return 0;
@@ -60,15 +71,17 @@ static int parse_value(char const *v, smtproute *out)
 int smtproutes_find(char const *list, size_t len, char const *domain, smtproute *out, char const **line)
 {
   size_t dlen = strlen(domain);
+  int literal = domain[0] == '[';
   char const *hit = 0;
+  /* an address literal has no suffixes: its own line, or the default */
   for (size_t i = 0; i <= dlen && !hit; i++)
-    if (!i || i == dlen || domain[i] == '.')
+    if (!i || i == dlen || (!literal && domain[i] == '.'))
       hit = line_for(list, len, domain + i, dlen - i);
   out->host[0] = 0;
   out->port = 25;
   if (!hit) return 0;
   if (line) *line = hit;
-  if (parse_value(strchr(hit, ':') + 1, out) < 0) {
+  if (parse_value(key_end(hit) + 1, out) < 0) {
     errno = EINVAL;
     return -1;
   }

@@ -8,10 +8,15 @@
  *                                      to a wider line); example.net::2525
  *                                      the same on port 2525
  *   :relay                             everything no other line matches
+ *   [192.0.2.1]:relay                  mail for an address literal (the
+ *                                      domain of x@[192.0.2.1]): its own
+ *                                      line or the default, no suffixes;
+ *                                      [192.0.2.1]: straight to it
  * The relay is a host name (its AAAA and A records are used, never MX) or an
  * address literal: [192.0.2.1], [IPv6:2001:db8::1]. The most specific line
  * wins: the domain itself, then its suffixes, longest first, then the
- * empty key; keys compare without case.
+ * empty key; keys compare without case. A key that is a literal ends at
+ * its ']' ("[IPv6:2001:db8::1]:relay").
  *
  * Pure: works on the list control_lines read; never touches the network,
  * never allocates. */

@@ -54,21 +54,35 @@ static unsigned int accepted(job const *j)
   return n;
 }
 
-/* Marks the recipients to send; an address SMTP cannot carry is settled. */
+/* Marks the recipients to send. */
 static unsigned int choose(job *j)
 {
   unsigned int n = 0;
   for (unsigned int i = 0; i < j->n; i++) {
     j->r[i].sent = j->r[i].accepted = 0;
     if (j->r[i].kind) continue;
-    if (!smtpcmd_valid(j->r[i].addr) || !*j->r[i].addr) {
-      job_set(j, i, 'D', "5.1.3", "-", "the address cannot be sent by SMTP");
-      continue;
-    }
     j->r[i].sent = 1;
     n++;
   }
   return n;
+}
+
+int txn_check(job *j)
+{
+  char text[RESULT_TEXT_MAX + 1];
+  char const *why = smtpcmd_problem(j->sender);
+  if (why) {
+    result_textf(text, sizeof text, "the sender address cannot be sent by SMTP: %s", why);
+    job_settle(j, 'D', "5.1.7", "-", text);
+    return 0;
+  }
+  for (unsigned int i = 0; i < j->n; i++) {
+    why = *j->r[i].addr ? smtpcmd_problem(j->r[i].addr) : "it is empty";
+    if (!why) continue;
+    result_textf(text, sizeof text, "the address cannot be sent by SMTP: %s", why);
+    job_set(j, i, 'D', "5.1.3", "-", text);
+  }
+  return job_pending(j) > 0;
 }
 
 static int put_mail(job *j, smtpc *c)
@@ -184,11 +198,9 @@ static int too_big(job *j, smtpc *c)
 
 void txn_run(job *j, smtpc *c)
 {
-  if (!smtpcmd_valid(j->sender)) {
-    job_settle(j, 'D', "5.1.7", "-", "the sender address cannot be sent by SMTP");
-    smtpc_quit(c);
-    return;
-  }
+  /* deliver_run checked already; a caller that did not gets it here, and a
+   * line smtpcmd would not write never leaves a reply unmatched */
+  if (!txn_check(j)) { smtpc_quit(c); return; }
   if (too_big(j, c)) return;
   if (!choose(j)) { smtpc_quit(c); return; }
   int r = c->features & SMTPC_PIPELINING ? envelope_pipelined(j, c) : envelope_stepwise(j, c);

@@ -18,6 +18,10 @@
 #include "posta-remote/job.h"
 #include "posta-remote/smtpc.h"
 
+/* Before any connection: a sender that SMTP cannot carry (smtpcmd.h)
+ * settles every recipient (D 5.1.7), such a recipient settles itself (D
+ * 5.1.3), each with the reason. 1 when recipients are left to send. */
+int txn_check(job *);
 void txn_run(job *, smtpc *);
 
 #endif

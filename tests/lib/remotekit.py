@@ -46,6 +46,22 @@ def enable_ipv6_anyip():
     _v6_done = True
 
 
+_v4_done = False
+ANYIP4 = "198.18.0.0/24"
+
+
+def enable_ipv4_anyip():
+    """Lets tests bind any address of ANYIP4 (198.18.0.0/24) without making
+    it an interface address: an IPv4 peer that is not on loopback, which an
+    address literal may name (posta-remote takes every loopback literal for
+    itself)."""
+    global _v4_done
+    if _v4_done:
+        return
+    subprocess.run(["ip", "route", "replace", "local", ANYIP4, "dev", "lo"], check=True)
+    _v4_done = True
+
+
 class Result:
     def __init__(self, line):
         self.line = line

@@ -1,7 +1,8 @@
 """SMTP peers for posta-remote's tests, on loopback addresses.
 
 AioPeer: a foreign SMTP server (python3-aiosmtpd) that records each
-message: mail_from, rcpt_tos, content, the MAIL parameters.
+message: mail_from, rcpt_tos, content, the MAIL parameters; with tls (an
+ssl.SSLContext of the server's), it offers STARTTLS.
 
 ScriptPeer: a raw-socket server that answers as told, records every byte it
 receives, and can misbehave on purpose: any greeting, any EHLO reply, a
@@ -41,19 +42,21 @@ class _AioHandler:
             "content": envelope.original_content,
             "mail_options": list(envelope.mail_options),
             "peer": session.peer,
+            "tls": session.ssl is not None,
         })
         return self.peer.data_reply
 
 
 class AioPeer:
-    def __init__(self, host, port=25, rcpt=None, data_reply="250 2.0.0 ok queued"):
+    def __init__(self, host, port=25, rcpt=None, data_reply="250 2.0.0 ok queued", tls=None):
         self.host = host
         self.port = port
         self.rcpt = rcpt
         self.data_reply = data_reply
         self.messages = []
+        extra = {"tls_context": tls} if tls is not None else {}
         self.controller = Controller(_AioHandler(self), hostname=host, port=port,
-                                     ready_timeout=10)
+                                     ready_timeout=10, **extra)
 
     def start(self):
         self.controller.start()

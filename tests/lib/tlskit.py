@@ -41,8 +41,9 @@ class Ca:
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", self.key, "-out", self.cert, "-days", "2", "-subj", "/CN=posta test CA")
 
-    def server(self, name, *more):
-        """A key and a certificate for name (and more names): their paths."""
+    def server(self, name, *more, days=2):
+        """A key and a certificate for name (and more names): their paths.
+        days=-1 makes one that expired when it was made."""
         self.serial += 1
         base = os.path.join(self.dir, "%s-%d" % (name, self.serial))
         ext = base + ".ext"
@@ -51,8 +52,24 @@ class Ca:
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=" + name)
         openssl("x509", "-req", "-in", base + ".csr", "-CA", self.cert, "-CAkey", self.key,
-                "-set_serial", str(1000 + self.serial), "-out", base + ".pem", "-days", "2", "-extfile", ext)
+                "-set_serial", str(1000 + self.serial), "-out", base + ".pem", "-days", str(days),
+                "-extfile", ext)
         return base + ".pem", base + ".key"
+
+    def self_signed(self, name):
+        """A key and a certificate for name that no CA signed: their paths."""
+        self.serial += 1
+        base = os.path.join(self.dir, "self-%s-%d" % (name, self.serial))
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", base + ".key", "-out", base + ".pem", "-days", "2", "-subj", "/CN=" + name,
+                "-addext", "subjectAltName=DNS:" + name)
+        return base + ".pem", base + ".key"
+
+    def server_context(self, pem, key):
+        """An SSL context that serves pem and key."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(pem, key)
+        return ctx
 
     def context(self, minimum=None, maximum=None):
         """An SSL context that trusts this CA (names not checked: the tests

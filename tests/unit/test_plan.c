@@ -216,6 +216,29 @@ static void literals(void **state)
   assert_int_equal(build(Z3, "[300.1.1.1]", 0, 0), PLAN_BADADDR);
   assert_int_equal(build(Z3, "[IPv6:192.0.2.1]", 0, 0), PLAN_BADADDR);
   assert_int_equal(build(Z3, "[]", 0, 0), PLAN_BADADDR);
+  /* all of loopback reaches this host, interface address or not */
+  assert_int_equal(build(Z3, "[127.0.0.3]", 0, 0), PLAN_LOOP);
+  assert_int_equal(build(Z3, "[127.255.255.254]", 0, 0), PLAN_LOOP);
+  assert_int_equal(build(Z3, "[IPv6:::1]", 0, 0), PLAN_LOOP);
+  assert_int_equal(build(Z3, "[IPv6:::ffff:127.0.0.9]", 0, 0), PLAN_LOOP);
+  assert_int_equal(build(Z3, "[128.0.0.1]", 0, 0), PLAN_OK);
+}
+
+static void literal_routes(void **state)
+{
+  /* a literal follows its smtproutes line, or the default, like a domain */
+  smtproute relay = { "[192.0.2.99]", 26 };
+  assert_int_equal(build(Z1, "[127.0.0.3]", &relay, 0), PLAN_OK);
+  assert_int_equal(P.n, 1);
+  target_is(0, "", "192.0.2.99", 26);
+  smtproute named = { "mx1.a.test", 25 };
+  assert_int_equal(build(Z1, "[192.0.2.77]", &named, 0), PLAN_OK);
+  target_is(0, "mx1.a.test", "2001:db8::1", 25);
+  /* its exception ("[192.0.2.77]::2525"): straight to it, on that port */
+  smtproute direct = { "", 2525 };
+  assert_int_equal(build(Z1, "[192.0.2.77]", &direct, 0), PLAN_OK);
+  target_is(0, "", "192.0.2.77", 2525);
+  assert_int_equal(build(Z1, "[127.0.0.3]", &direct, 0), PLAN_LOOP);
 }
 
 static void relays(void **state)
@@ -268,6 +291,7 @@ int main(void)
     cmocka_unit_test(backup_mx_only_tries_better),
     cmocka_unit_test(temporary_failures),
     cmocka_unit_test(literals),
+    cmocka_unit_test(literal_routes),
     cmocka_unit_test(relays),
     cmocka_unit_test(bounded),
   };

@@ -49,12 +49,35 @@ static void injection_refused(void **state)
   assert_int_equal(smtpcmd_rcpt(line, sizeof line, big), 0);
 }
 
+static void domain_checked(void **state)
+{
+  char line[SMTPCMD_LINE_MAX];
+  /* a space or '>' in the domain would end the path and add parameters */
+  assert_int_equal(smtpcmd_rcpt(line, sizeof line, "a@b.test> NOTIFY=NEVER"), 0);
+  assert_int_equal(smtpcmd_rcpt(line, sizeof line, "a@b.test>"), 0);
+  assert_int_equal(smtpcmd_mail(line, sizeof line, "a@b.test RET=FULL", 0, 0), 0);
+  assert_int_equal(smtpcmd_rcpt(line, sizeof line, "a@[127.0.0.1] X=Y]"), 0);
+  assert_int_equal(smtpcmd_rcpt(line, sizeof line, "a@"), 0);
+  assert_int_equal(smtpcmd_rcpt(line, sizeof line, "a@b..test"), 0);
+  assert_non_null(smtpcmd_problem("a@b_c.test"));
+  assert_string_equal(smtpcmd_problem("a@x y"), "its domain part is neither a domain name nor an address literal");
+  /* still sent: literals, UTF-8 labels, a bare local part, the local part quoted */
+  assert_null(smtpcmd_problem("a@[127.0.0.1]"));
+  assert_null(smtpcmd_problem("a@[IPv6:::1]"));
+  assert_null(smtpcmd_problem("a@b\xc3\xa9.test"));
+  assert_null(smtpcmd_problem("postmaster"));
+  assert_null(smtpcmd_problem(""));
+  smtpcmd_rcpt(line, sizeof line, "a> NOTIFY=NEVER@b.test");
+  assert_string_equal(line, "RCPT TO:<\"a> NOTIFY=NEVER\"@b.test>\r\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(plain),
     cmocka_unit_test(quoted_local_parts),
     cmocka_unit_test(injection_refused),
+    cmocka_unit_test(domain_checked),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

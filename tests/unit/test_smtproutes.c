@@ -99,6 +99,26 @@ static void suffix_is_not_substring(void **state)
   assert_int_equal(find(LIST, sizeof LIST - 1, "notexample.net", &r), 0);
 }
 
+static void literal_keys(void **state)
+{
+  static char const L[] = "[127.0.0.3]:filter.test:10025\0"
+                          "[IPv6:2001:db8::5]:[192.0.2.9]\0"
+                          "[192.0.2.4]:\0"
+                          ".0.3]:never\0"
+                          ".3]:never\0"
+                          ":smarthost\0";
+  size_t n = sizeof L - 1;
+  expect_route(L, n, "[127.0.0.3]", "filter.test", 10025);
+  expect_route(L, n, "[ipv6:2001:db8::5]", "[192.0.2.9]", 25);
+  /* its own exception: straight to the address */
+  expect_route(L, n, "[192.0.2.4]", "", 25);
+  /* no suffixes for a literal, but the default */
+  expect_route(L, n, "[10.0.0.3]", "smarthost", 25);
+  static char const NODEFAULT[] = "example.net:x\0";
+  smtproute r;
+  assert_int_equal(find(NODEFAULT, sizeof NODEFAULT - 1, "[10.0.0.3]", &r), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -110,6 +130,7 @@ int main(void)
     cmocka_unit_test(case_insensitive),
     cmocka_unit_test(malformed_named),
     cmocka_unit_test(suffix_is_not_substring),
+    cmocka_unit_test(literal_keys),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }
