@@ -8,8 +8,15 @@ every record without following a link or blocking on a FIFO, read only
 regular files, and name in a warning what they skipped: a FIFO hangs
 neither, a link to a root-only file shows nothing of it.
 
-Each attack runs in a child with exactly the attacker's credentials.
+Sessions of one uid: posta-smtpd, posta-rspawn, posta-remote, posta-send
+(every program that holds another party's data) are not dumpable, so a
+process of the same uid (a session taken over by its client, a delivery
+taken over by a hostile server) can neither read their memory through
+/proc nor attach to them with ptrace. Each attack runs in a child with
+exactly the attacker's credentials (read from /proc of a real process of
+that uid, or as posta-setup gives them).
 """
+import ctypes
 import errno
 import os
 import pwd
@@ -17,8 +24,10 @@ import shutil
 import subprocess
 import unittest
 
-from posta import IS_ROOT, Instance
+from opstools import creds, instance_processes
+from posta import IS_ROOT, Instance, free_port, wait_for
 from sendtools import record
+from smtppeer import ScriptPeer
 
 DENIED = (errno.EACCES, errno.EPERM)
 SPLIT = 23
@@ -223,6 +232,142 @@ class QueueReaders(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stderr, b"")
         self.assertIn(b"recipient <bob@far.test>: not yet preprocessed", p.stdout)
+
+
+# --- sessions of one uid ----------------------------------------------------------
+PTRACE_SEIZE = 0x4206
+
+
+def ptrace_seize(pid):
+    """Attaches to pid without stopping it (detached again when the child
+    that asked exits)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+    if libc.ptrace(PTRACE_SEIZE, pid, None, None) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+
+
+def read_environ(pid):
+    with open("/proc/%d/environ" % pid, "rb") as f:
+        f.read(1)
+
+
+def find_in_memory(pid, needle):
+    """Succeeds when needle is in a writable mapping of pid (its heap, its
+    stack), read through /proc/PID/mem; OSError otherwise."""
+    with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
+        for line in maps:
+            addr, perms = line.split()[:2]
+            start, end = (int(x, 16) for x in addr.split("-"))
+            if not perms.startswith("rw") or end - start > 64 << 20:
+                continue
+            tail = b""
+            for at in range(start, end, 1 << 20):
+                try:
+                    mem.seek(at)
+                    data = tail + mem.read(min(1 << 20, end - at))
+                except OSError:
+                    break
+                if needle in data:
+                    return
+                tail = data[-len(needle):]
+    raise OSError(errno.ENOENT, "not found (yet the memory was readable)")
+
+
+@unittest.skipUnless(IS_ROOT, "the uids are a root-made instance's")
+class SessionsApart(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.inst = inst = Instance()
+        # far.test goes to a peer that takes the message and never answers
+        # its end: posta-remote stays in the middle of the delivery
+        cls.peer = ScriptPeer("127.0.0.9", free_port("127.0.0.9"))
+        cls.peer.after_dot = "hang"
+        inst.control("smtproutes", "far.test:[127.0.0.9]:%d" % cls.peer.port)
+        inst.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.inst.cleanup()
+        cls.peer.stop()
+
+    def procs(self, comm, but=()):
+        return [p for p, c in instance_processes(self.inst.home) if c == comm and p not in but]
+
+    def new_proc(self, comm, before, what):
+        """The one process COMM that was not among before."""
+        (pid,) = wait_for(lambda: self.procs(comm, before), 10, what=what)
+        return pid
+
+    @staticmethod
+    def cmdline(pid):
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read()
+
+    def attacks(self, attacker, pid, needle=None):
+        """Each way in, tried with the attacker's credentials: the errnos."""
+        out = {"ptrace": attempt(attacker, ptrace_seize, pid), "environ": attempt(attacker, read_environ, pid)}
+        if needle:
+            out["memory"] = attempt(attacker, find_in_memory, pid, needle)
+        return out
+
+    def assertShut(self, who, target, tries):
+        crossed = ["%s: %s" % (k, "it worked" if not e else errno.errorcode.get(e, e))
+                   for k, e in tries.items() if e not in DENIED]
+        self.assertEqual(crossed, [], "%s got into %s: %s" % (who, target, ", ".join(crossed)))
+
+    def test_sessions_of_posta_d_stay_apart(self):
+        marker = b"secret-%d@session.test" % os.getpid()
+        before = self.procs("posta-smtpd")
+        with self.inst.smtp() as first:
+            first.ehlo("first.test")
+            attacker = self.new_proc("posta-smtpd", before, "a posta-smtpd")
+            with self.inst.smtp() as other:
+                other.ehlo("other.test")
+                other.mail(marker.decode())
+                victim = self.new_proc("posta-smtpd", before + [attacker], "a second posta-smtpd")
+                c = creds(attacker)
+                self.assertEqual(set(c["uid"]), {pwd.getpwnam("posta-d").pw_uid})
+                # root finds the marker: the attack aims at the right place
+                self.assertEqual(attempt({"uid": (0,) * 4, "gid": (0,) * 4, "groups": [0]},
+                                         find_in_memory, victim, marker), 0)
+                self.assertShut("posta-d's other session", "posta-smtpd", self.attacks(c, victim, marker))
+
+    def test_posta_d_cannot_read_the_injector_of_a_session(self):
+        # posta-queue (setuid posta-q) takes the message during DATA: neither
+        # posta-d nor posta-q gets into it
+        before = self.procs("posta-smtpd")
+        with self.inst.smtp() as s:
+            s.ehlo("client.test")
+            smtpd = self.new_proc("posta-smtpd", before, "a posta-smtpd")
+            s.mail("a@client.test")
+            s.rcpt("dave@far.test")
+            self.assertEqual(s.docmd("DATA")[0], 354)
+            s.send(b"Subject: half\r\n\r\nsecret-body-in-flight\r\n")
+            queue = self.new_proc("posta-queue", (), "a posta-queue")
+            self.assertShut("posta-d", "posta-queue", self.attacks(creds(smtpd), queue))
+            self.assertShut("posta-q", "posta-queue", self.attacks(creds(self.procs("posta-clean")[0]), queue))
+            s.send(b".\r\n")
+            self.assertEqual(s.getreply()[0], 250)
+
+    def test_posta_r_stays_out_of_rspawn_and_other_deliveries(self):
+        marker = b"secret-remote-body-%d" % os.getpid()
+        self.inst.sendmail("carol@far.test", message=b"Subject: far\n\n" + marker + b"\n")
+        wait_for(lambda: [s for s in self.peer.sessions if s.data and marker in s.data], 30,
+                 what="the message at the peer")
+        (remote,) = [p for p in self.procs("posta-remote") if b"carol@far.test" in self.cmdline(p)]
+        (rspawn,) = self.procs("posta-rspawn")
+        # posta-r as a hostile server's posta-remote would be: posta-rspawn's own credentials
+        r = creds(rspawn)
+        self.assertEqual(set(r["uid"]), {pwd.getpwnam("posta-r").pw_uid})
+        self.assertShut("posta-r", "posta-remote", self.attacks(r, remote, marker))
+        self.assertShut("posta-r", "posta-rspawn", self.attacks(r, rspawn))
+
+    def test_posta_s_stays_out_of_posta_send(self):
+        # posta-bounce and root's queue tools run as posta-s
+        (send,) = self.procs("posta-send")
+        self.assertShut("posta-s", "posta-send", self.attacks(conf_creds("posta-s"), send))
 
 
 if __name__ == "__main__":
