@@ -363,8 +363,7 @@ class Boundaries(unittest.TestCase):
         # a listing tool: it names what it could not read and goes on
         self.assertIn(b"unreadable", p.stdout)
 
-    # not fixed on any branch: doc/security.md, "Open", a uid is one trust domain
-    @unittest.expectedFailure
+    # each daemon makes itself undumpable (common/nodump.c)
     def test_sessions_of_posta_d_stay_apart(self):
         # a second client's session: the first one's posta-smtpd, taken
         # over, reads its memory (where the second client's password and
