@@ -1,18 +1,26 @@
-"""Attacks on local delivery, each run as the uid that would make it.
+"""Attacks on local delivery, each run as the uid that would make it
+(issue 15, items 2 to 4).
 
-posta-lspawn runs as root and takes requests from posta-send (posta-s):
-posta-s must not be able to make it read a file posta-s cannot read, by
-handing it a descriptor (an O_PATH one needs no read permission), by
-naming an id outside the queue, or (as posta-q, which owns queue/mess) by
-putting a symlink, a FIFO or a hard link where a message goes. Issue 15,
-item 2."""
+- posta-lspawn runs as root and takes requests from posta-send (posta-s):
+  posta-s must not be able to make it read a file posta-s cannot read, by
+  handing it a descriptor (an O_PATH one needs no read permission), by
+  naming an id outside the queue, or (as posta-q, which owns queue/mess) by
+  putting a symlink, a FIFO or a hard link where a message goes.
+- Another user (nobody) must not get a dot-qmail file obeyed as the mailbox
+  owner: not in a home others can write, not with a file it owns, not
+  through a file group or others can write.
+- A dot-qmail program is killed with its process group at
+  control/timeoutlocal, and the delivery deferred; a slow mailbox holds at
+  most control/concurrencymailbox local slots, so other mail goes on.
+"""
 import os
 import socket
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, maildir_files
+from posta import IS_ROOT, Instance, maildir_files, wait_for
 from lspawn import SPLIT, LSpawn, owner, queue_message
+from sendtools import queue_empty
 
 
 def as_user(name, func, *args):
@@ -163,6 +171,178 @@ class LSpawnDescriptorAttack(unittest.TestCase):
             self.assertTrue(result.startswith("Z4.3.0 - "), (mid, result))
         self.assertEqual(len(maildir_files(self.box)), n)
         self.assert_no_secret()
+
+
+@unittest.skipUnless(IS_ROOT, "other uids: a root-made instance")
+class DotQmailTrust(unittest.TestCase):
+    """As nobody, in the mailbox owner's home, try to have a program run as
+    the owner: each try is deferred (Z4.7.0), and the program never runs."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.inst = Instance()
+        box = cls.inst.add_mailbox("victim@example.com")
+        cls.home = os.path.dirname(box.rstrip("/"))
+        cls.vuid, cls.vgid = owner("posta-v")
+        cls.ls = LSpawn(cls.inst)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ls.kill()
+        cls.inst.cleanup()
+
+    def tearDown(self):
+        os.chmod(self.home, 0o711)
+        for f in os.listdir(self.home):
+            if f.startswith(".qmail") or f == "ran":
+                os.unlink(os.path.join(self.home, f))
+
+    def dotqmail(self, name, mode=0o644, uid=None):
+        fn = os.path.join(self.home, name)
+        with open(fn, "w") as f:
+            f.write("|id -u > ran\n")
+        os.chown(fn, self.vuid if uid is None else uid, self.vgid)
+        os.chmod(fn, mode)
+
+    def ran(self):
+        return os.path.exists(os.path.join(self.home, "ran"))
+
+    def test_world_writable_home_and_a_file_of_another_uid(self):
+        os.chmod(self.home, 0o777)
+
+        def plant():
+            with open(os.path.join(self.home, ".qmail-x"), "w") as f:
+                f.write("|id -u > ran\n")
+            os.chmod(os.path.join(self.home, ".qmail-x"), 0o644)
+            return b""
+        as_user("nobody", plant)
+        result = self.ls.deliver("victim-x@example.com", b"Subject: x\n\nx\n")
+        self.assertTrue(result.startswith("Z4.7.0 - Uh-oh: home directory "), result)
+        self.assertIn("is writable by group or others", result)
+        self.assertFalse(self.ran())
+        # the home made safe, nobody's file is still refused: not the owner's
+        os.chmod(self.home, 0o711)
+        result = self.ls.deliver("victim-x@example.com", b"Subject: x\n\nx\n")
+        uid = owner("nobody")[0]
+        self.assertEqual(result, "Z4.7.0 - Uh-oh: .qmail-x belongs to uid %d, not to the mailbox owner (#4.7.0)" % uid)
+        self.assertFalse(self.ran())
+
+    def test_group_writable_home(self):
+        self.dotqmail(".qmail-g")
+        os.chmod(self.home, 0o771)
+        result = self.ls.deliver("victim-g@example.com", b"x\n")
+        self.assertTrue(result.startswith("Z4.7.0 - Uh-oh: home directory "), result)
+        self.assertFalse(self.ran())
+
+    def test_group_writable_dotqmail(self):
+        self.dotqmail(".qmail-w", mode=0o664)
+        result = self.ls.deliver("victim-w@example.com", b"x\n")
+        self.assertEqual(result, "Z4.7.0 - Uh-oh: .qmail-w is group or world writable (#4.7.0)")
+        self.assertFalse(self.ran())
+
+    def test_a_correct_one_is_obeyed(self):
+        self.dotqmail(".qmail-ok")
+        result = self.ls.deliver("victim-ok@example.com", b"x\n")
+        self.assertTrue(result.startswith("K2.0.0"), result)
+        with open(os.path.join(self.home, "ran")) as f:
+            self.assertEqual(int(f.read()), self.vuid)
+        # one root wrote (an operator) is trusted too
+        os.unlink(os.path.join(self.home, "ran"))
+        self.dotqmail(".qmail-root", uid=0)
+        self.assertTrue(self.ls.deliver("victim-root@example.com", b"x\n").startswith("K2.0.0"))
+        self.assertTrue(self.ran())
+
+
+def gone(pid):
+    """True when pid has exited (or is a zombie nobody reaped yet)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+class ProgramTimeout(unittest.TestCase):
+    """control/timeoutlocal 2: `|sleep 60`, and a grandchild it started,
+    are killed within seconds, and the delivery is deferred."""
+
+    def test_killed_with_its_grandchild_and_deferred(self):
+        inst = Instance()
+        try:
+            box = inst.add_mailbox("slow@example.com")
+            home = os.path.dirname(box.rstrip("/"))
+            uid, gid = owner("posta-v")
+            fn = os.path.join(home, ".qmail")
+            with open(fn, "w") as f:
+                f.write("|sleep 61 & echo $! > gc.pid; sleep 60\n./Maildir/\n")
+            os.chown(fn, uid, gid)
+            inst.control("timeoutlocal", "2")
+            ls = LSpawn(inst)
+            try:
+                t0 = time.monotonic()
+                result = ls.deliver("slow@example.com", b"Subject: slow\n\nx\n")
+                dt = time.monotonic() - t0
+            finally:
+                ls.kill()
+            self.assertTrue(result.startswith("Z4.3.0 - program timed out after 2 seconds (control/timeoutlocal)"),
+                            result)
+            self.assertLess(dt, 6)
+            self.assertGreater(dt, 1.5)
+            self.assertEqual(maildir_files(box), [])
+            with open(os.path.join(home, "gc.pid")) as f:
+                gc = int(f.read())
+            wait_for(lambda: gone(gc), 5, what="the grandchild killed")
+        finally:
+            inst.cleanup()
+
+
+def running(argv):
+    """How many processes run exactly argv."""
+    n = 0
+    want = "\0".join(argv).encode() + b"\0"
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open("/proc/%s/cmdline" % p, "rb") as f:
+                    n += f.read() == want
+            except OSError:
+                pass
+    return n
+
+
+class SlowMailboxShare(unittest.TestCase):
+    """posta-send with 4 local slots and control/concurrencymailbox 2: five
+    messages to a mailbox whose program sleeps hold two slots, and mail to
+    another mailbox is delivered at once meanwhile."""
+
+    def test_other_mail_goes_at_once(self):
+        inst = Instance()
+        try:
+            inst.control("concurrencylocal", "4")
+            inst.control("concurrencymailbox", "2")
+            slow = inst.add_mailbox("slow@example.com")
+            fast = inst.add_mailbox("fast@example.com")
+            home = os.path.dirname(slow.rstrip("/"))
+            uid, gid = owner("posta-v")
+            fn = os.path.join(home, ".qmail")
+            with open(fn, "w") as f:
+                f.write("|sleep 9\n./Maildir/\n")
+            os.chown(fn, uid, gid)
+            inst.start(services=("posta-send",))
+            for i in range(5):
+                inst.sendmail("slow@example.com", message=b"Subject: slow %d\n\nx\n" % i)
+            wait_for(lambda: running(["sleep", "9"]) >= 2, 10, what="two slow deliveries")
+            time.sleep(0.5)
+            self.assertEqual(running(["sleep", "9"]), 2)
+            t0 = time.monotonic()
+            inst.sendmail("fast@example.com", message=b"Subject: fast\n\nx\n")
+            inst.wait_mail(fast, 1, timeout=5)
+            self.assertLess(time.monotonic() - t0, 5)
+            self.assertLessEqual(running(["sleep", "9"]), 2)
+            wait_for(lambda: len(maildir_files(slow)) == 5, 60, what="the slow mailbox's five messages")
+            wait_for(lambda: queue_empty(inst), 10, what="an empty queue")
+        finally:
+            inst.cleanup()
 
 
 if __name__ == "__main__":
