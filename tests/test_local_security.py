@@ -172,6 +172,40 @@ class LSpawnDescriptorAttack(unittest.TestCase):
         self.assertEqual(len(maildir_files(self.box)), n)
         self.assert_no_secret()
 
+    def test_virtual_cdb_swapped_by_posta_v(self):
+        # posta-v owns mailboxes/ (its posta-user keeps .virtual.cdb there):
+        # a FIFO or a symlink in its place must neither hold a delivery nor
+        # be followed as root. The symlink's target is a root-only cdb that
+        # knows ghost@example.com (a copy of one posta-v's posta-user made):
+        # followed, ghost would be delivered.
+        cdb = self.inst.path("mailboxes", ".virtual.cdb")
+        p = self.inst.run("posta-user", "add", "ghost@example.com", user="posta-v")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rootcdb = self.inst.path("root-only.cdb")
+        with open(cdb, "rb") as f, open(rootcdb, "wb") as g:
+            g.write(f.read())
+        os.chmod(rootcdb, 0o600)
+        try:
+            for kind in ("fifo", "symlink"):
+                def swap():
+                    os.unlink(cdb)
+                    if kind == "fifo":
+                        os.mkfifo(cdb, 0o644)
+                    else:
+                        os.symlink(rootcdb, cdb)
+                    return b""
+                as_user("posta-v", swap)
+                self.ls.sock.settimeout(15)
+                t0 = time.monotonic()
+                result = self.ls.deliver("ghost@example.com", b"Subject: x\n\nx\n")
+                self.assertLess(time.monotonic() - t0, 5, kind)
+                self.assertTrue(result.startswith("Z4.3.0 - unable to look up ghost@example.com"), (kind, result))
+        finally:
+            if os.path.lexists(cdb):
+                os.unlink(cdb)
+        self.assertTrue(self.ls.deliver("alice@example.com", b"x\n").startswith("K2.0.0"))
+        self.assert_no_secret()
+
 
 @unittest.skipUnless(IS_ROOT, "other uids: a root-made instance")
 class DotQmailTrust(unittest.TestCase):
