@@ -360,19 +360,19 @@ class SlowMailboxShare(unittest.TestCase):
             uid, gid = owner("posta-v")
             fn = os.path.join(home, ".qmail")
             with open(fn, "w") as f:
-                f.write("|sleep 9\n./Maildir/\n")
+                f.write("|sleep 9.017\n./Maildir/\n")
             os.chown(fn, uid, gid)
             inst.start(services=("posta-send",))
             for i in range(5):
                 inst.sendmail("slow@example.com", message=b"Subject: slow %d\n\nx\n" % i)
-            wait_for(lambda: running(["sleep", "9"]) >= 2, 10, what="two slow deliveries")
+            wait_for(lambda: running(["sleep", "9.017"]) >= 2, 10, what="two slow deliveries")
             time.sleep(0.5)
-            self.assertEqual(running(["sleep", "9"]), 2)
+            self.assertEqual(running(["sleep", "9.017"]), 2)
             t0 = time.monotonic()
             inst.sendmail("fast@example.com", message=b"Subject: fast\n\nx\n")
             inst.wait_mail(fast, 1, timeout=5)
             self.assertLess(time.monotonic() - t0, 5)
-            self.assertLessEqual(running(["sleep", "9"]), 2)
+            self.assertLessEqual(running(["sleep", "9.017"]), 2)
             wait_for(lambda: len(maildir_files(slow)) == 5, 60, what="the slow mailbox's five messages")
             wait_for(lambda: queue_empty(inst), 10, what="an empty queue")
         finally:
