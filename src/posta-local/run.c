@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/rec.h"
+#include "common/control.h"
 #include "sk/dotqmail.h"
 #include "posta-local/forward.h"
 #include "posta-local/instr.h"
@@ -44,9 +44,33 @@ static void fromdate(char *buf, size_t size)
            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
 }
 
+uint64_t local_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* control/timeoutlocal of the instance: one limit for all the programs of
+ * this delivery, counted from its start */
+static void deadline(local_ctx *c)
+{
+  char fn[PATH_MAX];
+  char const *h = getenv("POSTA_HOME");
+  c->timeout = LOCAL_TIMEOUT_DEFAULT;
+  if (h && *h) {
+    snprintf(fn, sizeof fn, "%s/control/timeoutlocal", h);
+    if (control_ulong(fn, &c->timeout, LOCAL_TIMEOUT_DEFAULT) < 0)
+      result_exitsys(111, "4.3.0", "unable to read ", fn);
+  }
+  if (c->timeout > 100UL * 365 * 86400) c->timeout = 100UL * 365 * 86400;
+  c->deadline = c->timeout ? local_now_ms() + (uint64_t)c->timeout * 1000 : 0;
+}
+
 void local_init(local_ctx *c)
 {
   char date[64];
+  deadline(c);
   fromdate(date, sizeof date);
   if (!cat_clean(&c->rcpt, c->local, "", '_') || !stralloc_append(&c->rcpt, '@')
       || !cat_clean(&c->rcpt, c->domain, "", '_') || !stralloc_0(&c->rcpt)
@@ -66,12 +90,47 @@ static void checks(local_ctx *c)
   if (chdir(c->home) < 0) result_exitsys(111, "4.3.0", "unable to switch to ", c->home);
   if (stat(".", &st) < 0) result_exitsys(111, "4.3.0", "unable to stat ", c->home);
   if (st.st_mode & S_ISVTX) result_exit(111, "4.2.1", "home directory is sticky: user is editing his .qmail file");
+  /* another user could put a .qmail file there and have it obeyed as the
+   * mailbox owner (qmail-local's "home directory is writable") */
+  if (st.st_mode & 022) result_exit(111, "4.7.0", "Uh-oh: home directory ", c->home, " is writable by group or others");
   if (fstat(0, &c->msg) < 0 || msg_rewind() < 0) result_exitsys(111, "4.3.0", "unable to seek the message");
   loopcheck_start(&l, c->dtline.s, c->dtline.len);
   if (msg_loopcheck(&l) < 0) result_exitsys(111, "4.3.0", "unable to read the message");
   if (l.mine) result_exit(100, 0, "This message is looping: it already has my Delivered-To line. (#5.4.6)");
   if (l.hops > LOOPCHECK_HOPS_MAX)
     result_exit(100, 0, "This message is looping: it has more than 100 Received and Delivered-To lines. (#5.4.6)");
+}
+
+/* Reads the whole of fd (st its fstat) into *text: the file that was
+ * checked, not another one put under its name since. */
+static void slurp_fd(int fd, struct stat const *st, char const *fn, char **text, size_t *len)
+{
+  size_t n = (size_t)st->st_size, got = 0;
+  char *s = malloc(n + 1);
+  if (!s) result_exitsys(111, "4.3.0", "unable to read ", fn);
+  while (got < n) {
+    ssize_t r = read(fd, s + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) result_exitsys(111, "4.3.0", "unable to read ", fn);
+    if (!r) break;
+    got += (size_t)r;
+  }
+  s[got] = 0;
+  *text = s;
+  *len = got;
+}
+
+/* A dot-qmail file is obeyed only when nobody but its owner can write it
+ * and its owner is the mailbox owner (or root): else another user could
+ * run programs as the mailbox owner. A temporary failure, as in qmail. */
+static void trusted(struct stat const *st, char const *fn)
+{
+  char num[32];
+  if (st->st_mode & 022) result_exit(111, "4.7.0", "Uh-oh: ", fn, " is group or world writable");
+  if (st->st_uid != getuid() && st->st_uid != 0) {
+    snprintf(num, sizeof num, "%lu", (unsigned long)st->st_uid);
+    result_exit(111, "4.7.0", "Uh-oh: ", fn, " belongs to uid ", num, ", not to the mailbox owner");
+  }
 }
 
 /* 1 and the file's text when the cascade has a non-empty file, 0 when the
@@ -84,17 +143,18 @@ static int find(local_ctx *c, char **text, size_t *len)
   int r;
   dotqmail_start(&it, c->dash, c->ext);
   while ((r = dotqmail_next(&it, fn, sizeof fn, &c->dflt)) == 1) {
-    int fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);   /* a FIFO cannot hold it */
     if (fd < 0) {
       if (errno == ENOENT) continue;
       result_exitsys(111, "4.3.0", "unable to open ", fn);
     }
     if (fstat(fd, &st) < 0) result_exitsys(111, "4.3.0", "unable to stat ", fn);
-    close(fd);
-    if (st.st_mode & 022) result_exit(111, "4.7.0", "Uh-oh: ", fn, " is group or world writable");
-    if (!st.st_size) { c->dflt = -1; return 0; }
+    trusted(&st, fn);
+    if (!S_ISREG(st.st_mode)) result_exit(111, "4.7.0", "Uh-oh: ", fn, " is not a regular file");
+    if (!st.st_size) { close(fd); c->dflt = -1; return 0; }
     if (st.st_size > LOCAL_DOTQMAIL_MAX) result_exit(111, "4.3.0", fn, " is too large");
-    if (rec_slurp(fn, LOCAL_DOTQMAIL_MAX, text, len) < 0) result_exitsys(111, "4.3.0", "unable to read ", fn);
+    slurp_fd(fd, &st, fn, text, len);
+    close(fd);
     if (*len && (*text)[0] == '\n') result_exit(111, "4.2.1", "Uh-oh: first line of ", fn, " is blank");
     return 1;
   }

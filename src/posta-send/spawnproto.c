@@ -37,13 +37,15 @@ int spawnreq_send(int sock, spawnreq const *q, int fd)
   memset(&c, 0, sizeof c);
   m.msg_iov = &v;
   m.msg_iovlen = 1;
-  m.msg_control = c.buf;
-  m.msg_controllen = sizeof c.buf;
-  struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-  h->cmsg_level = SOL_SOCKET;
-  h->cmsg_type = SCM_RIGHTS;
-  h->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(h), &fd, sizeof fd);
+  if (fd >= 0) {
+    m.msg_control = c.buf;
+    m.msg_controllen = sizeof c.buf;
+    struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &fd, sizeof fd);
+  }
   for (;;) {
     ssize_t r = sendmsg(sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (r >= 0) return (size_t)r == q->len ? 0 : (errno = EPROTO, -1);
