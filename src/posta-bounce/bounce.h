@@ -81,11 +81,8 @@ int bounce_inject(bounce const *b, char const *msg, size_t len);
 /* bounce_run.c: every step, in order. Returns posta-bounce's exit code. */
 int bounce_run(bounce *b);
 
-/* An address fit for a log line, escaped as posta-send's log escapes one
- * (doc/log-format.md): every byte outside 0x21-0x7e, and \ < >, becomes
- * \xHH, so that no control character, space or angle bracket of it reaches
- * the log. Cut with "..." when it does not fit in size bytes (at least 8). */
+/* room for an address in a log line, escaped by esc_dots(ESC_ADDR) as
+ * posta-send's log escapes one (doc/log-format.md) */
 #define BOUNCE_LOGADDR_MAX 4200
-char const *bounce_logsafe(char *buf, size_t size, char const *s);
 
 #endif

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "common/esc.h"
+
 int spawnreq_start(spawnreq *q, unsigned slot, uint64_t id, char const *sender)
 {
   size_t sl = strlen(sender);
@@ -61,8 +63,7 @@ static int valid_code(char const *s)
 /* Control characters become spaces; a malformed line becomes a Z. */
 static void clean(char *s, size_t len)
 {
-  for (size_t i = 0; i < len; i++)
-    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) s[i] = ' ';
+  esc_spaces(s, len);
   if (len > SPAWN_RESULT_MAX) s[SPAWN_RESULT_MAX] = 0;
   if (!valid_code(s)) s[0] = 'Z';
 }
