@@ -152,10 +152,16 @@ class KillTest(unittest.TestCase):
             with open(os.path.join(self.spool, "next"), "w") as f:
                 f.write(spec)
         old = send_pid(self.inst)
+        before = list(self.straces)
         self.inst.svc("posta-send", "-t")
         if spec:
             self.attach(spec)
-        return self.wait_new(old)
+        pid = self.wait_new(old)
+        # the old posta-send is gone: its strace ends and has written the
+        # whole trace only once it has exited
+        for p in before:
+            p.wait(30)
+        return pid
 
     def wait_new(self, old, timeout=20):
         pid = wait_for(lambda: send_pid(self.inst) not in (None, old) and send_pid(self.inst), timeout,
@@ -180,7 +186,7 @@ class KillTest(unittest.TestCase):
         send(subject)
         wait_for(lambda: self.notices(subject, kind), 30, what="the notice of %r" % subject)
         finish()
-        wait_for(lambda: queue_empty(self.inst), 20, what="an empty queue")
+        wait_for(lambda: queue_empty(self.inst), 60, what="an empty queue")
         time.sleep(0.5)
         return self.notices(subject, kind)
 
