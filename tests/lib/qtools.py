@@ -41,7 +41,8 @@ def inject(inst, message, env, user=None, environ=None, cmd=None, timeout=60):
             pass
     finally:
         os.close(w)
-    err = p.stderr.read().decode(errors="replace")
+    with p.stderr:
+        err = p.stderr.read().decode(errors="replace")
     return p.wait(timeout), err
 
 
