@@ -133,7 +133,8 @@ static int slurp_fd(local_result *res, int fd, struct stat const *st, char const
 
 /* A dot-qmail file is obeyed only when nobody but its owner can write it
  * and its owner is the mailbox owner (or root): else another user could
- * run programs as the mailbox owner. A temporary failure, as in qmail. */
+ * run programs as the mailbox owner. A temporary failure, as in qmail.
+ * It must also be a regular file of at most LOCAL_DOTQMAIL_MAX bytes. */
 static int trusted(local_result *res, struct stat const *st, char const *fn)
 {
   char num[32];
