@@ -44,8 +44,18 @@ static void message(char const *text)
   close(fd);
 }
 
+/* What local_init and the forwards allocated. */
+static void drop(local_ctx *c)
+{
+  stralloc_free(&c->rcpt);
+  stralloc_free(&c->dtline);
+  stralloc_free(&c->rpline);
+  stralloc_free(&c->ufline);
+  stralloc_free(&c->fwd);
+}
+
 /* A delivery to a@b (dash and ext as given) with the default delivery
- * ./Maildir/; returns local_run's code, the result in *c. */
+ * ./Maildir/; returns local_run's code, the result in *c (drop it). */
 static int run(local_ctx *c, char const *dash, char const *ext)
 {
   memset(c, 0, sizeof *c);
@@ -76,9 +86,11 @@ static void delivered(void **state)
   message("Subject: x\n\nbody\n");
   assert_int_equal(run(&c, "", ""), 0);
   line_is(&c, "delivered: 1 maildir, 0 mbox, 0 program, 0 forward\n");
+  drop(&c);
   write_file(".qmail", "|exit 99\n./Maildir/\n");
   assert_int_equal(run(&c, "", ""), 99);
   line_is(&c, "delivered: 0 maildir, 0 mbox, 1 program, 0 forward\n");
+  drop(&c);
   unlink(".qmail");
 }
 
@@ -90,6 +102,7 @@ static void program_refuses(void **state)
   assert_int_equal(run(&c, "-", "list"), 100);
   assert_string_equal(c.res.status, "5.3.0");
   line_is(&c, "program failed (exit 100): go away (#5.3.0)\n");
+  drop(&c);
   unlink(".qmail-list");
 }
 
@@ -100,6 +113,7 @@ static void no_mailbox(void **state)
   assert_int_equal(run(&c, "-", "nobody"), 100);
   assert_null(c.res.status);
   line_is(&c, "Sorry, no mailbox here by that name. (#5.1.1)\n");
+  drop(&c);
 }
 
 static void writable_home(void **state)
@@ -112,6 +126,7 @@ static void writable_home(void **state)
   assert_int_equal(chmod(dir, 0755), 0);
   snprintf(want, sizeof want, "Uh-oh: home directory %s is writable by group or others (#4.7.0)\n", dir);
   line_is(&c, want);
+  drop(&c);
 }
 
 static void looping(void **state)
@@ -120,6 +135,7 @@ static void looping(void **state)
   message("Delivered-To: a@b\nSubject: x\n\nbody\n");
   assert_int_equal(run(&c, "", ""), 100);
   line_is(&c, "This message is looping: it already has my Delivered-To line. (#5.4.6)\n");
+  drop(&c);
 }
 
 int main(void)
