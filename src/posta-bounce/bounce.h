@@ -62,8 +62,9 @@ int bounce_record_load(bounce *b);
 void bounce_record_remove(bounce *b);
 
 /* bounce_read.c: the record's fields (and the info record's, for what the
- * record lacks) into b. Ends the process with 100 when they are unusable. */
-void bounce_parse(bounce *b);
+ * record lacks) into b. 0; else, after the fatal log line, the exit code:
+ * 100 when they are unusable, 111 when they cannot be read. */
+int bounce_parse(bounce *b);
 /* The original message's first bytes (at least BOUNCE_HEADERS_MIN, else
  * the limit); b->msg stays 0 when it is gone. */
 void bounce_message(bounce *b);

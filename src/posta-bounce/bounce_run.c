@@ -93,7 +93,8 @@ int bounce_run(bounce *b)
   b->home = home_get();
   if (chdir(b->home) < 0) strerr_diefu2sys(111, "change to the home folder ", b->home);
   if (!bounce_record_load(b)) return 0;
-  bounce_parse(b);
+  int e = bounce_parse(b);
+  if (e) return e;
   bounce_settings(b);
   if (!bounce_target(b)) {
     bounce_record_remove(b);

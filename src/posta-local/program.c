@@ -1,6 +1,7 @@
 /* program: fork sh -c, collect its output, classify its exit. See
- * program.h. Exits through result.h on failure; never waits on a program's
- * descendants once the program itself has exited; kills the program's
+ * program.h. Returns -1 with the result in the context on failure; never
+ * waits on a program's descendants once the program itself has exited;
+ * kills the program's
  * process group (its session: setsid) when the delivery's deadline comes. */
 #include "posta-local/program.h"
 
@@ -106,39 +107,64 @@ static int collect(pid_t pid, int fd, char *buf, size_t *len, uint64_t deadline)
   return status;
 }
 
-int program_run(local_ctx *c, char const *cmd)
+/* The program's wait status (-1: killed at the deadline) and output as
+ * the line's result: PROGRAM_OK or PROGRAM_STOP, else -1. */
+static int judge(local_ctx *c, int status, char *out, size_t len)
 {
-  stralloc sa = STRALLOC_ZERO;
-  char const **env;
-  char out[PROGRAM_OUTPUT_MAX + 1], code[32];
-  size_t len = 0;
-  int p[2];
-  if (progenv_build(c, (char const *const *)environ, &sa, &env) < 0) result_exitsys(111, "4.3.0", "unable to build the environment");
-  if (pipe2(p, O_CLOEXEC) < 0) result_exitsys(111, "4.3.0", "unable to create a pipe");
-  pid_t pid = fork();
-  if (pid < 0) result_exitsys(111, "4.3.0", "unable to fork");
-  if (!pid) child(p[1], cmd, env);
-  close(p[1]);
-  fcntl(p[0], F_SETFL, O_NONBLOCK);
-  int status = collect(pid, p[0], out, &len, c->deadline);
-  close(p[0]);
-  free(env);
-  stralloc_free(&sa);
+  char code[32];
+  char const *said = len ? out : "(no output)";
+  out[len] = 0;
   if (status == -1) {
     snprintf(code, sizeof code, "%lu", c->timeout);
-    out[len] = 0;
-    result_exit(111, "4.3.0", "program timed out after ", code,
-                " seconds (control/timeoutlocal): killed with its process group: ", len ? out : "(no output)");
+    return result_set(&c->res, 111, "4.3.0", "program timed out after ", code,
+                      " seconds (control/timeoutlocal): killed with its process group: ", said);
   }
   if (WIFSIGNALED(status)) {
     snprintf(code, sizeof code, "%d", WTERMSIG(status));
-    out[len] = 0;
-    result_exit(111, "4.3.0", "program killed by signal ", code, ": ", len ? out : "(no output)");
+    return result_set(&c->res, 111, "4.3.0", "program killed by signal ", code, ": ", said);
   }
   int k = program_class(WEXITSTATUS(status));
   if (k == PROGRAM_OK || k == PROGRAM_STOP) { c->nprogram++; return k; }
   snprintf(code, sizeof code, "%d", WEXITSTATUS(status));
-  out[len] = 0;
-  if (k == PROGRAM_PERM) result_exit(100, "5.3.0", "program failed (exit ", code, "): ", len ? out : "(no output)");
-  result_exit(111, "4.3.0", "program failed temporarily (exit ", code, "): ", len ? out : "(no output)");
+  if (k == PROGRAM_PERM) return result_set(&c->res, 100, "5.3.0", "program failed (exit ", code, "): ", said);
+  return result_set(&c->res, 111, "4.3.0", "program failed temporarily (exit ", code, "): ", said);
+}
+
+/* Forks the program, its output into a pipe whose read end goes to *fd:
+ * its pid, or -1 with the result set. */
+static pid_t start(local_ctx *c, char const *cmd, char const *const *env, int *fd)
+{
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) return result_setsys(&c->res, 111, "4.3.0", "unable to create a pipe");
+  pid_t pid = fork();
+  if (!pid) child(p[1], cmd, env);
+  if (pid < 0) {
+    int e = errno;
+    close(p[0]);
+    close(p[1]);
+    errno = e;
+    return result_setsys(&c->res, 111, "4.3.0", "unable to fork");
+  }
+  close(p[1]);
+  fcntl(p[0], F_SETFL, O_NONBLOCK);
+  *fd = p[0];
+  return pid;
+}
+
+int program_run(local_ctx *c, char const *cmd)
+{
+  stralloc sa = STRALLOC_ZERO;
+  char const **env;
+  char out[PROGRAM_OUTPUT_MAX + 1];
+  size_t len = 0;
+  int fd = -1;
+  if (progenv_build(c, (char const *const *)environ, &sa, &env) < 0)
+    return result_setsys(&c->res, 111, "4.3.0", "unable to build the environment");
+  pid_t pid = start(c, cmd, env, &fd);
+  free(env);
+  stralloc_free(&sa);
+  if (pid < 0) return -1;
+  int status = collect(pid, fd, out, &len, c->deadline);
+  close(fd);
+  return judge(c, status, out, len);
 }
