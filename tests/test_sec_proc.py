@@ -26,7 +26,7 @@ import unittest
 
 from opstools import attempt, creds, instance_processes, user_creds
 from posta import IS_ROOT, Instance, free_port, wait_for
-from sendtools import record
+from qrecord import build as record
 from smtppeer import ScriptPeer
 
 DENIED = (errno.EACCES, errno.EPERM)
