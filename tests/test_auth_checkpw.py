@@ -18,7 +18,8 @@ import subprocess
 import sys
 import unittest
 
-from posta import IS_ROOT, Instance
+from opstools import read_all
+from posta import IS_ROOT, InstanceCase
 
 ALICE, ALICE_PW = "alice@posta.test", "alice-Secret-1"
 PROG = ("/bin/sh", "-c", "echo ok $USER")
@@ -37,15 +38,10 @@ def as_user(name):
 
 
 @unittest.skipUnless(IS_ROOT, "needs the users of a privilege-separated instance")
-class CheckPwUids(unittest.TestCase):
+class CheckPwUids(InstanceCase):
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.inst.add_mailbox(ALICE, ALICE_PW)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
 
     def checkpw(self, user, data, fd3=True):
         """Runs posta-checkpw as user with data on fd 3 (or fd 3 closed)."""
@@ -155,12 +151,7 @@ class CheckPwUids(unittest.TestCase):
                              env=self.inst.env(PATH="/usr/bin:/bin"))
         os.close(r)
         os.close(out_w)
-        out = b""
-        while True:
-            chunk = os.read(out_r, 4096)
-            if not chunk:
-                break
-            out += chunk
+        out = read_all(out_r)
         os.close(out_r)
         self.assertEqual(p.wait(60), 0)
         self.assertEqual(out.split()[:3], [b"/dev/null"] * 3)

@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, wait_for
+from posta import IS_ROOT, Instance, InstanceCase, wait_for
 from smtpd_harness import clear_queue, configure
 from tlskit import Ca, TlsSmtpd, install_cert
 
@@ -192,18 +192,13 @@ def plain(user, password, authzid=""):
 
 
 @unittest.skipUnless(IS_ROOT, "needs the users of a privilege-separated instance")
-class CheckPw(unittest.TestCase):
+class CheckPw(InstanceCase):
     """posta-checkpw alone: the checkpassword interface, as posta-d."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         # posta-user add -p - (the password on stdin)
         cls.inst.add_mailbox(ALICE, ALICE_PW)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
 
     def check(self, data, user="posta-d", prog=("/bin/sh", "-c", "echo ok $USER")):
         r, w = os.pipe()

@@ -8,29 +8,18 @@ import time
 import unittest
 
 from posta import IS_ROOT, Instance, maildir_files
-from lspawn import LSpawn, owner, queue_message
+from lspawn import LSpawn, LSpawnCase, owner, queue_message
 
 BODY = (b"Received: from client.example.net by mx.example.com; 1 Jan 2025 00:00:00 +0000\n"
         b"From: Bob <bob@example.net>\nTo: alice@example.com\nSubject: hello\n\n"
         b"From the start\n.\n..\nbinary \x01\x7f\xff bytes\nno final newline")
 
 
-class LSpawnTest(unittest.TestCase):
+class LSpawnTest(LSpawnCase):
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.box = cls.inst.add_mailbox("alice@example.com")
         cls.vuid, cls.vgid = owner("posta-v")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
-
-    def setUp(self):
-        self.ls = LSpawn(self.inst)
-
-    def tearDown(self):
-        self.ls.kill()
 
     def dotqmail(self, address, name, text):
         """Writes a dot-qmail file in a virtual mailbox's home, owned by posta-v."""

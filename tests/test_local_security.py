@@ -19,7 +19,8 @@ import time
 import unittest
 
 from posta import IS_ROOT, Instance, maildir_files, wait_for
-from lspawn import SPLIT, LSpawn, owner, queue_message
+from lspawn import SPLIT, LSpawn, LSpawnCase, owner, queue_message
+from opstools import in_child
 from sendtools import queue_empty
 
 
@@ -27,33 +28,8 @@ def as_user(name, func, *args):
     """Runs func(*args) in a child with only the uid, gid and group of
     user name; returns what it returned (a short bytes), or raises."""
     uid, gid = owner(name)
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        out = b"!"
-        try:
-            os.setgroups([gid])
-            os.setresgid(gid, gid, gid)
-            os.setresuid(uid, uid, uid)
-            out = b"=" + (func(*args) or b"")
-        except BaseException as e:  # noqa: B902 - reported to the parent
-            out = b"!" + repr(e).encode()
-        finally:
-            os.write(w, out)
-            os._exit(0)
-    os.close(w)
-    data = b""
-    while True:
-        b = os.read(r, 4096)
-        if not b:
-            break
-        data += b
-    os.close(r)
-    os.waitpid(pid, 0)
-    if not data.startswith(b"="):
-        raise AssertionError("%s as %s failed: %s" % (func.__name__, name, data[1:].decode(errors="replace")))
-    return data[1:]
+    c = {"uid": (uid,) * 3, "gid": (gid,) * 3, "groups": [gid]}
+    return in_child(c, func, *args, what="%s as %s" % (func.__name__, name))
 
 
 def all_mail(home):
@@ -71,26 +47,15 @@ def all_mail(home):
 
 
 @unittest.skipUnless(IS_ROOT, "the attack crosses uids: a root-made instance")
-class LSpawnDescriptorAttack(unittest.TestCase):
+class LSpawnDescriptorAttack(LSpawnCase):
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.box = cls.inst.add_mailbox("alice@example.com")
         cls.secret = b"TOP-SECRET-%d-root-only" % os.getpid()
         cls.secretfn = cls.inst.path("root-secret")
         with open(cls.secretfn, "wb") as f:
             f.write(b"Subject: stolen\n\n" + cls.secret + b"\n")
         os.chmod(cls.secretfn, 0o600)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
-
-    def setUp(self):
-        self.ls = LSpawn(self.inst)
-
-    def tearDown(self):
-        self.ls.kill()
 
     def assert_no_secret(self):
         for data in all_mail(self.inst.home):

@@ -8,7 +8,7 @@ import stat
 import subprocess
 import unittest
 
-from posta import IS_ROOT, SPLIT, Instance, as_user, base_dir
+from posta import IS_ROOT, SPLIT, as_user, instance_and_secret
 
 ID = 1234567
 
@@ -16,15 +16,7 @@ ID = 1234567
 @unittest.skipUnless(IS_ROOT, "the attack needs the instance's users")
 class QtoolsLinkTest(unittest.TestCase):
     def setUp(self):
-        self.inst = Instance()
-        self.secret = os.path.join(base_dir(), self.inst.name + "-secret")
-        os.mkdir(self.secret, 0o700)
-
-    def tearDown(self):
-        self.inst.cleanup()
-        for f in os.listdir(self.secret):
-            os.unlink(os.path.join(self.secret, f))
-        os.rmdir(self.secret)
+        self.inst, self.secret = instance_and_secret(self)
 
     def tool(self, *args, timeout=20):
         return self.inst.run(*args, timeout=timeout)

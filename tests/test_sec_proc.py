@@ -24,49 +24,14 @@ import shutil
 import subprocess
 import unittest
 
-from opstools import creds, instance_processes
+from opstools import attempt, creds, instance_processes, user_creds
 from posta import IS_ROOT, Instance, free_port, wait_for
-from sendtools import record
+from qrecord import build as record
 from smtppeer import ScriptPeer
 
 DENIED = (errno.EACCES, errno.EPERM)
 SPLIT = 23
 SECRET = b"root-only-secret"
-
-
-def conf_creds(user):
-    """The credentials of a uid as posta-setup made it (its gid only)."""
-    pw = pwd.getpwnam(user)
-    return {"uid": (pw.pw_uid,) * 4, "gid": (pw.pw_gid,) * 4, "groups": [pw.pw_gid]}
-
-
-def attempt(c, func, *args):
-    """Runs func(*args) in a child with exactly the credentials c: 0 when it
-    succeeded, else the errno it failed with."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        out = b"?"
-        try:
-            os.setgroups(c["groups"])
-            os.setresgid(*c["gid"][:3])
-            os.setresuid(*c["uid"][:3])
-            try:
-                func(*args)
-                out = b"0"
-            except OSError as e:
-                out = str(e.errno).encode()
-        finally:
-            os.write(w, out)
-            os._exit(0)
-    os.close(w)
-    out = os.read(r, 32)
-    os.close(r)
-    os.waitpid(pid, 0)
-    if not out.isdigit():
-        raise AssertionError("%r%r: the child failed before its attempt (%r)" % (func, args, out))
-    return int(out)
 
 
 # --- the queue readers ---------------------------------------------------------
@@ -97,7 +62,7 @@ class QueueReaders(unittest.TestCase):
             os.chmod(fn, 0o600)
         # a record posta-q may write itself: nothing secret in it
         cls.info = record("info", [("t", 1), ("s", 5), ("F", "q@info.test"), ("u", 0)])
-        cls.posta_q = conf_creds("posta-q")
+        cls.posta_q = user_creds("posta-q")
 
     @classmethod
     def tearDownClass(cls):
@@ -367,7 +332,7 @@ class SessionsApart(unittest.TestCase):
     def test_posta_s_stays_out_of_posta_send(self):
         # posta-bounce and root's queue tools run as posta-s
         (send,) = self.procs("posta-send")
-        self.assertShut("posta-s", "posta-send", self.attacks(conf_creds("posta-s"), send))
+        self.assertShut("posta-s", "posta-send", self.attacks(user_creds("posta-s"), send))
 
 
 if __name__ == "__main__":

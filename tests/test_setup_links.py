@@ -11,7 +11,7 @@ import stat
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
+from posta import IS_ROOT, instance_and_secret
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -70,18 +70,7 @@ def setup_quietly(inst):
 @unittest.skipUnless(IS_ROOT, "the attack needs the instance's users")
 class SetupLinkTest(unittest.TestCase):
     def setUp(self):
-        self.inst = Instance()
-        self.secret = os.path.join(base_dir(), self.inst.name + "-secret")
-        os.mkdir(self.secret, 0o700)
-
-    def tearDown(self):
-        self.inst.cleanup()
-        for root, dirs, files in os.walk(self.secret, topdown=False):
-            for f in files:
-                os.unlink(os.path.join(root, f))
-            for d in dirs:
-                os.rmdir(os.path.join(root, d))
-        os.rmdir(self.secret)
+        self.inst, self.secret = instance_and_secret(self)
 
     def attack(self, user, entry, target):
         before = os.lstat(target)

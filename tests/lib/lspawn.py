@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 
-from posta import IS_ROOT
+from posta import IS_ROOT, InstanceCase
 
 
 SPLIT = 23   # conf-split
@@ -141,3 +141,13 @@ def run_local(inst, home, local, domain, message, sender="", dash="", ext="", us
         p = subprocess.run(cmd, stdin=f, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=home,
                            env=env or inst.env(), timeout=120)
     return p.returncode, p.stdout.decode("utf-8", "replace").strip()
+
+
+class LSpawnCase(InstanceCase):
+    """InstanceCase with a fresh posta-lspawn (self.ls) for every test."""
+
+    def setUp(self):
+        self.ls = LSpawn(self.inst)
+
+    def tearDown(self):
+        self.ls.kill()

@@ -6,9 +6,11 @@ would: the processes of an instance (/proc) and their credentials.
     can(creds(pid), os.listdir, path)     # True when a process with those
                                           # credentials may do it
     attempt(creds(pid), os.listdir, path) # 0, or the errno it failed with
+    in_child(user_creds("posta-s"), f)    # what f() returned, run as posta-s
 """
 import errno
 import os
+import pwd
 
 
 def instance_processes(home):
@@ -46,33 +48,55 @@ def creds(pid):
     return out
 
 
-def attempt(c, func, *args):
+def user_creds(user):
+    """The credentials of a uid as posta-setup made it (its gid only)."""
+    pw = pwd.getpwnam(user)
+    return {"uid": (pw.pw_uid,) * 4, "gid": (pw.pw_gid,) * 4, "groups": [pw.pw_gid]}
+
+
+def read_all(fd):
+    """Everything read from fd up to its end."""
+    return b"".join(iter(lambda: os.read(fd, 65536), b""))
+
+
+def in_child(c, func, *args, what=None):
     """Runs func(*args) in a child with exactly the credentials c; returns
-    0 when it succeeded, else the errno it failed with."""
+    the bytes it returned (b"" for None), or raises AssertionError naming
+    what (func's name by default) with what the child raised."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(r)
-        out = b"?"
+        out = b"!"
         try:
             os.setgroups(c["groups"])
             os.setresgid(*c["gid"][:3])
             os.setresuid(*c["uid"][:3])
-            try:
-                func(*args)
-                out = b"0"
-            except OSError as e:
-                out = str(e.errno).encode()
+            out = b"=" + (func(*args) or b"")
+        except BaseException as e:  # noqa: B902 - reported to the parent
+            out = b"!" + repr(e).encode()
         finally:
             os.write(w, out)
             os._exit(0)
     os.close(w)
-    out = os.read(r, 32)
+    data = read_all(r)
     os.close(r)
     os.waitpid(pid, 0)
-    if not out.isdigit():
-        raise AssertionError("%r%r: the child failed before its attempt (%r)" % (func, args, out))
-    return int(out)
+    if not data.startswith(b"="):
+        raise AssertionError("%s failed: %s" % (what or func.__name__, data[1:].decode(errors="replace")))
+    return data[1:]
+
+
+def attempt(c, func, *args):
+    """Runs func(*args) in a child with exactly the credentials c; returns
+    0 when it succeeded, else the errno it failed with."""
+    def body():
+        try:
+            func(*args)
+            return b"0"
+        except OSError as e:
+            return str(e.errno).encode()
+    return int(in_child(c, body, what="%r%r" % (func, args)))
 
 
 def can(c, func, *args):

@@ -13,6 +13,8 @@ Its services run under s6-svscan exactly as an operator runs them.
 
 Every instance of a test run lives under one 0755 folder in /tmp that is
 removed at exit (POSTA_TEST_KEEP=1 keeps it for a post-mortem).
+A test class that shares one instance derives from InstanceCase and fills
+it in prepare() (cls.inst is there).
 """
 import atexit
 import os
@@ -24,6 +26,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -121,6 +124,18 @@ def try_as(user, f):
 def as_user(user, f):
     """Runs f() in a child as user (try_as); asserts it returned."""
     assert try_as(user, f), "the attack as %s failed" % user
+
+
+def instance_and_secret(case):
+    """(inst, folder) for one test: an Instance, and beside it a folder
+    only root may enter (what an attack must not reach); both removed
+    once the test case has ended."""
+    inst = Instance()
+    case.addCleanup(inst.cleanup)
+    d = os.path.join(base_dir(), inst.name + "-secret")
+    os.mkdir(d, 0o700)
+    case.addCleanup(shutil.rmtree, d)
+    return inst, d
 
 
 def maildir_files(maildir):
@@ -339,3 +354,25 @@ class Instance:
 
     def __exit__(self, *exc):
         self.cleanup()
+
+
+class InstanceCase(unittest.TestCase):
+    """A TestCase with one Instance for the whole class (cls.inst): made
+    before the first test, then prepare() fills it; removed after the last."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.inst = Instance()
+        try:
+            cls.prepare()
+        except BaseException:
+            cls.inst.cleanup()
+            raise
+
+    @classmethod
+    def prepare(cls):
+        pass
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.inst.cleanup()
