@@ -1,6 +1,7 @@
 /* qmark: writing operators' requests and looking at their effect. See
  * qmark.h. */
 #include "sk/qmark.h"
+#include "sk/qscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,24 +32,6 @@ static int flags(char const *buf, size_t len, int *h, int *x)
   return 0;
 }
 
-/* rec_slurp for a file of the queue: never through a link, never
- * blocking on a FIFO, a regular file only (else EPROTO). */
-static int slurp(char const *path, size_t max, char **buf, size_t *len)
-{
-  struct stat st;
-  char proc[64];
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return errno == ELOOP ? (errno = EPROTO, -1) : -1;
-  int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EPROTO : 0;
-  if (bad) { close(fd); errno = bad; return -1; }
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  int r = rec_slurp(proc, max, buf, len);
-  int e = errno;
-  close(fd);
-  errno = e;
-  return r;
-}
-
 /* A folder of the queue (queue/SUB), opened without following a link at
  * either step; flags: O_PATH or O_RDONLY. */
 static int qdir(char const *sub, int flags)
@@ -70,7 +53,7 @@ int qmark_state(uint64_t id, enum qmark_state *st)
   struct stat sb;
   int h, x;
   qpath(path, "info", id);
-  if (slurp(path, 1 << 20, &buf, &len) == 0) {
+  if (qscan_slurp(path, 1 << 20, &buf, &len) == 0) {
     int r = flags(buf, len, &h, &x);
     free(buf);
     if (r < 0) return -1;
@@ -97,7 +80,7 @@ static char waiting(uint64_t id)
   size_t len;
   cmdrec c;
   cmdrec_path(path, id);
-  if (slurp(path, 4096, &buf, &len) < 0) return 0;
+  if (qscan_slurp(path, 4096, &buf, &len) < 0) return 0;
   int r = cmdrec_parse(&c, buf, len);
   free(buf);
   return r < 0 ? 0 : c.op;
