@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "sk/dotqmail.h"
 #include "posta-local/forward.h"
 #include "posta-local/instr.h"
@@ -94,7 +95,7 @@ static int find(local_ctx *c, char **text, size_t *len)
     if (st.st_mode & 022) result_exit(111, "4.7.0", "Uh-oh: ", fn, " is group or world writable");
     if (!st.st_size) { c->dflt = -1; return 0; }
     if (st.st_size > LOCAL_DOTQMAIL_MAX) result_exit(111, "4.3.0", fn, " is too large");
-    if (rec_slurp(fn, LOCAL_DOTQMAIL_MAX, text, len) < 0) result_exitsys(111, "4.3.0", "unable to read ", fn);
+    if (slurp_path(fn, 0, LOCAL_DOTQMAIL_MAX, text, len) < 0) result_exitsys(111, "4.3.0", "unable to read ", fn);
     if (*len && (*text)[0] == '\n') result_exit(111, "4.2.1", "Uh-oh: first line of ", fn, " is blank");
     return 1;
   }

@@ -10,6 +10,7 @@
 #include "common/cmdrec.h"
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "posta-qread/qr.h"
 
 /* Records are small; a recipients record of 100000 recipients is the
@@ -23,7 +24,7 @@ static int slurp(char const *kind, uint64_t id, char **buf, size_t *len)
   *buf = 0;
   *len = 0;
   if (!qpath(fn, kind, id)) { errno = ENAMETOOLONG; return -1; }
-  if (rec_slurp(fn, QR_RECMAX, buf, len) == 0) return 1;
+  if (slurp_path(fn, 0, QR_RECMAX, buf, len) == 0) return 1;
   return errno == ENOENT ? 0 : -1;
 }
 
@@ -58,7 +59,7 @@ static int waiting(stralloc *out, uint64_t id)
   qpath(path, "delay", id);
   if (ok && exists(path)) ok = stralloc_cats(out, "  delay notice waiting to be sent\n");
   cmdrec_path(path, id);
-  if (ok && rec_slurp(path, 4096, &buf, &len) == 0) {
+  if (ok && slurp_path(path, 0, 4096, &buf, &len) == 0) {
     if (cmdrec_parse(&c, buf, len) == 0)
       for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (ops[i].op == c.op)

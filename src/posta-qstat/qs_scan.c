@@ -9,6 +9,7 @@
 
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "sk/qscan.h"
 
 #define QS_RECMAX (256u << 20)
@@ -19,7 +20,7 @@ static int one(qs_tally *t, char const *kind, uint64_t id)
   char path[QPATH_MAX], *buf;
   size_t len;
   qpath(path, kind, id);
-  if (rec_slurp(path, QS_RECMAX, &buf, &len) < 0) return errno == ENOENT ? 0 : -1;
+  if (slurp_path(path, 0, QS_RECMAX, &buf, &len) < 0) return errno == ENOENT ? 0 : -1;
   int r = kind[0] == 'i' ? qs_tally_info(t, buf, len) : qs_tally_rcpts(t, kind[0] == 'r', buf, len);
   free(buf);
   if (r < 0 && (errno == EPROTO || errno == ENOTSUP)) { t->unreadable++; return 0; }

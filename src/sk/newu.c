@@ -19,6 +19,7 @@
 
 #include "common/durable.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "sk/assign.h"
 
 #define TMP "users/cdb.tmp"
@@ -46,7 +47,7 @@ void newu_compile(void)
   unsigned line;
   char const *why;
   char fmt[UINT_FMT];
-  if (rec_slurp("users/assign", ASSIGN_FILE_MAX, &text, &len) < 0) strerr_diefu2sys(111, "read ", "users/assign");
+  if (slurp_path("users/assign", 0, ASSIGN_FILE_MAX, &text, &len) < 0) strerr_diefu2sys(111, "read ", "users/assign");
   int fd = open(TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) strerr_diefu2sys(111, "create ", TMP);
   int r = assign_compile(text, len, fd, &line, &why);

@@ -15,6 +15,7 @@
 #include "common/durable.h"
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 
 /* h and x of an info record; the rest is posta-send's business. */
 static int flags(char const *buf, size_t len, int *h, int *x)
@@ -31,19 +32,15 @@ static int flags(char const *buf, size_t len, int *h, int *x)
   return 0;
 }
 
-/* rec_slurp for a file of the queue: never through a link, never
- * blocking on a FIFO, a regular file only (else EPROTO). */
+/* A file of the queue, whole: never through a link, never blocking on a
+ * FIFO, a regular file only (else EPROTO). */
 static int slurp(char const *path, size_t max, char **buf, size_t *len)
 {
   struct stat st;
-  char proc[64];
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return errno == ELOOP ? (errno = EPROTO, -1) : -1;
   int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EPROTO : 0;
-  if (bad) { close(fd); errno = bad; return -1; }
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  int r = rec_slurp(proc, max, buf, len);
-  int e = errno;
+  int r = bad ? (errno = bad, -1) : slurp_fd(fd, max, buf, len), e = errno;
   close(fd);
   errno = e;
   return r;
