@@ -109,18 +109,40 @@ endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
 # --- unit tests: tests/unit/test_M.c tests module M (src/D/M.c) -------------
-# It links D's objects but D's main file, D's libraries, and cmocka.
+# A test (or a fuzz harness, tests/fuzz/fuzz.mk) names its module M by its
+# basename alone, so no two folders may have a module of the same name:
+# each program's main file src/P/P.c aside, every src/*/*.c has its own.
+SRCS := $(wildcard src/*/*.c)
+MODULES := $(filter-out $(foreach p,$(PROGS),src/$(p)/$(p).c),$(SRCS))
+MODNAMES := $(notdir $(MODULES))
+MODDUPS := $(sort $(foreach n,$(MODNAMES),$(if $(word 2,$(filter $(n),$(MODNAMES))),$(n))))
+ifneq ($(MODDUPS),)
+$(error posta: two modules share a name, a test of it could mean either: $(filter $(addprefix %/,$(MODDUPS)),$(MODULES)))
+endif
+
+# What a test of a module of folder D links, besides its own object:
+#   moddir M    D, the folder of src/D/M.c ("" when there is none)
+#   modobjs D   D's objects but D's main file, and those D borrows (OBJS_D)
+#   modlibs D   the libraries of D's base (common, sk or owf), ours first
+modfile = $(filter %/$(1).c,$(SRCS))
+moddir = $(patsubst src/%/,%,$(dir $(call modfile,$(1))))
+modobjs = $(call nomain,$(1)) $(OBJS_$(1))
+modlibs = $(LIBCHAIN_$(call base,$(1))) $(SYSLIBS_$(call base,$(1)))
+moddeps = $(patsubst %.o,%.d,$(call nomain,$(1)))
+
+# unit_rule TEST D: build/tests/TEST from TEST.o, the module's folder's
+# objects and libraries, and cmocka; D is "" when the test names no module.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-moddir = $(patsubst src/%/,%,$(dir $(firstword $(wildcard src/*/$(1).c))))
 define unit_rule
-$(BUILD)/tests/$(1): $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(OBJS_$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(BUILD)/owfat-headers
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/$(1).o $(call modobjs,$(2)) $(LIBCHAIN_$(call base,$(2))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)
-	@test -n "$(call moddir,$(2))" || { echo "posta: tests/unit/$(1).c: no module src/*/$(2).c to test" >&2; exit 100; }
-	@tools/check-base $(call base,$(call moddir,$(2))) $(BUILD)/owfat-headers $(BUILD)/obj/tests/$(1).d $(patsubst %.o,%.d,$(call nomain,$(call moddir,$(2))))
-	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call nomain,$(call moddir,$(2))) $(OBJS_$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) -lcmocka $(LIBS_$(call moddir,$(2)))
+	@test -n "$(2)" || { echo "posta: tests/unit/$(1).c: no module src/*/$(1:test_%=%).c to test" >&2; exit 100; }
+	@tools/check-base $(call base,$(2)) $(BUILD)/owfat-headers $(BUILD)/obj/tests/$(1).d $(call moddeps,$(2))
+	$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $(BUILD)/obj/tests/$(1).o $(call modobjs,$(2)) $(call modlibs,$(2)) -lcmocka $(LIBS_$(2))
 endef
-$(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(basename $(notdir $(t))),$(patsubst test_%,%,$(basename $(notdir $(t)))))))
+unit_name = $(basename $(notdir $(1)))
+$(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(call unit_name,$(t)),$(call moddir,$(patsubst test_%,%,$(call unit_name,$(t)))))))
 
 tests: $(UNIT_BINS) $(BINS)
 

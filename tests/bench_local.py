@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(HERE, "lib"))
 os.environ.setdefault("POSTA_BUILD", os.path.join(os.path.dirname(HERE), "build"))
 
 from posta import Instance  # noqa: E402
-from lspawn import write_message  # noqa: E402
+from lspawn import queue_message  # noqa: E402
 
 
 def message(size):
@@ -37,14 +37,14 @@ def run(inst, cmd, n, parallel, msg, boxes):
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     p = subprocess.Popen(cmd, stdin=b, stdout=b, env=inst.env(), cwd=inst.home)
     b.close()
-    fd = os.open(msg, os.O_RDONLY)
+    mid = os.path.basename(msg).encode()
     free, sent, done, bad = list(range(parallel)), 0, 0, 0
     t0 = time.monotonic()
     while done < n:
         while free and sent < n:
             s = free.pop()
             rcpt = boxes[sent % len(boxes)]
-            socket.send_fds(a, [b"%d\0%d\0bench@example.net\0%s\0" % (s, sent, rcpt.encode())], [fd])
+            a.send(b"%d\0%s\0bench@example.net\0%s\0" % (s, mid, rcpt.encode()))
             sent += 1
         data = a.recv(4096)
         slot, result = data.split(b"\0")[:2]
@@ -55,7 +55,6 @@ def run(inst, cmd, n, parallel, msg, boxes):
         free.append(int(slot))
         done += 1
     dt = time.monotonic() - t0
-    os.close(fd)
     a.shutdown(socket.SHUT_WR)
     p.wait()
     a.close()
@@ -74,7 +73,7 @@ def main():
         boxes = ["b%d@bench.example" % i for i in range(100)]
         for addr in boxes:
             inst.add_mailbox(addr)
-        msg = write_message(inst, message(a.s))
+        msg = queue_message(inst, message(a.s))
         lspawn = [inst.bin("posta-lspawn")]
         dt, bad = run(inst, lspawn, a.n, a.p, msg, boxes)
         print("%d deliveries of %d bytes, %d in parallel: %.2f s, %.0f deliveries/s, %d failed"

@@ -31,7 +31,7 @@ import maildirs  # noqa: E402
 import perfcount  # noqa: E402
 import report  # noqa: E402
 import runs  # noqa: E402
-from posta import free_port  # noqa: E402
+from posta import free_port, wait_for  # noqa: E402
 
 FAKE_SOURCE = os.path.join(HERE, "lib", "fake-smtp-source")
 SINK = os.path.join(HERE, "lib", "benchsink.py")
@@ -144,8 +144,7 @@ class TestGroup(unittest.TestCase):
             self.assertGreaterEqual(g.cpu_usec() - c0, 280000)
             self.assertEqual(g.pids(), [])
             p = subprocess.Popen(g.wrap(["sleep", "60"]))
-            time.sleep(0.2)
-            self.assertEqual(g.pids(), [p.pid])
+            wait_for(lambda: g.pids() == [p.pid], 10, what="sleep in the group")
             s = cgroup.PssSampler(g)
             self.assertGreater(s.sample(), 0)
             self.assertTrue(g.kill())

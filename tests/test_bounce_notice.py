@@ -202,7 +202,7 @@ class NoticeTest(unittest.TestCase):
     def test_original_gone(self):
         fields = bounce_fields("alice@example.com", int(time.time()), [("bob@example.net", R550)])
         msgid = put_message(self.inst, ORIGINAL)
-        os.unlink(os.path.join(self.inst.home, "queue", "mess", str(msgid % 23), str(msgid)))
+        os.unlink(self.inst.qpath("mess", msgid))
         path = put_record(self.inst, "bounce", msgid, fields)
         before = todo_ids(self.inst)
         p = run_bounce(self.inst, msgid)

@@ -18,11 +18,11 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
 from hardkit import RELAY, World, deliver_one
 from posta import IS_ROOT, maildir_files, wait_for
+from sendtools import send_pid
 
 FULL = os.environ.get("POSTA_FAULTS") == "full"
 CALLS = ("openat", "write", "fsync", "rename", "link", "unlink")
@@ -129,8 +129,9 @@ class FaultPipeline(unittest.TestCase):
         self.arm(daemon, call, n, what)
         if daemon in ("posta-send", "posta-clean"):
             # posta-start runs them: restart the service so the armed one runs
+            old = send_pid(w.inst)
             w.inst.svc("posta-send", "-r")
-            time.sleep(0.3)
+            wait_for(lambda: send_pid(w.inst) not in (old, None), 30, what="posta-send restarted")
             w.inst.wait_service("posta-send", 30)
         accepted = {}
         retried = 0

@@ -10,7 +10,9 @@ import stat
 import unittest
 
 from posta import IS_ROOT, Instance, base_dir
-from qtools import field, rcpts_of, read_queue_file, split_received, todo_records
+from qrecord import field, rcpts_of, todo_records
+import qrecord
+from qtools import split_received
 
 
 class Injection(unittest.TestCase):
@@ -39,7 +41,7 @@ class Injection(unittest.TestCase):
         new = [m for m in self.inst.queue_files("todo") if m not in self.before]
         self.assertEqual(len(new), 1, "expected one new message")
         fields = todo_records(self.inst)[new[0]]
-        _, body = split_received(read_queue_file(self.inst, "mess", new[0]))
+        _, body = split_received(qrecord.read(self.inst, "mess", new[0]))
         self.before.add(new[0])
         return fields, body
 
@@ -261,7 +263,7 @@ class DotlessHost(unittest.TestCase):
         user = pwd.getpwuid(os.getuid()).pw_name
         self.assertEqual(field(fields, "F").decode(), "%s@vm" % user)
         self.assertEqual(rcpts_of(fields), ["demo@localhost", "root@vm", "bob@files"])
-        _, body = split_received(read_queue_file(self.inst, "mess", new[0]))
+        _, body = split_received(qrecord.read(self.inst, "mess", new[0]))
         self.assertRegex(body.decode(), r"(?m)^Message-ID: <[^>]*@vm>$")
 
 

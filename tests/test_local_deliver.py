@@ -13,10 +13,18 @@ import tempfile
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, maildir_files
+from posta import IS_ROOT, Instance, maildir_files, wait_for
 from lspawn import owner, run_local, write_message
 
 MSG = b"Received: from a by b\nSubject: test\n\nFrom here on\n>From there\nbody\n"
+
+
+def lock_waiter(path):
+    """Whether a process waits for a POSIX lock on path (/proc/locks lists
+    a waiter as "N: -> POSIX ADVISORY WRITE PID MAJ:MIN:INODE START END")."""
+    ino = ":%d" % os.stat(path).st_ino
+    with open("/proc/locks") as f:
+        return any(w[1] == "->" and w[6].endswith(ino) for w in (l.split() for l in f) if len(w) > 6)
 
 
 class DeliverTest(unittest.TestCase):
@@ -276,7 +284,7 @@ class DeliverTest(unittest.TestCase):
                 cmd = ["s6-setuidgid", "posta-v"] + cmd
             with open(path, "rb") as stdin:
                 p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, cwd=self.home, env=self.inst.env())
-            time.sleep(0.7)
+            wait_for(lambda: lock_waiter(fn), 10, what="posta-local waiting for the lock")
             self.assertIsNone(p.poll())
             self.assertEqual(os.path.getsize(fn), 0)
             fcntl.lockf(held, fcntl.LOCK_UN)

@@ -1,5 +1,5 @@
 """posta-lspawn end to end: requests over a real SOCK_SEQPACKET socketpair
-with the message descriptor (SCM_RIGHTS), posta-local as the mailbox owner,
+naming a message of queue/mess, posta-local as the mailbox owner,
 the result lines back; 2000 virtual mailboxes; uid 0 refused; bad requests;
 never blocking on one delivery."""
 import os
@@ -8,7 +8,7 @@ import time
 import unittest
 
 from posta import IS_ROOT, Instance, maildir_files
-from lspawn import LSpawn, owner, write_message
+from lspawn import LSpawn, owner, queue_message
 
 BODY = (b"Received: from client.example.net by mx.example.com; 1 Jan 2025 00:00:00 +0000\n"
         b"From: Bob <bob@example.net>\nTo: alice@example.com\nSubject: hello\n\n"
@@ -94,17 +94,15 @@ class LSpawnTest(unittest.TestCase):
                 f.write(saved)
             self.inst.run("posta-newu")
 
-    def test_same_descriptor_to_parallel_deliveries(self):
-        # posta-send may pass one open file to several deliveries at once:
-        # each must read the message from its start, whatever the others do
-        # with the shared read offset. 4 MiB: many reads each.
+    def test_same_message_to_parallel_deliveries(self):
+        # one message to several deliveries at once: each must read the
+        # message from its start, whatever the others read. 4 MiB: many
+        # reads each.
         big = BODY + b"".join(b"line %07d of a long message\n" % i for i in range(140000))
-        path = write_message(self.inst, big)
+        path = queue_message(self.inst, big)
         boxes = [self.inst.add_mailbox("par%d@example.com" % i) for i in range(10)]
-        fd = os.open(path, os.O_RDONLY)
         for i in range(10):
-            self.ls.request(i, "par%d@example.com" % i, fd, sender="s@x.org")
-        os.close(fd)
+            self.ls.request(i, "par%d@example.com" % i, path, sender="s@x.org")
         got = sorted(self.ls.response() for _ in range(10))
         self.assertEqual([g[0] for g in got], list(range(10)))
         for _, result in got:
@@ -120,8 +118,8 @@ class LSpawnTest(unittest.TestCase):
     def test_never_blocks_on_one_delivery(self):
         self.dotqmail("slow@example.com", ".qmail", "|sleep 3\n")
         t0 = time.monotonic()
-        self.ls.request(0, "slow@example.com", write_message(self.inst, b"x\n"))
-        self.ls.request(1, "alice@example.com", write_message(self.inst, b"y\n"))
+        self.ls.request(0, "slow@example.com", queue_message(self.inst, b"x\n"))
+        self.ls.request(1, "alice@example.com", queue_message(self.inst, b"y\n"))
         slot, result = self.ls.response()
         self.assertEqual(slot, 1)
         self.assertLess(time.monotonic() - t0, 2.5)
@@ -133,21 +131,25 @@ class LSpawnTest(unittest.TestCase):
         self.assertEqual(self.ls.proc.wait(30), 0)
 
     def test_bad_requests(self):
-        msg = write_message(self.inst, b"x\n")
+        msg = queue_message(self.inst, b"x\n")
         fd = os.open(msg, os.O_RDONLY)
+        mid = os.path.basename(msg).encode()
         try:
-            # no descriptor: refused with its slot
+            # a descriptor: refused with its slot (posta-lspawn opens the
+            # message itself); a message not in the queue
+            self.ls.send_raw(b"3\0" + mid + b"\0s@x\0" b"alice@example.com\0", [fd])
+            self.assertEqual(self.ls.response(), (3, "Z4.3.0 - a descriptor came with the request"))
             self.ls.send_raw(b"3\0" b"1\0" b"s@x\0" b"alice@example.com\0")
-            self.assertEqual(self.ls.response(), (3, "Z4.3.0 - no message descriptor"))
+            self.assertEqual(self.ls.response(), (3, "Z4.3.0 - message not in the queue: no such file"))
             # slot beyond control/concurrencylocal (10)
-            self.ls.send_raw(b"10\0" b"1\0" b"s@x\0" b"alice@example.com\0", [fd])
+            self.ls.send_raw(b"10\0" b"1\0" b"s@x\0" b"alice@example.com\0")
             self.assertEqual(self.ls.response(), (10, "Z4.3.0 - slot number too high"))
             # two recipients, a bad sender, no '@', garbage
-            self.ls.send_raw(b"4\0" b"1\0" b"s@x\0" b"a@b\0" b"c@d\0", [fd])
+            self.ls.send_raw(b"4\0" b"1\0" b"s@x\0" b"a@b\0" b"c@d\0")
             self.assertEqual(self.ls.response(), (4, "Z4.3.0 - more than one recipient"))
-            self.ls.send_raw(b"5\0" b"1\0" b"s\r\n@x\0" b"a@b\0", [fd])
+            self.ls.send_raw(b"5\0" b"1\0" b"s\r\n@x\0" b"a@b\0")
             self.assertEqual(self.ls.response(), (5, "Z4.3.0 - bad sender"))
-            self.ls.send_raw(b"6\0" b"1\0" b"\0" b"nodomain\0", [fd])
+            self.ls.send_raw(b"6\0" b"1\0" b"\0" b"nodomain\0")
             self.assertEqual(self.ls.response(), (6, "Z4.3.0 - bad recipient"))
             # no slot at all: dropped with a log line, no answer
             self.ls.send_raw(b"\xff\xfe garbage", [fd])
@@ -186,7 +188,7 @@ class ManyMailboxesTest(unittest.TestCase):
             listed = inst.run("posta-user", "list").stdout.decode().split()
             self.assertEqual(len(listed), self.N)
             ls = LSpawn(inst)
-            msgs = [write_message(inst, b"Subject: m%d\n\nbody %d\n" % (i, i)) for i in range(self.N)]
+            msgs = [queue_message(inst, b"Subject: m%d\n\nbody %d\n" % (i, i)) for i in range(self.N)]
             t0 = time.monotonic()
             free, nxt, answered, bad = list(range(10)), 0, 0, []
             inflight = {}

@@ -4,29 +4,11 @@ not make root read another file through it (a link to a root-only cdb) nor
 hang a delivery slot on it (a FIFO): either defers the delivery, with the
 reason in the result, at once. The attacks run as posta-v."""
 import os
-import pwd
 import shutil
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
+from posta import IS_ROOT, Instance, as_user, base_dir
 from lspawn import LSpawn
-
-
-def as_user(user, f):
-    pid = os.fork()
-    if not pid:
-        code = 1
-        try:
-            pw = pwd.getpwnam(user)
-            os.setgroups([])
-            os.setgid(pw.pw_gid)
-            os.setuid(pw.pw_uid)
-            f()
-            code = 0
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, "the attack as %s failed" % user
 
 
 @unittest.skipUnless(IS_ROOT, "the attack needs the instance's users")

@@ -17,6 +17,7 @@ killed while posta-bounce runs, are tests/test_bounce_failures.py's and
 tests/test_bounce_e2e.py's."""
 import os
 import re
+import subprocess
 import time
 import unittest
 
@@ -26,20 +27,28 @@ from sendtools import log_events, queue_empty, send_pid
 
 SYSCALLS = "rename,unlink,fsync,clone"
 
+# posta-send as the test wants it: with SPOOL/next there (used once), it
+# says its pid in SPOOL/pid and waits until the test's strace (root's: a
+# tracer of posta-s could not read the memory of posta-send, which is not
+# dumpable) has attached, then becomes posta-send, which keeps its pid and
+# stays the supervised process and its helpers' parent. The wait makes no
+# system call of SYSCALLS (no fork: builtins only), so the count of each
+# starts at posta-send's own calls.
 WRAPPER = """#!/bin/sh
-# posta-send as the test wants it (tests/test_notify_kill.py): the spec in
-# SPOOL/next, used once, says how strace runs it; without one, as it is.
-# strace -D: posta-send stays the supervised process and its helpers'
-# parent, the tracer runs beside it
 spool=%(spool)s
 if [ -f $spool/next ]; then
-  spec=$(cat $spool/next)
   rm -f $spool/next
-  n=$(ls $spool | grep -c '^trace')
-  if [ "$spec" = trace ]; then
-    exec strace -D -y -o $spool/trace.$n -e trace=%(syscalls)s bin/posta-send.real "$@"
-  fi
-  exec strace -D -y -o $spool/trace.$n -e trace=%(syscalls)s -e inject=$spec:signal=KILL bin/posta-send.real "$@"
+  echo $$ > $spool/pid.tmp
+  mv $spool/pid.tmp $spool/pid
+  i=0
+  while [ $i -lt 400000 ]; do
+    i=$((i + 1))
+    t=0
+    while read -r k v; do
+      [ "$k" = TracerPid: ] && t=$v && break
+    done < /proc/$$/status
+    [ "$t" != 0 ] && break
+  done
 fi
 exec bin/posta-send.real "$@"
 """
@@ -115,9 +124,26 @@ class KillTest(unittest.TestCase):
             f.write(WRAPPER % {"spool": self.spool, "syscalls": SYSCALLS})
         os.chmod(self.inst.bin("posta-send"), 0o755)
         self.runs = 0
+        self.straces = []
 
     def tearDown(self):
         self.inst.cleanup()
+        for p in self.straces:
+            p.wait(10)
+
+    def attach(self, spec):
+        """Root's strace on the posta-send that the wrapper started, as spec
+        says ("trace", or an inject spec): its output in SPOOL/trace.N."""
+        pidfile = os.path.join(self.spool, "pid")
+        wait_for(lambda: os.path.exists(pidfile), 20, what="the wrapper's pid")
+        with open(pidfile) as f:
+            pid = f.read().strip()
+        os.unlink(pidfile)
+        out = os.path.join(self.spool, "trace.%d" % len(self.straces))
+        cmd = ["strace", "-q", "-y", "-o", out, "-e", "trace=" + SYSCALLS]
+        if spec != "trace":
+            cmd += ["-e", "inject=%s:signal=KILL" % spec]
+        self.straces.append(subprocess.Popen(cmd + ["-p", pid], stdin=subprocess.DEVNULL))
 
     def restart_with(self, spec):
         """Restarts posta-send, under strace as spec says (None: as it is);
@@ -126,8 +152,16 @@ class KillTest(unittest.TestCase):
             with open(os.path.join(self.spool, "next"), "w") as f:
                 f.write(spec)
         old = send_pid(self.inst)
+        before = list(self.straces)
         self.inst.svc("posta-send", "-t")
-        return self.wait_new(old)
+        if spec:
+            self.attach(spec)
+        pid = self.wait_new(old)
+        # the old posta-send is gone: its strace ends and has written the
+        # whole trace only once it has exited
+        for p in before:
+            p.wait(30)
+        return pid
 
     def wait_new(self, old, timeout=20):
         pid = wait_for(lambda: send_pid(self.inst) not in (None, old) and send_pid(self.inst), timeout,
@@ -152,7 +186,7 @@ class KillTest(unittest.TestCase):
         send(subject)
         wait_for(lambda: self.notices(subject, kind), 30, what="the notice of %r" % subject)
         finish()
-        wait_for(lambda: queue_empty(self.inst), 20, what="an empty queue")
+        wait_for(lambda: queue_empty(self.inst), 60, what="an empty queue")
         time.sleep(0.5)
         return self.notices(subject, kind)
 

@@ -6,14 +6,13 @@ import os
 import time
 import unittest
 
-import qrecord
-from posta import Instance, wait_for
+from posta import SPLIT, Instance, wait_for
 from sendtools import log_events, queue_empty
 
 # posta-bounce damages the record it is given, once, then runs the real one,
 # which refuses it (exit 100)
 WRAPPER = """#!/bin/sh
-id=$1; n=$((id %% 23))
+id=$1; n=$((id %% %(split)d))
 [ -f %(spool)s/damaged ] || { printf 'posta bounce 1\\ngarbage' > queue/bounce/$n/$id; : > %(spool)s/damaged; }
 exec bin/posta-bounce.real "$@"
 """
@@ -29,7 +28,7 @@ class SetAsideTest(unittest.TestCase):
         os.chmod(spool, 0o777)
         os.rename(self.inst.bin("posta-bounce"), self.inst.bin("posta-bounce.real"))
         with open(self.inst.bin("posta-bounce"), "w") as f:
-            f.write(WRAPPER % {"spool": spool})
+            f.write(WRAPPER % {"spool": spool, "split": SPLIT})
         os.chmod(self.inst.bin("posta-bounce"), 0o755)
 
     def tearDown(self):
@@ -46,7 +45,7 @@ class SetAsideTest(unittest.TestCase):
         self.assertEqual([line for kind, line in events if kind is None], [])
         mid = [m.group(1) for k, m in events if k == "info" and m.group(3) == "alice@example.com"][0]
         runs = [m.group(2) for k, m in events if k == "bounce" and m.group(1) == mid]
-        path = qrecord.split_path(self.inst.home, "bounce", int(mid)) + ".bad"
+        path = self.inst.qpath("bounce", int(mid)) + ".bad"
         rel = os.path.relpath(path, self.inst.home)
         self.assertEqual(len(runs), 2, runs)
         self.assertTrue(runs[0].startswith("qp "))

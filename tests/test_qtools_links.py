@@ -4,33 +4,13 @@ for queue/cmd, a FIFO for an info record) must never make root write to
 another file, create files elsewhere, or block. Each attack runs as the uid
 that owns the folder."""
 import os
-import pwd
 import stat
 import subprocess
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
+from posta import IS_ROOT, SPLIT, Instance, as_user, base_dir
 
 ID = 1234567
-
-
-def as_user(user, f):
-    """Runs f() in a child as user (its primary group only); asserts it
-    returned without an exception."""
-    pid = os.fork()
-    if not pid:
-        code = 1
-        try:
-            pw = pwd.getpwnam(user)
-            os.setgroups([])
-            os.setgid(pw.pw_gid)
-            os.setuid(pw.pw_uid)
-            f()
-            code = 0
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, "the attack as %s failed" % user
 
 
 @unittest.skipUnless(IS_ROOT, "the attack needs the instance's users")
@@ -80,7 +60,7 @@ class QtoolsLinkTest(unittest.TestCase):
         self.assertEqual(os.listdir(self.secret), [], "root wrote a request where posta-q's link led")
 
     def test_info_fifo_blocks_nothing(self):
-        info = self.inst.path("queue", "info", str(ID % 23), str(ID))
+        info = self.inst.qpath("info", ID)
         as_user("posta-s", lambda: os.mkfifo(info, 0o600))
         try:
             p = self.tool("posta-qhold", "-t", "0", str(ID), timeout=10)
@@ -94,14 +74,14 @@ class QtoolsLinkTest(unittest.TestCase):
         # posta-q owns queue/: it can put a folder of its own in place of
         # queue/info, and owns queue/todo outright
         info = self.inst.path("queue", "info")
-        todo = self.inst.path("queue", "todo", str(ID % 23), str(ID))
+        todo = self.inst.qpath("todo", ID)
 
         def plant():
             os.rename(info, info + ".old")
             os.mkdir(info, 0o755)
-            for n in range(23):
+            for n in range(SPLIT):
                 os.mkdir(os.path.join(info, str(n)), 0o755)
-            os.mkfifo(os.path.join(info, str(ID % 23), str(ID)), 0o644)
+            os.mkfifo(os.path.join(info, str(ID % SPLIT), str(ID)), 0o644)
             os.mkfifo(todo, 0o644)
         as_user("posta-q", plant)
         for args in (("posta-qstat", "-d"), ("posta-qread", str(ID))):

@@ -7,7 +7,9 @@ import threading
 import unittest
 
 from posta import IS_ROOT, Instance
-from qtools import envelope, field, inject, rcpts_of, read_queue_file, split_received, todo_records
+import qrecord
+from qrecord import field, rcpts_of, todo_records
+from qtools import envelope, inject, split_received
 
 INJECTORS = 20
 PER_INJECTOR = 50
@@ -62,7 +64,7 @@ class ConcurrentInjection(unittest.TestCase):
             self.assertNotIn(i, seen)
             seen.add(i)
             self.assertEqual(rcpts_of(fields), rcpts(i))
-            received, body = split_received(read_queue_file(self.inst, "mess", mid))
+            received, body = split_received(qrecord.read(self.inst, "mess", mid))
             self.assertEqual(body, message(i), "message %d (id %d)" % (i, mid))
             self.assertIn(b"(posta %s " % field(fields, "p"), received)
         self.assertEqual(len(seen), INJECTORS * PER_INJECTOR)

@@ -4,14 +4,22 @@ intd, no message file, no pid file."""
 import os
 import signal
 import subprocess
-import time
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
+from posta import IS_ROOT, Instance, base_dir, wait_for
 from qtools import envelope, every_file, inject, queue_cmd
 
 MSG = b"Subject: exit codes\n\nbody\n"
 ENV = envelope("a@example.com", ["b@example.org"])
+
+
+def catches(pid, sig):
+    """Whether process pid has a handler for sig (/proc/PID/status SigCgt)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("SigCgt:"):
+                return int(line.split()[1], 16) >> (sig - 1) & 1
+    return False
 
 
 class ExitCodes(unittest.TestCase):
@@ -149,7 +157,7 @@ class ExitCodes(unittest.TestCase):
         os.close(r)
         p.stdin.write(b"Subject: slow\n\npart of a message")
         p.stdin.flush()
-        time.sleep(0.3)
+        wait_for(lambda: catches(p.pid, signal.SIGALRM), 10, what="posta-queue's SIGALRM handler")
         p.send_signal(signal.SIGALRM)
         self.assertEqual(p.wait(10), 52)
         p.stdin.close()

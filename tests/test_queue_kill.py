@@ -13,7 +13,9 @@ import subprocess
 import unittest
 
 from posta import Instance, base_dir
-from qtools import envelope, field, parse_record, read_queue_file, split_received
+import qrecord
+from qrecord import field
+from qtools import envelope, split_received
 
 KILL_CALLS = ("openat", "newfstatat", "fstat", "stat", "statfs", "read", "write", "fsync", "close",
               "link", "unlink", "rename", "chdir", "lseek", "exit_group")
@@ -67,9 +69,9 @@ class KillAnywhere(unittest.TestCase):
         """Every todo parses and has its whole message; returns the runs queued."""
         queued = set()
         for mid in self.inst.queue_files("todo"):
-            fields = parse_record(read_queue_file(self.inst, "todo", mid), "todo")
+            fields = qrecord.load(self.inst, "todo", mid)
             n = int(re.match(rb"run(\d+)@", field(fields, "F")).group(1))
-            _, body = split_received(read_queue_file(self.inst, "mess", mid))
+            _, body = split_received(qrecord.read(self.inst, "mess", mid))
             self.assertEqual(body, message(n), "todo %d: message of run %d is not whole" % (mid, n))
             self.assertEqual(field(fields, "T"), b"rcpt%d@example.org" % n)
             queued.add(n)

@@ -12,8 +12,10 @@ import stat
 import subprocess
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
-from qtools import envelope, field, inject, read_queue_file, todo_records
+from posta import IS_ROOT, SPLIT, Instance, base_dir
+from qrecord import field, todo_records
+import qrecord
+from qtools import envelope, inject
 
 MSG = b"Subject: perms\n\nbody\n"
 
@@ -46,7 +48,7 @@ class QueuePermissions(unittest.TestCase):
                                  ("local", "posta-s", 0o700), ("remote", "posta-s", 0o700),
                                  ("bounce", "posta-s", 0o700)):
             self.assertEqual(owner(os.path.join(q, kind)), (user, "posta", mode), kind)
-            for n in range(23):
+            for n in range(SPLIT):
                 self.assertEqual(owner(os.path.join(q, kind, str(n))), (user, "posta", mode), "%s/%d" % (kind, n))
         p = self.inst.check()
         self.assertNotIn(b"queue", p.stdout, p.stdout.decode())
@@ -61,14 +63,14 @@ class QueuePermissions(unittest.TestCase):
             user = field(fields, "T").decode().split("@")[0]
             want = ("posta", 0o640)
             for kind in ("mess", "todo"):
-                o = owner(self.inst.path("queue", kind, str(mid % 23), str(mid)))
+                o = owner(self.inst.qpath(kind, mid))
                 self.assertEqual(o[0], "posta-q", (kind, user))
                 self.assertEqual(o[2], want[1], (kind, user))
                 if want[0]:
                     self.assertEqual(o[1], want[0], (kind, user))
             # posta-send (posta-s, group posta) can read both
             for kind in ("mess", "todo"):
-                p = self.as_user("posta-s", "cat", self.inst.path("queue", kind, str(mid % 23), str(mid)))
+                p = self.as_user("posta-s", "cat", self.inst.qpath(kind, mid))
                 self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_nobody_cannot_touch_the_queue(self):
@@ -76,7 +78,7 @@ class QueuePermissions(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         mid = self.inst.queue_files("todo")[0]
         q = self.inst.path("queue")
-        todo = os.path.join(q, "todo", str(mid % 23), str(mid))
+        todo = os.path.join(q, "todo", str(mid % SPLIT), str(mid))
         for user in ("nobody", "posta-d", "posta-r"):
             attempts = [
                 ("sh", "-c", "echo x > %s/todo/0/1" % q),
@@ -84,7 +86,7 @@ class QueuePermissions(unittest.TestCase):
                 ("sh", "-c", "echo x > %s/pid/1" % q),
                 ("sh", "-c", "echo x >> %s" % todo),
                 ("rm", "-f", todo),
-                ("ls", "%s/todo/%d" % (q, mid % 23)),
+                ("ls", "%s/todo/%d" % (q, mid % SPLIT)),
                 ("cat", todo),
                 ("mv", todo, todo + ".x"),
             ]
@@ -124,7 +126,7 @@ class QueuePermissions(unittest.TestCase):
             self.assertEqual(rc, 0, err)
         for mid, fields in todo_records(self.inst).items():
             user = field(fields, "T").decode().split("@")[0]
-            line = read_queue_file(self.inst, "mess", mid).split(b"\n")[0]
+            line = qrecord.read(self.inst, "mess", mid).split(b"\n")[0]
             want = {"None": b"invoked by uid 0", "nobody": b"invoked by uid %d" % pwd.getpwnam("nobody").pw_uid,
                     "posta-d": b"invoked from network", "posta-s": b"invoked for bounce"}[user]
             self.assertRegex(line, rb"^Received: \(posta \d+ " + re.escape(want) + rb"\); \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d \+0000$")

@@ -7,15 +7,10 @@ import pwd
 import re
 import subprocess
 import unittest
-import zlib
 
 from posta import IS_ROOT, Instance
+import qrecord
 from qtools import envelope, inject
-
-
-def record(kind, fields):
-    body = b"posta %s 1\n" % kind.encode() + b"".join(t.encode() + v + b"\0" for t, v in fields) + b"\0"
-    return body + b"%08x\n" % zlib.crc32(body)
 
 
 class QueueReaders(unittest.TestCase):
@@ -26,7 +21,7 @@ class QueueReaders(unittest.TestCase):
         self.inst.cleanup()
 
     def put(self, kind, mid, data):
-        fn = self.inst.path("queue", kind, str(mid % 23), str(mid))
+        fn = self.inst.qpath(kind, mid)
         with open(fn, "wb") as f:
             f.write(data)
         st = os.stat(self.inst.path("queue", kind))
@@ -39,14 +34,14 @@ class QueueReaders(unittest.TestCase):
         ids = self.inst.queue_files("todo")
         # the first one moves on as posta-send would: info, local, remote, no todo
         mid = ids[0]
-        size = os.path.getsize(self.inst.path("queue", "mess", str(mid % 23), str(mid)))
-        self.put("info", mid, record("info", [("F", b"s0@example.com"), ("t", b"1700000000"), ("u", b"0"),
+        size = os.path.getsize(self.inst.qpath("mess", mid))
+        self.put("info", mid, qrecord.build("info", [("F", b"s0@example.com"), ("t", b"1700000000"), ("u", b"0"),
                                                ("s", b"%d" % size), ("d", b"0"), ("h", b"0"), ("x", b"0")]))
-        self.put("local", mid, record("rcpt", [("A", b"a0@x.example"), ("S", b"D"), ("n", b"1"), ("w", b"0"),
+        self.put("local", mid, qrecord.build("rcpt", [("A", b"a0@x.example"), ("S", b"D"), ("n", b"1"), ("w", b"0"),
                                                 ("e", b"K2.0.0 - delivered")]))
-        self.put("remote", mid, record("rcpt", [("A", b"b0@y.example"), ("S", b"P"), ("n", b"2"),
+        self.put("remote", mid, qrecord.build("rcpt", [("A", b"b0@y.example"), ("S", b"P"), ("n", b"2"),
                                                  ("w", b"1700003600"), ("e", b"Z4.4.1 - connection refused")]))
-        os.unlink(self.inst.path("queue", "todo", str(mid % 23), str(mid)))
+        os.unlink(self.inst.qpath("todo", mid))
 
         p = self.inst.run("posta-qstat")
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -66,7 +61,7 @@ class QueueReaders(unittest.TestCase):
                          "last result: Z4.4.1 - connection refused" % (mid, size))
         for other in ids[1:]:
             i = int(re.search(r"sender: <s(\d)@", blocks[other]).group(1))
-            size = os.path.getsize(self.inst.path("queue", "mess", str(other % 23), str(other)))
+            size = os.path.getsize(self.inst.qpath("mess", other))
             self.assertRegex(blocks[other],
                              r"^message %d\n  arrival: \w{3}, \d+ \w{3} \d{4} \d\d:\d\d:\d\d \+0000\n  size: %d\n"
                              r"  sender: <s%d@example.com>\n  injected by: uid \d+\n  state: not yet preprocessed\n"
@@ -77,7 +72,7 @@ class QueueReaders(unittest.TestCase):
         rc, err = inject(self.inst, b"Subject: t\n\nx\n", envelope("a@b", ["c@d"]))
         self.assertEqual(rc, 0, err)
         mid = self.inst.queue_files("todo")[0]
-        fn = self.inst.path("queue", "todo", str(mid % 23), str(mid))
+        fn = self.inst.qpath("todo", mid)
         data = open(fn, "rb").read()
         with open(fn, "wb") as f:
             f.write(data[:-5])

@@ -4,8 +4,15 @@ RESULT per recipient, several deliveries at once, none blocking another."""
 import time
 import unittest
 
+from posta import wait_for
 from remotekit import RemoteCase, Spawner
 from smtppeer import AioPeer, ScriptPeer
+
+
+def children(pid):
+    """The pids of process pid's children."""
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return f.read().split()
 
 
 class RemoteRspawn(RemoteCase):
@@ -63,7 +70,7 @@ class RemoteRspawn(RemoteCase):
         sp = self.start()
         t0 = time.time()
         sp.request(0, "a@me.test", ["x@mute.test"])
-        time.sleep(0.2)
+        wait_for(lambda: mute.sessions, 10, what="the connection to the mute peer")
         sp.request(1, "a@me.test", ["y@one.test"])
         slot, results = sp.response()
         self.assertEqual(slot, 1)
@@ -165,7 +172,7 @@ class RemoteRspawn(RemoteCase):
         self.home.fake("posta-remote", 'sleep 1\nshift 2; for r in "$@"; do echo "K2.0.0 fake[127.0.0.1] 250 ok"; done\n')
         sp = self.start()
         sp.request(0, "a@me.test", ["x@one.test"])
-        time.sleep(0.3)
+        wait_for(lambda: children(sp.proc.pid), 10, what="posta-remote running")
         sp.proc.send_signal(signal.SIGHUP)
         time.sleep(0.1)
         self.assertIsNone(sp.proc.poll())

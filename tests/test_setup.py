@@ -7,7 +7,7 @@ import stat
 import subprocess
 import unittest
 
-from posta import BIN, IS_ROOT, Instance, base_dir
+from posta import BIN, IS_ROOT, SPLIT, Instance, base_dir
 
 USERS = ["posta-alias", "posta-d", "posta-l", "posta-q", "posta-r", "posta-s", "posta-v"]
 
@@ -47,7 +47,7 @@ class SetupTest(unittest.TestCase):
             self.assertTrue(os.path.isdir(os.path.join(h, d)), d)
         for kind in ("mess", "intd", "todo", "info", "local", "remote", "bounce"):
             subs = os.listdir(os.path.join(h, "queue", kind))
-            self.assertEqual(sorted(int(s) for s in subs), list(range(23)), kind)
+            self.assertEqual(sorted(int(s) for s in subs), list(range(SPLIT)), kind)
         self.assertTrue(stat.S_ISFIFO(os.lstat(os.path.join(h, "queue/lock/trigger")).st_mode))
         self.assertEqual(self.inst.control("smtplisten"), "127.0.0.1 %d\n" % self.inst.smtp_port)
         self.assertEqual(self.inst.control("submissionlisten"), "127.0.0.1 %d\n" % self.inst.sub_port)

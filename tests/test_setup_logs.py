@@ -3,33 +3,10 @@ read them. A running instance's log folder and files, after a logged
 delivery, are out of reach of an unrelated uid (posta-r, nobody); a second
 posta-setup closes those an older, looser instance left open."""
 import os
-import pwd
 import stat
 import unittest
 
-from posta import IS_ROOT, Instance, wait_for
-
-
-def try_as(user, f):
-    """True when f() succeeded in a child running as user."""
-    pid = os.fork()
-    if not pid:
-        code = 2
-        try:
-            pw = pwd.getpwnam(user)
-            os.setgroups([])
-            os.setgid(pw.pw_gid)
-            os.setuid(pw.pw_uid)
-            f()
-            code = 0
-        except PermissionError:
-            code = 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    assert code in (0, 1), "the child as %s failed otherwise" % user
-    return code == 0
+from posta import IS_ROOT, Instance, try_as, wait_for
 
 
 def read(fn):

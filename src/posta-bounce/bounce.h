@@ -62,8 +62,9 @@ int bounce_record_load(bounce *b);
 void bounce_record_remove(bounce *b);
 
 /* bounce_read.c: the record's fields (and the info record's, for what the
- * record lacks) into b. Ends the process with 100 when they are unusable. */
-void bounce_parse(bounce *b);
+ * record lacks) into b. 0; else, after the fatal log line, the exit code:
+ * 100 when they are unusable, 111 when they cannot be read. */
+int bounce_parse(bounce *b);
 /* The original message's first bytes (at least BOUNCE_HEADERS_MIN, else
  * the limit); b->msg stays 0 when it is gone. */
 void bounce_message(bounce *b);
@@ -81,11 +82,8 @@ int bounce_inject(bounce const *b, char const *msg, size_t len);
 /* bounce_run.c: every step, in order. Returns posta-bounce's exit code. */
 int bounce_run(bounce *b);
 
-/* An address fit for a log line, escaped as posta-send's log escapes one
- * (doc/log-format.md): every byte outside 0x21-0x7e, and \ < >, becomes
- * \xHH, so that no control character, space or angle bracket of it reaches
- * the log. Cut with "..." when it does not fit in size bytes (at least 8). */
+/* room for an address in a log line, escaped by esc_dots(ESC_ADDR) as
+ * posta-send's log escapes one (doc/log-format.md) */
 #define BOUNCE_LOGADDR_MAX 4200
-char const *bounce_logsafe(char *buf, size_t size, char const *s);
 
 #endif

@@ -21,32 +21,9 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/esc.h"
 #include "common/home.h"
 #include "posta-bounce/bounce.h"
-
-char const *bounce_logsafe(char *buf, size_t size, char const *s)
-{
-  static char const hex[] = "0123456789abcdef";
-  size_t i = 0;
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    int plain = c > 0x20 && c < 0x7f && c != '\\' && c != '<' && c != '>';
-    if (i + (plain ? 1 : 4) + 4 > size) {
-      memcpy(buf + i, "...", 3);
-      i += 3;
-      break;
-    }
-    if (plain) buf[i++] = (char)c;
-    else {
-      buf[i++] = '\\';
-      buf[i++] = 'x';
-      buf[i++] = hex[c >> 4];
-      buf[i++] = hex[c & 15];
-    }
-  }
-  buf[i] = 0;
-  return buf;
-}
 
 /* fds 0, 1 and 2 open, so that no pipe of ours is taken for one of them */
 static void hygiene(void)
@@ -104,7 +81,7 @@ static void logdone(bounce const *b)
   snprintf(id, sizeof id, "%llu", (unsigned long long)b->id);
   snprintf(n, sizeof n, "%zu", b->nrcpt);
   strerr_warni7x(id, ": ", b->dbl ? "double bounce to <" : what[b->kind == DSN_DELAYED],
-                 bounce_logsafe(safe, sizeof safe, b->to), "> for ", n,
+                 esc_dots(safe, sizeof safe, b->to, ESC_ADDR), "> for ", n,
                  b->nrcpt == 1 ? " recipient queued" : " recipients queued");
 }
 
@@ -116,7 +93,8 @@ int bounce_run(bounce *b)
   b->home = home_get();
   if (chdir(b->home) < 0) strerr_diefu2sys(111, "change to the home folder ", b->home);
   if (!bounce_record_load(b)) return 0;
-  bounce_parse(b);
+  int e = bounce_parse(b);
+  if (e) return e;
   bounce_settings(b);
   if (!bounce_target(b)) {
     bounce_record_remove(b);

@@ -19,6 +19,7 @@
 
 #include "common/control.h"
 #include "common/domains.h"
+#include "common/esc.h"
 #include "posta-bounce/bounce.h"
 
 /* NAME@HOST into buf; NAME alone when it holds an '@' already */
@@ -88,7 +89,7 @@ static void drop_dblto(bounce *b)
     if (is_dblto(&dom, b->dblto, r->addr) || is_dblto(&dom, b->dblto, r->orig)) {
       char id[24];
       snprintf(id, sizeof id, "%llu", (unsigned long long)b->id);
-      strerr_warni5x(id, ": double bounce to <", bounce_logsafe(safe, sizeof safe, r->addr),
+      strerr_warni5x(id, ": double bounce to <", esc_dots(safe, sizeof safe, r->addr, ESC_ADDR),
                      "> failed: dropped, ", "no notice is sent about it");
       b->ndropped++;
       continue;

@@ -12,6 +12,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/dsn.h"
+#include "common/nodump.h"
 #include "common/qpath.h"
 #include "posta-bounce/bounce.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char const *const *argv)
   bounce b = { 0 };
   subgetopt l = SUBGETOPT_ZERO;
   PROG = "posta-bounce";
+  if (nodump() < 0) strerr_diefusys(111, "make the process undumpable");
   b.kind = DSN_FAILED;
   b.fd = -1;
   for (;;) {

@@ -11,6 +11,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/nodump.h"
 #include "posta-checkpw/cpw.h"
 
 #define USAGE "posta-checkpw prog [args...] (login NUL password NUL on descriptor 3)"
@@ -18,6 +19,9 @@
 int main(int argc, char const *const *argv)
 {
   PROG = "posta-checkpw";
+  /* not dumpable already as a setuid program; nor once it is the caller
+   * again (cpw_drop), while it holds the password */
+  if (nodump() < 0) strerr_diefu1sys(CPW_TEMP, "make the process undumpable");
   cpw_fds();
   if (argc < 2) strerr_dieusage(CPW_USAGE, USAGE);
   cpw_home();

@@ -2,10 +2,12 @@
  *
  * Shared by posta-local's main and by posta-lspawn, whose child runs the
  * delivery here after it has become the mailbox owner (no exec: a program
- * start costs more CPU than the rest of a Maildir delivery). Exits 0 or 99
- * delivered, 100 permanent failure, 111 temporary failure; never returns. */
+ * start costs more CPU than the rest of a Maildir delivery). The one place
+ * that writes the result line and exits: 0 or 99 delivered, 100 permanent
+ * failure, 111 temporary failure; never returns. */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <skalibs/strerr.h>
 
@@ -31,6 +33,7 @@ void local_main(int argc, char const *const *argv)
   c.defaultdelivery = argv[8];
   if (c.home[0] != '/') strerr_dief1x(100, "home must be an absolute path");
   signal(SIGPIPE, SIG_IGN);
-  local_init(&c);
-  local_run(&c);
+  if (local_init(&c) == 0) local_run(&c);
+  result_write(&c.res);
+  _exit(c.res.code);
 }

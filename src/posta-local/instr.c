@@ -1,5 +1,5 @@
 /* instr: dispatch dot-qmail lines by their first byte. See instr.h.
- * Exits through result.h on failure. */
+ * A failing line ends the run with -1, its result in the context. */
 #include "posta-local/instr.h"
 
 #include <string.h>
@@ -19,26 +19,23 @@ static int comment(local_ctx *c, char *s, size_t n)
 
 static int program(local_ctx *c, char *s, size_t n)
 {
-  return program_run(c, s + 1) == PROGRAM_STOP ? 99 : 0;
+  int r = program_run(c, s + 1);
+  return r < 0 ? -1 : r == PROGRAM_STOP ? 99 : 0;
 }
 
 static int file(local_ctx *c, char *s, size_t n)
 {
-  if (s[n - 1] == '/') maildir_deliver(c, s);
-  else mbox_deliver(c, s);
-  return 0;
+  return s[n - 1] == '/' ? maildir_deliver(c, s) : mbox_deliver(c, s);
 }
 
 static int forward_amp(local_ctx *c, char *s, size_t n)
 {
-  forward_add(c, s + 1, n - 1);
-  return 0;
+  return forward_add(c, s + 1, n - 1);
 }
 
 static int forward_bare(local_ctx *c, char *s, size_t n)
 {
-  forward_add(c, s, n);
-  return 0;
+  return forward_add(c, s, n);
 }
 
 static struct { char first; instr_fn *fn; } const table[] = {
@@ -70,9 +67,10 @@ int instr_run(local_ctx *c, char *text, size_t len)
     i = end + 1;
     c->line++;
     if (!n) continue;
-    if (memchr(s, 0, n)) result_exit(111, "4.7.0", "a dot-qmail line holds a NUL byte");
+    if (memchr(s, 0, n)) return result_set(&c->res, 111, "4.7.0", "a dot-qmail line holds a NUL byte");
     s[n] = 0;  /* on the LF, a blank, or the NUL past the text */
-    if (dispatch(s[0])(c, s, n) == 99) return 99;
+    int r = dispatch(s[0])(c, s, n);
+    if (r) return r;
   }
   return 0;
 }

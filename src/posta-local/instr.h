@@ -4,7 +4,8 @@
  * it ends in '/', else an mbox; '&' or anything else a forwarding address.
  * Empty lines are skipped; trailing blanks and CR are dropped. Maildirs,
  * mboxes and programs run at once; forwards are queued for forward_run.
- * A program's exit 99 stops the file. Exits through result.h on failure. */
+ * A program's exit 99 stops the file. A failing line stops it too, its
+ * result (result.h) in the context. */
 #ifndef POSTA_INSTR_H
 #define POSTA_INSTR_H
 
@@ -12,7 +13,8 @@
 
 #include "posta-local/local.h"
 
-/* 0 when every line ran, 99 when a program asked to stop. text is
+/* 0 when every line ran, 99 when a program asked to stop, -1 when a line
+ * failed (c->res says how). text is
  * modified (lines are cut in place) and text[len] must be writable. */
 int instr_run(local_ctx *c, char *text, size_t len);
 

@@ -2,17 +2,23 @@
  *
  * posta-local USER HOME LOCAL DASH EXT DOMAIN SENDER DEFAULTDELIVERY, the
  * message on fd 0 (seekable, LF line ends). The context is built once by
- * main and passed to every step; nothing here is global. */
+ * main and passed to every step; nothing here is global. A step that
+ * fails fills the context's result (result.h) and returns -1: only
+ * local_main writes the result line and exits. */
 #ifndef POSTA_LOCAL_H
 #define POSTA_LOCAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include <skalibs/stralloc.h>
 
+#include "posta-local/result.h"
+
 #define LOCAL_ARG_MAX 16384           /* longest argument (posta-lspawn: less) */
 #define LOCAL_DOTQMAIL_MAX (1u << 20) /* longest dot-qmail file read */
+#define LOCAL_TIMEOUT_DEFAULT 3600    /* control/timeoutlocal: seconds for the programs of a delivery */
 
 typedef struct local_ctx_s local_ctx;
 struct local_ctx_s {
@@ -36,18 +42,27 @@ struct local_ctx_s {
   unsigned nmbox;
   unsigned nprogram;
   unsigned line;          /* index of the dot-qmail line being run */
+  unsigned long timeout;  /* control/timeoutlocal, seconds; 0 no limit */
+  uint64_t deadline;      /* CLOCK_MONOTONIC ms at which a program still
+                           * running is killed; 0 none */
+  local_result res;       /* the outcome, once a step failed or all ran */
 };
 
 /* entry.c: the whole run from posta-local's argv (argc 9): checks the
  * arguments, builds the context, delivers. Never returns. */
 void local_main(int argc, char const *const *argv) __attribute__((noreturn));
 
-/* Fills the derived fields (rcpt, dtline, rpline, ufline); exits 111 when
- * out of memory. CR, LF and other control bytes of the arguments never
- * reach a header line: they become '_'. */
-void local_init(local_ctx *c);
+/* Fills the derived fields (rcpt, dtline, rpline, ufline) and the
+ * programs' deadline (control/timeoutlocal under $POSTA_HOME, from now);
+ * 0, or -1 (result 111) when out of memory or the setting is unreadable.
+ * CR, LF and other control bytes of the arguments never reach a header
+ * line: they become '_'. */
+int local_init(local_ctx *c);
+/* The monotonic clock, in milliseconds. */
+uint64_t local_now_ms(void);
 /* The delivery: loop checks, the dot-qmail cascade, each instruction,
- * forwards, the result text. Exits 0, 99, 100 or 111. */
-void local_run(local_ctx *c) __attribute__((noreturn));
+ * forwards. Fills c->res (the text of a success too) and returns its
+ * code: 0 or 99 delivered, 100 permanent failure, 111 temporary. */
+int local_run(local_ctx *c);
 
 #endif

@@ -1,6 +1,6 @@
 /* maildir: tmp/, fsync, link to new/, fsync new/. See maildir.h.
- * Exits 111 through result.h on failure; never leaves a partial file in
- * new/ and never overwrites one. */
+ * Returns -1 with result 111 in the context on failure; never leaves a
+ * partial file in new/ and never overwrites one. */
 #include "posta-local/maildir.h"
 
 #include <errno.h>
@@ -62,7 +62,7 @@ uint64_t maildir_hash(struct stat const *msg, char const *rcpt, char const *dir,
   return fnv(h, &line, sizeof line);
 }
 
-static void names(local_ctx *c, char const *dir, char *tmp, char *new, size_t size)
+static int names(local_ctx *c, char const *dir, char *tmp, char *new, size_t size)
 {
   char host[MAILDIR_HOST_MAX], raw[HOST_NAME_MAX + 1] = "", name[MAILDIR_NAME_MAX];
   struct timeval tv;
@@ -72,15 +72,17 @@ static void names(local_ctx *c, char const *dir, char *tmp, char *new, size_t si
   gettimeofday(&tv, 0);
   if (!maildir_name_unique(name, sizeof name, (unsigned long long)tv.tv_sec, (unsigned long)tv.tv_usec,
                            (unsigned long)getpid(), c->nmaildir, host)
-      || dl + 4 + strlen(name) >= size) result_exit(111, "4.3.0", "Maildir path too long: ", dir);
+      || dl + 4 + strlen(name) >= size)
+    return result_set(&c->res, 111, "4.3.0", "Maildir path too long: ", dir);
   snprintf(tmp, size, "%stmp/%s", dir, name);
   if (S_ISREG(c->msg.st_mode))
     maildir_name_stable(name, sizeof name, &c->msg, maildir_hash(&c->msg, c->rcpt.s, dir, c->line), host);
   snprintf(new, size, "%snew/%s", dir, name);
+  return 0;
 }
 
 /* tmp is written and fsynced; link it to new, the delivery's commit. */
-static void commit(local_ctx *c, char const *tmp, char const *new)
+static int commit(local_ctx *c, char const *tmp, char const *new)
 {
   if (link(tmp, new) < 0) {
     int e = errno;
@@ -88,37 +90,41 @@ static void commit(local_ctx *c, char const *tmp, char const *new)
     if (e != EEXIST || !S_ISREG(c->msg.st_mode)) {
       unlink(tmp);
       errno = e;
-      result_exitsys(111, "4.3.0", "unable to link ", tmp, " to ", new);
+      return result_setsys(&c->res, 111, "4.3.0", "unable to link ", tmp, " to ", new);
     }
   }
   if (durable_fsync_parent(new) < 0) {
     int e = errno;
     unlink(tmp);
     errno = e;
-    result_exitsys(111, "4.3.0", "unable to fsync the folder of ", new);
+    return result_setsys(&c->res, 111, "4.3.0", "unable to fsync the folder of ", new);
   }
   unlink(tmp);
+  return 0;
 }
 
-void maildir_deliver(local_ctx *c, char const *dir)
+int maildir_deliver(local_ctx *c, char const *dir)
 {
   char tmp[PATH_MAX], new[PATH_MAX];
-  names(c, dir, tmp, new, sizeof tmp);
+  if (names(c, dir, tmp, new, sizeof tmp) < 0) return -1;
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) result_exitsys(111, errno == ENOENT ? "4.2.1" : result_status_write(errno), "unable to create ", tmp);
+  if (fd < 0)
+    return result_setsys(&c->res, 111, errno == ENOENT ? "4.2.1" : result_status_write(errno), "unable to create ",
+                         tmp);
   if (msg_copy(fd, c, MSG_RP | MSG_DT) < 0 || fsync(fd) < 0) {
     int e = errno;
     close(fd);
     unlink(tmp);
     errno = e;
-    result_exitsys(111, result_status_write(e), "unable to write ", tmp);
+    return result_setsys(&c->res, 111, result_status_write(e), "unable to write ", tmp);
   }
   if (close(fd) < 0) {
     int e = errno;
     unlink(tmp);
     errno = e;
-    result_exitsys(111, result_status_write(e), "unable to write ", tmp);
+    return result_setsys(&c->res, 111, result_status_write(e), "unable to write ", tmp);
   }
-  commit(c, tmp, new);
+  if (commit(c, tmp, new) < 0) return -1;
   c->nmaildir++;
+  return 0;
 }

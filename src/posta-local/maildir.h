@@ -11,8 +11,8 @@
  * retry after a crash that came after the link finds the name taken and
  * counts the delivery as done: one copy, not two.
  *
- * maildir_deliver exits through result.h on failure (111); the name
- * functions are pure. */
+ * maildir_deliver fills the context's result (result.h) on failure; the
+ * name functions are pure. */
 #ifndef POSTA_MAILDIR_H
 #define POSTA_MAILDIR_H
 
@@ -38,7 +38,7 @@ size_t maildir_name_stable(char *buf, size_t size, struct stat const *msg, uint6
 uint64_t maildir_hash(struct stat const *msg, char const *rcpt, char const *dir, unsigned line);
 
 /* Delivers the message (Return-Path, Delivered-To, then fd 0) into dir
- * (ends in '/'). Returns on success; exits 111 on any failure. */
-void maildir_deliver(local_ctx *c, char const *dir);
+ * (ends in '/'): 0, or -1 (result 111) on any failure. */
+int maildir_deliver(local_ctx *c, char const *dir);
 
 #endif

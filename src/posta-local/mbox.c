@@ -1,5 +1,6 @@
-/* mbox: locked append with rollback. See mbox.h. Exits 111 through
- * result.h on failure; never leaves a partial message in the file. */
+/* mbox: locked append with rollback. See mbox.h. Returns -1 with result
+ * 111 in the context on failure; never leaves a partial message in the
+ * file. */
 #include "posta-local/mbox.h"
 
 #include <errno.h>
@@ -38,29 +39,30 @@ static int lock_wait(int fd)
   return r < 0 ? -1 : 0;
 }
 
-static void fail(int fd, off_t size, char const *path)
+static int fail(local_ctx *c, int fd, off_t size, char const *path)
 {
   int e = errno;
   if (size >= 0 && ftruncate(fd, size) == 0) fsync(fd);
   close(fd);
   errno = e;
-  result_exitsys(111, result_status_write(e), "unable to write ", path);
+  return result_setsys(&c->res, 111, result_status_write(e), "unable to write ", path);
 }
 
-void mbox_deliver(local_ctx *c, char const *path)
+int mbox_deliver(local_ctx *c, char const *path)
 {
   int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-  if (fd < 0) result_exitsys(111, "4.2.1", "unable to open ", path);
+  if (fd < 0) return result_setsys(&c->res, 111, "4.2.1", "unable to open ", path);
   if (lock_wait(fd) < 0) {
     int e = errno;
     close(fd);
     errno = e;
-    if (e == EINTR) result_exit(111, "4.2.1", "timed out waiting for the lock on ", path);
-    result_exitsys(111, "4.2.1", "unable to lock ", path);
+    if (e == EINTR) return result_set(&c->res, 111, "4.2.1", "timed out waiting for the lock on ", path);
+    return result_setsys(&c->res, 111, "4.2.1", "unable to lock ", path);
   }
   off_t size = lseek(fd, 0, SEEK_END);
-  if (size < 0) fail(fd, -1, path);
-  if (msg_copy(fd, c, MSG_UF | MSG_RP | MSG_DT | MSG_MBOX) < 0 || fsync(fd) < 0) fail(fd, size, path);
+  if (size < 0) return fail(c, fd, -1, path);
+  if (msg_copy(fd, c, MSG_UF | MSG_RP | MSG_DT | MSG_MBOX) < 0 || fsync(fd) < 0) return fail(c, fd, size, path);
   close(fd);  /* after a good fsync the message is there: an error here changes nothing */
   c->nmbox++;
+  return 0;
 }

@@ -4,7 +4,7 @@
  * with fcntl (30 seconds at most), and gets the From_ line, Return-Path,
  * Delivered-To, the message with ">From " quoting, and an empty line;
  * then fsync. On any failure the file is cut back to its old size and
- * posta-local exits 111 through result.h. */
+ * mbox_deliver returns -1 with result 111 (result.h) in the context. */
 #ifndef POSTA_MBOX_H
 #define POSTA_MBOX_H
 
@@ -12,6 +12,7 @@
 
 #define MBOX_LOCK_SECONDS 30
 
-void mbox_deliver(local_ctx *c, char const *path);
+/* 0, or -1 (result 111). */
+int mbox_deliver(local_ctx *c, char const *path);
 
 #endif

@@ -6,7 +6,7 @@
  * PROGRAM_OUTPUT_MAX bytes kept) and quoted in the result when it fails.
  * Exit codes as qmail-command(8): 0 delivered, 99 delivered and stop, 100,
  * 64, 65, 70, 76, 77, 78 and 112 permanent failure, anything else (a signal
- * too) temporary. Exits through result.h on failure. */
+ * too) temporary. A failure fills the context's result (result.h). */
 #ifndef POSTA_PROGRAM_H
 #define POSTA_PROGRAM_H
 
@@ -21,7 +21,8 @@
 
 /* What an exit code means: PROGRAM_OK, _STOP, _PERM or _TEMP. */
 int program_class(int code);
-/* Runs cmd; returns PROGRAM_OK or PROGRAM_STOP, exits 100 or 111. */
+/* Runs cmd; returns PROGRAM_OK or PROGRAM_STOP, else -1 (result 100 or
+ * 111). */
 int program_run(local_ctx *c, char const *cmd);
 
 #endif

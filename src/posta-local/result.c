@@ -1,5 +1,5 @@
-/* result: posta-local's result line and exit. See result.h.
- * Never returns from result_exit*; writes only to stdout. */
+/* result: posta-local's result line. See result.h.
+ * Never exits; writes only to stdout. */
 #include "posta-local/result.h"
 
 #include <errno.h>
@@ -21,10 +21,10 @@ size_t result_clean(char *out, size_t size, char const *text, size_t n)
   return len;
 }
 
-__attribute__((noreturn)) static void emit(int code, char const *status, char const *const *pieces, unsigned n, char const *sys)
+static int set(local_result *r, int code, char const *status, char const *const *pieces, unsigned n,
+               char const *sys)
 {
   char raw[RESULT_TEXT_MAX * 2];
-  char line[RESULT_TEXT_MAX + 2];
   size_t len = 0;
   for (unsigned i = 0; i <= n + 1; i++) {
     char const *p = i < n ? pieces[i] : i == n ? (sys ? ": " : "") : (sys ? sys : "");
@@ -34,31 +34,47 @@ __attribute__((noreturn)) static void emit(int code, char const *status, char co
     len += k;
   }
   size_t st = status ? strlen(status) + 4 : 0;
-  len = result_clean(line, RESULT_TEXT_MAX - st, raw, len);
-  if (status) {
-    memcpy(line + len, " (#", 3);
-    memcpy(line + len + 3, status, st - 4);
-    line[len + st - 1] = ')';
-    len += st;
+  r->code = code;
+  r->status = status;
+  result_clean(r->text, RESULT_TEXT_MAX - st, raw, len);
+  return -1;
+}
+
+int result_setv(local_result *r, int code, char const *status, char const *const *pieces, unsigned n)
+{
+  return set(r, code, status, pieces, n, 0);
+}
+
+int result_setsysv(local_result *r, int code, char const *status, char const *const *pieces, unsigned n)
+{
+  return set(r, code, status, pieces, n, strerror(errno));
+}
+
+size_t result_line(local_result const *r, char *out)
+{
+  size_t len = strlen(r->text);
+  memcpy(out, r->text, len);
+  if (r->status) {
+    size_t k = strlen(r->status);
+    memcpy(out + len, " (#", 3);
+    memcpy(out + len + 3, r->status, k);
+    out[len + 3 + k] = ')';
+    len += k + 4;
   }
-  line[len++] = '\n';
+  out[len++] = '\n';
+  return len;
+}
+
+void result_write(local_result const *r)
+{
+  char line[RESULT_TEXT_MAX + 2];
+  size_t len = result_line(r, line);
   for (size_t w = 0; w < len;) {
-    ssize_t r = write(1, line + w, len - w);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    w += (size_t)r;
+    ssize_t k = write(1, line + w, len - w);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    w += (size_t)k;
   }
-  _exit(code);
-}
-
-void result_exitv(int code, char const *status, char const *const *pieces, unsigned n)
-{
-  emit(code, status, pieces, n, 0);
-}
-
-void result_exitsysv(int code, char const *status, char const *const *pieces, unsigned n)
-{
-  emit(code, status, pieces, n, strerror(errno));
 }
 
 char const *result_status_write(int e)

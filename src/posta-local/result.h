@@ -1,8 +1,11 @@
 /* result: posta-local's answer, one short line on stdout and an exit code.
  *
- * The line becomes the TEXT of posta-lspawn's RESULT (doc/protocols.md);
- * failures end with qmail's "(#X.Y.Z)", from which posta-lspawn takes the
- * enhanced status code. Control characters never reach stdout. */
+ * The modules never exit: a step that fails fills the delivery's result
+ * (code, enhanced status, text) and returns -1; local_main alone writes
+ * the line and exits with the code. The line becomes the TEXT of
+ * posta-lspawn's RESULT (doc/protocols.md); failures end with qmail's
+ * "(#X.Y.Z)", from which posta-lspawn takes the enhanced status code.
+ * Control characters never reach stdout. */
 #ifndef POSTA_RESULTLINE_H
 #define POSTA_RESULTLINE_H
 
@@ -10,15 +13,29 @@
 
 #define RESULT_TEXT_MAX 1000
 
-/* Writes the pieces (n of them), then " (#status)" when status is not 0,
- * then LF, and exits with code. */
-void result_exitv(int code, char const *status, char const *const *pieces, unsigned n) __attribute__((noreturn));
-#define result_exit(code, status, ...) \
-  result_exitv(code, status, (char const *const[]){__VA_ARGS__}, sizeof((char const *const[]){__VA_ARGS__}) / sizeof(char const *))
+typedef struct local_result_s local_result;
+struct local_result_s {
+  int code;               /* the exit code: 0, 99, 100 or 111 */
+  char const *status;     /* "4.3.0" and the like, 0 for none */
+  char text[RESULT_TEXT_MAX];   /* cleaned, without the status */
+};
+
+/* Sets r to code, status and the pieces (n of them) run together and
+ * cleaned, cut so that the line with " (#status)" stays within
+ * RESULT_TEXT_MAX bytes. Returns -1, for a failing step to return. */
+int result_setv(local_result *r, int code, char const *status, char const *const *pieces, unsigned n);
+#define result_set(r, code, status, ...) \
+  result_setv(r, code, status, (char const *const[]){__VA_ARGS__}, sizeof((char const *const[]){__VA_ARGS__}) / sizeof(char const *))
 /* The same with ": " and strerror(errno) after the pieces. */
-void result_exitsysv(int code, char const *status, char const *const *pieces, unsigned n) __attribute__((noreturn));
-#define result_exitsys(code, status, ...) \
-  result_exitsysv(code, status, (char const *const[]){__VA_ARGS__}, sizeof((char const *const[]){__VA_ARGS__}) / sizeof(char const *))
+int result_setsysv(local_result *r, int code, char const *status, char const *const *pieces, unsigned n);
+#define result_setsys(r, code, status, ...) \
+  result_setsysv(r, code, status, (char const *const[]){__VA_ARGS__}, sizeof((char const *const[]){__VA_ARGS__}) / sizeof(char const *))
+/* The line: the text, then " (#status)" when status is not 0, then LF;
+ * out holds RESULT_TEXT_MAX + 2 bytes. Its length. */
+size_t result_line(local_result const *r, char *out);
+/* Writes the line to fd 1 (errors are ignored: the exit code still says
+ * what happened). */
+void result_write(local_result const *r);
 /* The enhanced status of a temporary failure to write a file, from errno:
  * 4.2.2 for a full quota, 4.3.1 for a full disk, else 4.3.0. */
 char const *result_status_write(int e);

@@ -37,18 +37,10 @@ __attribute__((noreturn)) static void say(int code, char const *status, char con
   _exit(code);
 }
 
-/* A read offset of its own: posta-send may hand the same open file to
- * several deliveries at once. Root may open /proc/self/fd/N whatever the
- * file's mode; without /proc the shared descriptor is used as it is. */
+/* The message posta-lspawn opened for this delivery alone (messfile.h):
+ * its read offset is its own. */
 static void message_stdin(int fd)
 {
-  char fn[64];
-  snprintf(fn, sizeof fn, "/proc/self/fd/%d", fd);
-  int own = open(fn, O_RDONLY | O_NOCTTY);
-  if (own >= 0) {
-    close(fd);
-    fd = own;
-  }
   if (dup2(fd, 0) < 0) say(111, "4.3.0", "unable to set up the message descriptor", "", "", "");
   if (fd) close(fd);
 }

@@ -1,8 +1,9 @@
 /* child: what the forked child of posta-lspawn does to become posta-local.
  *
  * Looks the recipient up (sk/lookup.h), refuses uid 0, reads
- * control/defaultdelivery, reopens the message so that its read offset is
- * its own, drops to the owner's uid and gid (root only), changes to the
+ * control/defaultdelivery, makes the message posta-lspawn opened for it
+ * (messfile.h) its stdin, drops to the owner's uid and gid (root only),
+ * changes to the
  * owner's home, closes every descriptor but 0, 1 and 2, keeps only PATH,
  * POSTA_HOME, QMAILQUEUE, TZ and the sanitizers' variables in the
  * environment, and runs posta-local's code (local_main) in this process:
@@ -19,7 +20,7 @@
 #include "posta-lspawn/request.h"
 
 /* In the child: out is the pipe's write end, r the request (r->fd the
- * message). */
+ * message, opened for this delivery alone). */
 void child_run(char const *home, request const *r, int out) __attribute__((noreturn));
 
 #endif

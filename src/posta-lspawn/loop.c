@@ -19,6 +19,7 @@
 
 #include "posta-lspawn/answer.h"
 #include "posta-lspawn/child.h"
+#include "posta-lspawn/messfile.h"
 #include "posta-lspawn/request.h"
 
 static void send_answer(lspawn *l, char const *s, size_t len)
@@ -61,9 +62,11 @@ static void start(lspawn *l, request *r)
   int p[2];
   lspawn_slot *s;
   char out[ANSWER_MAX];
-  if (r->slot >= l->n) { close(r->fd); refuse(l, r, "slot number too high"); return; }
+  char const *why;
+  if (r->slot >= l->n) { refuse(l, r, "slot number too high"); return; }
   s = &l->slot[r->slot];
-  if (s->pid) { close(r->fd); refuse(l, r, "slot already busy"); return; }
+  if (s->pid) { refuse(l, r, "slot already busy"); return; }
+  if ((r->fd = messfile_open(&l->mess, r->id, &why)) < 0) { refuse(l, r, why); return; }
   if (pipe2(p, O_CLOEXEC) < 0) {
     close(r->fd);
     send_answer(l, out, answer_fail(out, r->slot, 'Z', "4.3.0", "posta-lspawn unable to create a pipe"));

@@ -2,13 +2,16 @@
  *
  * One slot per delivery posta-send asked for (its SLOT number): the pid
  * of the child that becomes posta-local, the pipe its stdout goes to, and
- * what it wrote (at most LSPAWN_OUT_MAX bytes kept). Built by main, passed
+ * what it wrote (at most LSPAWN_OUT_MAX bytes kept), and queue/mess.
+ * Built by main, passed
  * to every function; nothing here is global. */
 #ifndef POSTA_LSPAWN_H
 #define POSTA_LSPAWN_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "posta-lspawn/messfile.h"
 
 #define LSPAWN_SLOTS_MAX 1000
 #define LSPAWN_SLOTS_DEFAULT 10
@@ -31,6 +34,7 @@ struct lspawn_s {
   unsigned running;
   int eof;                /* no more requests will come */
   int sigfd;              /* the selfpipe */
+  messdir mess;           /* queue/mess: where each message is opened */
 };
 
 /* Serves requests on fd 0 and answers on fd 1 until end of file and the

@@ -5,7 +5,8 @@
  * SOCK_SEQPACKET socket, doc/protocols.md); at most control/concurrencylocal
  * (default 10, at most 1000) deliveries run at once. Runs as root, the
  * only root daemon, in the instance's home; never delivers as root and
- * never parses anything but the request record. Exits 0 at end of file
+ * never parses anything but the request record; opens each message itself
+ * from queue/mess (never a descriptor posta-send sends). Exits 0 at end of file
  * once every delivery is answered, 111 when it cannot start. */
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,17 +16,21 @@
 
 #include "common/control.h"
 #include "common/home.h"
+#include "common/roles.h"
 #include "posta-lspawn/lspawn.h"
 
 int main(int argc, char const *const *argv)
 {
-  lspawn l = { .home = 0, .slot = 0, .n = 0, .running = 0, .eof = 0, .sigfd = -1 };
+  lspawn l = { .home = 0, .slot = 0, .n = 0, .running = 0, .eof = 0, .sigfd = -1, .mess = { .fd = -1 } };
   unsigned long conc;
+  roles ro;
   sigset_t set;
   PROG = "posta-lspawn";
   if (argc > 1) strerr_dieusage(100, "posta-lspawn");
   l.home = home_get();
   if (chdir(l.home) < 0) strerr_diefu2sys(111, "chdir to ", l.home);
+  if (roles_load(&ro, l.home) < 0) strerr_diefu1sys(111, "find the queue's owner");
+  if (messdir_open(&l.mess, ro.uid[ROLE_Q]) < 0) strerr_diefu1sys(111, "open queue/mess");
   if (control_ulong("control/concurrencylocal", &conc, LSPAWN_SLOTS_DEFAULT) < 0)
     strerr_diefu2sys(111, "read ", "control/concurrencylocal");
   if (!conc) conc = 1;

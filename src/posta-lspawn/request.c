@@ -1,5 +1,5 @@
 /* request: receive and check a spawn request. See request.h.
- * Never allocates; closes every descriptor it does not hand back. */
+ * Never allocates; closes every descriptor that comes with a request. */
 #include "posta-lspawn/request.h"
 
 #include <errno.h>
@@ -58,21 +58,20 @@ int request_parse(char const *buf, size_t len, request *r, char const **why)
   return 0;
 }
 
-/* Keeps the first descriptor of the packet, closes any other. */
-static int take_fds(struct msghdr *m)
+/* Closes every descriptor of the packet: posta-lspawn opens the message
+ * itself (messfile.h), never one that came from posta-send. Returns how
+ * many there were. */
+static unsigned drop_fds(struct msghdr *m)
 {
-  int keep = -1;
+  unsigned k = 0;
   for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
     size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     int fds[n ? n : 1];
     memcpy(fds, CMSG_DATA(c), n * sizeof(int));
-    for (size_t i = 0; i < n; i++) {
-      if (keep < 0) keep = fds[i];
-      else close(fds[i]);
-    }
+    for (size_t i = 0; i < n; i++, k++) close(fds[i]);
   }
-  return keep;
+  return k;
 }
 
 int request_recv(int fd, char *buf, request *r, int *bad, char const **why)
@@ -82,13 +81,12 @@ int request_recv(int fd, char *buf, request *r, int *bad, char const **why)
   struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
   ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
   if (n < 0) return -1;
-  r->fd = take_fds(&m);
-  if (!n && r->fd < 0) return 0;
+  unsigned nfd = drop_fds(&m);
+  r->fd = -1;
+  if (!n && !nfd) return 0;
   *bad = 0;
   if (request_parse(buf, (size_t)n, r, why) < 0) *bad = 1;
   else if (m.msg_flags & MSG_TRUNC) { *bad = 1; *why = "request too long"; }
-  else if (m.msg_flags & MSG_CTRUNC) { *bad = 1; *why = "too many descriptors"; }
-  else if (r->fd < 0) { *bad = 1; *why = "no message descriptor"; }
-  if (*bad && r->fd >= 0) { close(r->fd); r->fd = -1; }
+  else if (nfd || m.msg_flags & MSG_CTRUNC) { *bad = 1; *why = "a descriptor came with the request"; }
   return 1;
 }

@@ -16,7 +16,6 @@ int main(int argc, char const *const *argv)
   if (argc > 1) strerr_dieusage(100, "posta-newu");
   char const *home = home_get();
   if (chdir(home) < 0) strerr_diefu2sys(111, "chdir to ", home);
-  newu_lock();
-  newu_compile();
-  return 0;
+  int e = newu_lock();
+  return e ? e : newu_compile();
 }

@@ -1,17 +1,21 @@
 /* qr_read: one message's records, read whole (src/common/rec.c), turned
  * into its block. The queue changes while posta-qread reads it: a file
  * that is gone means the message moved on, and it is read again in its new
- * state, or skipped when it has left the queue. Never writes. */
+ * state, or skipped when it has left the queue. A record that is a link, a
+ * FIFO or anything but a regular file (posta-q owns queue/ and may put one
+ * there) is never opened through nor read: a warning names it and it reads
+ * as empty, an unreadable record. Never writes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <skalibs/strerr.h>
+
 #include "common/cmdrec.h"
 #include "common/qpath.h"
-#include "common/rec.h"
-#include "common/slurp.h"
 #include "posta-qread/qr.h"
+#include "sk/qscan.h"
 
 /* Records are small; a recipients record of 100000 recipients is the
  * largest, a few hundred bytes each. */
@@ -24,8 +28,12 @@ static int slurp(char const *kind, uint64_t id, char **buf, size_t *len)
   *buf = 0;
   *len = 0;
   if (!qpath(fn, kind, id)) { errno = ENAMETOOLONG; return -1; }
-  if (slurp_path(fn, 0, QR_RECMAX, buf, len) == 0) return 1;
-  return errno == ENOENT ? 0 : -1;
+  if (qscan_slurp(fn, QR_RECMAX, buf, len) == 0) return 1;
+  if (errno != EPROTO) return errno == ENOENT ? 0 : -1;
+  strerr_warnw2x("not a regular file, not read: ", fn);
+  if (!(*buf = malloc(1))) return -1;
+  **buf = 0;
+  return 1;
 }
 
 static int unreadable(stralloc *out, uint64_t id, char const *what)
@@ -59,7 +67,7 @@ static int waiting(stralloc *out, uint64_t id)
   qpath(path, "delay", id);
   if (ok && exists(path)) ok = stralloc_cats(out, "  delay notice waiting to be sent\n");
   cmdrec_path(path, id);
-  if (ok && slurp_path(path, 0, 4096, &buf, &len) == 0) {
+  if (ok && qscan_slurp(path, 4096, &buf, &len) == 0) {
     if (cmdrec_parse(&c, buf, len) == 0)
       for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (ops[i].op == c.op)

@@ -4,6 +4,7 @@
  * doc/posta-queue.8 and doc/queue.md. */
 #include <skalibs/strerr.h>
 
+#include "common/nodump.h"
 #include "posta-queue/qq.h"
 
 #ifdef __SANITIZE_ADDRESS__
@@ -21,6 +22,8 @@ int main(int argc, char const *const *argv)
 {
   qq q = QQ_ZERO;
   PROG = "posta-queue";
+  /* not dumpable already as a setuid program: said, for the day it is not */
+  if (nodump() < 0) strerr_diefusys(QQ_BUG, "make the process undumpable");
   (void)argc;
   (void)argv;
   qq_hygiene();

@@ -3,6 +3,7 @@
  * line per recipient on fd 1 (doc/protocols.md, posta-remote(8)). Exits 0
  * when it printed them, 111 when it could not even do that, 100 on wrong
  * usage. */
+#include "common/nodump.h"
 #include "owf/owferr.h"
 #include "posta-remote/remoterun.h"
 
@@ -13,6 +14,8 @@
 
 int main(int argc, char const *const *argv)
 {
+  /* another delivery of posta-r must not read this one's message */
+  if (nodump() < 0) owferr_die(111, PROG, "make the process undumpable", errno);
   if (argc < 4 || !argv[1][0]) owferr_usage(PROG, USAGE);
   if (run_remote(argv[1], argv[2], argv + 3, (unsigned int)(argc - 3)) < 0)
     owferr_die(111, PROG, "report the results", errno);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/esc.h"
+
 void result_textf(char *out, size_t size, char const *fmt, ...)
 {
   va_list ap;
@@ -54,21 +56,11 @@ int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *te
   return 0;
 }
 
-static void clean_copy(char *out, size_t size, char const *s)
-{
-  size_t i = 0;
-  for (; s[i] && i + 1 < size; i++) {
-    unsigned char c = (unsigned char)s[i];
-    out[i] = c <= 32 || c == 127 ? '_' : (char)c;   /* MTA is one word */
-  }
-  out[i] = 0;
-}
-
 void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address)
 {
   char n[256], a[63];   /* 255 + "[" + 62 + "]" + NUL: RESULT_MTA_MAX, never cut */
-  clean_copy(n, sizeof n, name);
-  clean_copy(a, sizeof a, address);
+  esc_str(n, sizeof n, name, ESC_WORD);   /* MTA is one word */
+  esc_str(a, sizeof a, address, ESC_WORD);
   result_textf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
 }
 
@@ -82,10 +74,7 @@ size_t result_format(char *out, size_t size, char kind, char const *status, char
   int n = snprintf(out, size, "%c%s %s ", kind, st, mta && *mta ? mta : "-");
   if (n < 0) n = 0;
   size_t o = (size_t)n < size ? (size_t)n : size - 1;
-  for (size_t i = 0; text && text[i] && i < RESULT_TEXT_MAX && o + 1 < size; i++) {
-    unsigned char c = (unsigned char)text[i];
-    out[o++] = c < 32 || c == 127 ? ' ' : (char)c;
-  }
+  if (o + 1 < size && text) o += esc_copy(out + o, size - o, text, strnlen(text, RESULT_TEXT_MAX), ESC_SPACES);
   out[o] = 0;
   return o;
 }

@@ -25,7 +25,9 @@
 int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text);
 /* The status class for a result code: 'K' 2, 'Z' 4, 'D' 5. */
 char result_class(char kind);
-/* "name[address]", or "[address]" for a nameless target (literals). */
+/* "name[address]", or "[address]" for a nameless target (literals); name
+ * and address made one word each (esc.h's ESC_WORD: spaces, control and
+ * 8-bit bytes, brackets and the like become '?'). */
 void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address);
 /* Formats one line, without its newline, into out (size >= 64), cut to
  * fit. A status whose class disagrees with kind is replaced by the kind's

@@ -11,12 +11,15 @@
 #include <skalibs/strerr.h>
 
 #include "common/home.h"
+#include "common/nodump.h"
 #include "posta-rspawn/rspawn.h"
 
 char const *PROG = "posta-rspawn";
 
 int main(int argc, char const *const *argv)
 {
+  /* it holds every remote delivery's message: no posta-remote may read it */
+  if (nodump() < 0) strerr_diefusys(111, "make the process undumpable");
   if (argc > 1) strerr_dieusage(100, "posta-rspawn");
   char const *home = home_get();
   if (chdir(home) < 0) strerr_diefusys(111, "chdir to ", home);

@@ -13,6 +13,22 @@ char const *dest_domain(char const *addr, size_t *len)
   return d;
 }
 
+size_t dest_mailbox(char const *addr, char *buf, size_t size)
+{
+  size_t dl, n = 0;
+  char const *at = strrchr(addr, '@');
+  char const *d = dest_domain(addr, &dl);
+  size_t ll = at ? (size_t)(at - addr) : strlen(addr);
+  char const *dash = memchr(addr, '-', ll);
+  if (dash) ll = (size_t)(dash - addr);
+  size_t max = size - 1 < DEST_NAME_MAX ? size - 1 : DEST_NAME_MAX;
+  for (size_t i = 0; i < ll && n < max; i++) buf[n++] = addr[i];
+  if (n < max) buf[n++] = '@';
+  for (size_t i = 0; i < dl && n < max; i++) buf[n++] = d[i];
+  buf[n] = 0;
+  return n;
+}
+
 static size_t hash(char const *s, size_t len)
 {
   uint64_t h = 14695981039346656037ULL;

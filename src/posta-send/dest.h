@@ -1,4 +1,5 @@
-/* dest: remote destinations (domains), their back-off and concurrency.
+/* dest: remote destinations (domains), their back-off and concurrency;
+ * and local mailboxes, their concurrency alone.
  *
  * Retry state is kept per destination as well as per message: when a
  * delivery to a domain fails in a way that says the destination is down,
@@ -49,6 +50,13 @@ enum dest_verdict {
 
 /* The destination part of an address: after its last '@' ("" without). */
 char const *dest_domain(char const *addr, size_t *len);
+/* The mailbox a local address goes to, as far as posta-send can tell: its
+ * local part up to the first '-' (the user without the extension: every
+ * extension of one user, and a whole virtual domain, share it), '@', its
+ * domain; at most DEST_NAME_MAX bytes written to buf (size > DEST_NAME_MAX).
+ * Its length. A table of these counts the deliveries in flight to each
+ * mailbox (control/concurrencymailbox); they never get a verdict. */
+size_t dest_mailbox(char const *addr, char *buf, size_t size);
 dest *dest_find(desttab const *, char const *name, size_t len);
 dest *dest_get(desttab *, char const *name, size_t len);
 /* How many deliveries it may have in flight: conf when healthy, 1 (the

@@ -45,15 +45,21 @@ static void log_start(send_ctx *ctx, job const *j, int c)
   slog_end(&l);
 }
 
-static int send_request(send_ctx *ctx, msg *m, chan *ch)
+/* posta-rspawn gets the message's descriptor; posta-lspawn, which runs as
+ * root, only its id: it opens the queue's file itself, so that nothing
+ * posta-send hands it can make root read another file. */
+static int send_request(send_ctx *ctx, msg *m, int c, chan *ch)
 {
   char path[QPATH_MAX];
-  qpath(path, "mess", m->id);
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) { slog_unable(ctx->logfd, "open ", path, errno); return -1; }
+  int fd = -1;
+  if (c == CHAN_REMOTE) {
+    qpath(path, "mess", m->id);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) { slog_unable(ctx->logfd, "open ", path, errno); return -1; }
+  }
   int r = spawnreq_send(ch->fd, &ctx->req, fd);
   int e = errno;
-  close(fd);
+  if (fd >= 0) close(fd);
   if (!r) return 0;
   if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) { ch->full = 1; return 1; }
   errno = e;
@@ -73,7 +79,7 @@ int dispatch_job(send_ctx *ctx, msg *m, int c, dest *d, uint32_t const *idx, siz
   if (!k) return -1;
   uint32_t *ri = malloc(k * sizeof *ri);
   if (!ri) { sched_nomem(ctx); return -2; }
-  int r = send_request(ctx, m, ch);
+  int r = send_request(ctx, m, c, ch);
   if (r) { free(ri); return r > 0 ? 0 : r; }
   memcpy(ri, idx, k * sizeof *ri);
   job *j = &ch->jobs[slot];

@@ -1,9 +1,11 @@
 /* dispatch: starting one delivery.
  *
- * Picks a free slot of the channel, builds the request, opens the message
- * file read-only (a new open file description for every delivery, so that
- * no two readers share an offset), sends request and descriptor to the
- * spawner, and records the job; the recipients are then busy until the
+ * Picks a free slot of the channel, builds the request, for a remote
+ * delivery opens the message file read-only (a new open file description
+ * for every delivery, so that no two readers share an offset) and sends
+ * request and descriptor to posta-rspawn, for a local one sends the
+ * request alone (posta-lspawn opens the message itself), and records the
+ * job; the recipients are then busy until the
  * response. Logs "starting delivery". Never blocks, never exits. */
 #ifndef POSTA_SEND_DISPATCH_H
 #define POSTA_SEND_DISPATCH_H

@@ -144,6 +144,7 @@ void init_free(send_ctx *ctx)
   }
   idq_free(&ctx->bounce.waiters);
   desttab_free(&ctx->dests);
+  desttab_free(&ctx->boxes);
   mheap_free(&ctx->heap);
   idq_free(&ctx->ready);
   idset_free(&ctx->known);

@@ -7,6 +7,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include "common/nodump.h"
 #include "posta-send/init.h"
 #include "posta-send/sendloop.h"
 #include "posta-send/send.h"
@@ -19,6 +20,7 @@ int main(int argc, char const *const *argv)
   int notify = -1;
   subgetopt l = SUBGETOPT_ZERO;
   PROG = "posta-send";
+  if (nodump() < 0) strerr_diefusys(111, "make the process undumpable");
   for (;;) {
     int opt = subgetopt_r(argc, argv, "d:", &l);
     if (opt == -1) break;

@@ -114,12 +114,14 @@ void results_apply(send_ctx *ctx, int c, spawnresp *p)
   }
   for (size_t k = p->n; k < j->nr && k < SPAWN_RCPT_MAX; k++) p->result[k] = (char *)missing;
   if (j->d) {
-    dest_record(j->d, dest_verdict((char const *const *)p->result, j->nr), ctx->now, &ctx->set.sched);
+    /* a local mailbox only counts its deliveries: it never closes */
+    if (c == CHAN_REMOTE) dest_record(j->d, dest_verdict((char const *const *)p->result, j->nr), ctx->now, &ctx->set.sched);
     j->d->inflight--;
   }
   for (size_t k = 0; k < j->nr; k++)
     one(ctx, j, c, &j->m->rc[c].v[j->ri[k]], p->result[k], j->d);
-  if (j->d) sched_dest_freed(ctx, j->d);
+  if (j->d && c == CHAN_REMOTE) sched_dest_freed(ctx, j->d);
+  else if (j->d) sched_box_freed(ctx, j->d);
   end_job(ctx, c, j);
 }
 
@@ -132,7 +134,10 @@ void results_abandon(send_ctx *ctx, int c)
     /* no result will come: the recipients stay pending, on disk as in
      * memory, and are tried again after the restart */
     for (size_t k = 0; k < j->nr; k++) j->m->rc[c].v[j->ri[k]].busy = 0;
-    if (j->d) j->d->inflight--;
+    if (j->d) {
+      j->d->inflight--;
+      if (c == CHAN_LOCAL) sched_box_freed(ctx, j->d);
+    }
     end_job(ctx, c, j);
   }
 }

@@ -38,15 +38,24 @@ static int due(msg const *m, rcpt const *r, uint64_t now, int forced, eval *e)
   return 0;
 }
 
+/* Local recipients, one a delivery, within the channel's limit and each
+ * mailbox's (control/concurrencymailbox): a recipient whose mailbox is at
+ * its limit waits for it, and the others go on. */
 static void eval_local(send_ctx *ctx, msg *m, int forced, eval *e)
 {
   chan *ch = &ctx->ch[CHAN_LOCAL];
+  char key[DEST_NAME_MAX + 1];
+  int full = 0;
   for (uint32_t i = 0; i < m->rc[CHAN_LOCAL].n && !e->stop; i++) {
     if (!due(m, &m->rc[CHAN_LOCAL].v[i], ctx->now, forced, e)) continue;
-    if (!e->wait && !chan_open(ch)) e->wait = &ch->g.waiters;
-    if (e->wait) continue;
-    int r = dispatch_job(ctx, m, CHAN_LOCAL, 0, &i, 1);
-    if (r == 0) e->wait = &ch->g.waiters;
+    if (!full && !chan_open(ch)) { full = 1; e->wait = &ch->g.waiters; }
+    if (full) continue;
+    size_t kl = dest_mailbox(m->rc[CHAN_LOCAL].v[i].addr, key, sizeof key);
+    dest *box = dest_get(&ctx->boxes, key, kl);
+    if (!box) { sched_nomem(ctx); e->stop = 1; return; }
+    if (box->inflight >= ctx->set.concmailbox) { if (!e->wait) e->wait = &box->waiters; continue; }
+    int r = dispatch_job(ctx, m, CHAN_LOCAL, box, &i, 1);
+    if (r == 0) { full = 1; e->wait = &ch->g.waiters; }
     else if (r < 0) e->stop = 1;
   }
 }

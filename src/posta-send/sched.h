@@ -5,7 +5,7 @@
  * bounce or delay record is due, or else the deliveries that are due and allowed
  * (local: one recipient a delivery; remote: the recipients of one domain
  * together, at most SPAWN_RCPT_MAX), within the channel's and the
- * destination's limits. A message with nothing in flight is then parked and
+ * destination's (remote) or the mailbox's (local) limits. A message with nothing in flight is then parked and
  * freed: on the waiting list of the first full gate it met, else in the
  * index at its next due time. sched_step takes due messages (released
  * waiters first, then the index) in bounded batches. Never exits. */
@@ -29,6 +29,8 @@ void sched_dest_closed(send_ctx *, dest *);
 /* After a delivery or a bounce ended: wakes the waiters a gate can take. */
 void sched_gate_freed(send_ctx *, gate *);
 void sched_dest_freed(send_ctx *, dest *);
+/* After a local delivery to mailbox box ended (control/concurrencymailbox). */
+void sched_box_freed(send_ctx *, dest *box);
 /* SIGALRM: every message due now, every destination open. */
 void sched_force_all(send_ctx *);
 /* When the loop must wake up for the index: 0 now, UINT64_MAX never. */

@@ -70,17 +70,23 @@ void sched_dest_freed(send_ctx *ctx, dest *d)
   freed(ctx, &d->waiters, d->inflight, dest_limit(d, ctx->set.concdest));
 }
 
-static void release_all_dests(send_ctx *ctx)
+void sched_box_freed(send_ctx *ctx, dest *box)
 {
-  for (size_t i = 0; i < ctx->dests.nb; i++)
-    for (dest *d = ctx->dests.b[i]; d; d = d->next) sched_release(ctx, &d->waiters, (size_t)-1);
+  freed(ctx, &box->waiters, box->inflight, ctx->set.concmailbox);
+}
+
+static void release_all(send_ctx *ctx, desttab *t)
+{
+  for (size_t i = 0; i < t->nb; i++)
+    for (dest *d = t->b[i]; d; d = d->next) sched_release(ctx, &d->waiters, (size_t)-1);
 }
 
 void sched_force_all(send_ctx *ctx)
 {
   mheap_all_due(&ctx->heap, ctx->now, MHEAP_FORCED);
   dest_reopen_all(&ctx->dests);
-  release_all_dests(ctx);
+  release_all(ctx, &ctx->dests);
+  release_all(ctx, &ctx->boxes);
   for (int c = 0; c < CHAN_N; c++) sched_release(ctx, &ctx->ch[c].g.waiters, (size_t)-1);
   sched_release(ctx, &ctx->bounce.waiters, (size_t)-1);
 }

@@ -47,7 +47,7 @@ typedef struct send_ctx_s send_ctx;
 /* One delivery in flight: a spawner slot. */
 struct job_s {
   msg *m;
-  dest *d;              /* remote: its destination */
+  dest *d;              /* remote: its destination; local: its mailbox */
   uint32_t *ri;         /* the recipients it carries: indices in m->rc[chan] */
   size_t nr;
   uint64_t number;      /* "delivery N" in the log */
@@ -96,6 +96,7 @@ struct msg_s {
 struct settings_s {
   unsigned conc[CHAN_N];
   unsigned concdest;
+  unsigned concmailbox;      /* local deliveries in flight to one mailbox */
   retrysched sched;
   uint64_t lifetime;
   uint64_t delaywarning;     /* seconds after arrival; 0: no delay notices */
@@ -122,6 +123,8 @@ struct send_ctx_s {
   chan ch[CHAN_N];
   gate bounce;
   desttab dests;
+  desttab boxes;        /* local mailboxes with deliveries in flight (dest.h:
+                         * dest_mailbox names them), for concurrencymailbox */
   mheap heap;
   idq ready;
   idset known;

@@ -188,6 +188,7 @@ static void housekeeping(send_ctx *ctx, uint64_t *last_todo, uint64_t *last_swee
   if (*last_sweep + 3600 <= ctx->now) {
     *last_sweep = ctx->now;
     dest_sweep(&ctx->dests, ctx->now);
+    dest_sweep(&ctx->boxes, ctx->now);
   }
 }
 

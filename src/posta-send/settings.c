@@ -14,6 +14,7 @@ void settings_default(settings *s)
   s->conc[CHAN_LOCAL] = CONC_LOCAL_DEFAULT;
   s->conc[CHAN_REMOTE] = CONC_REMOTE_DEFAULT;
   s->concdest = DEST_CONCURRENCY_DEFAULT;
+  s->concmailbox = CONC_MAILBOX_DEFAULT;
   retrysched_default(&s->sched);
   s->lifetime = LIFETIME_DEFAULT;
   s->delaywarning = DELAYWARNING_DEFAULT;
@@ -45,6 +46,7 @@ static struct { char const *fn; unsigned long dflt; } const concs[] = {
   { "control/concurrencylocal", CONC_LOCAL_DEFAULT },
   { "control/concurrencyremote", CONC_REMOTE_DEFAULT },
   { "control/concurrencydomain", DEST_CONCURRENCY_DEFAULT },
+  { "control/concurrencymailbox", CONC_MAILBOX_DEFAULT },
 };
 
 static char const *const domfiles[3] = { "control/me", "control/locals", "control/virtualdomains" };
@@ -88,14 +90,12 @@ int settings_domains_fresh(settings *s, int logfd)
 unsigned settings_load(settings *s, int logfd)
 {
   unsigned bad = 0;
-  unsigned long v[3];
-  for (unsigned i = 0; i < 3; i++) {
-    v[i] = i == 2 ? s->concdest : s->conc[i];
-    bad += number(concs[i].fn, &v[i], concs[i].dflt, 1, CONC_MAX, logfd);
-  }
+  unsigned long v[4] = { s->conc[CHAN_LOCAL], s->conc[CHAN_REMOTE], s->concdest, s->concmailbox };
+  for (unsigned i = 0; i < 4; i++) bad += number(concs[i].fn, &v[i], concs[i].dflt, 1, CONC_MAX, logfd);
   s->conc[CHAN_LOCAL] = (unsigned)v[0];
   s->conc[CHAN_REMOTE] = (unsigned)v[1];
   s->concdest = (unsigned)v[2];
+  s->concmailbox = (unsigned)v[3];
   {
     unsigned long lt = s->lifetime, dw = s->delaywarning;
     bad += number("control/queuelifetime", &lt, LIFETIME_DEFAULT, 0, TIME_SETTING_MAX, logfd);

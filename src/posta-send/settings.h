@@ -2,7 +2,9 @@
  *
  * control/concurrencylocal (default 10), control/concurrencyremote (20),
  * control/concurrencydomain (DEST_CONCURRENCY_DEFAULT: deliveries in
- * flight to one remote domain), control/retryschedule (retrysched.h),
+ * flight to one remote domain), control/concurrencymailbox
+ * (CONC_MAILBOX_DEFAULT: local deliveries in flight to one mailbox, so that
+ * one slow mailbox cannot hold every local slot), control/retryschedule (retrysched.h),
  * control/queuelifetime (432000, five days), control/delaywarning (14400,
  * four hours; 0: no delay notices), and locals and virtualdomains
  * (domains.h). Concurrencies are kept between 1 and CONC_MAX. A file that
@@ -15,6 +17,7 @@
 
 #define CONC_LOCAL_DEFAULT 10
 #define CONC_REMOTE_DEFAULT 20
+#define CONC_MAILBOX_DEFAULT 5
 #define LIFETIME_DEFAULT 432000
 #define DELAYWARNING_DEFAULT 14400
 #define TIME_SETTING_MAX (100UL * 365 * 86400)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/esc.h"
+
 void slog_start(slog *l, int fd)
 {
   l->len = 0;
@@ -24,13 +26,13 @@ static void put(slog *l, char const *s, size_t n)
   l->len += n;
 }
 
-static void hex(slog *l, unsigned char c)
+/* c under p; an escape is never split by the cut */
+static void esc(slog *l, unsigned char c, esc_policy p)
 {
-  static char const x[] = "0123456789abcdef";
-  char e[4] = { '\\', 'x', x[c >> 4], x[c & 15] };
-  /* an escape is never split by the cut */
-  if (l->len + 4 > SLOG_LINE_MAX) { l->cut = 1; return; }
-  put(l, e, 4);
+  char e[ESC_MAX];
+  size_t n = esc_byte(e, c, p);
+  if (l->len + n > SLOG_LINE_MAX) { l->cut = 1; return; }
+  put(l, e, n);
 }
 
 void slog_str(slog *l, char const *s)
@@ -48,21 +50,13 @@ void slog_u(slog *l, uint64_t u)
 void slog_addr(slog *l, char const *s)
 {
   put(l, "<", 1);
-  for (; *s && !l->cut; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c < 0x21 || c > 0x7e || c == '\\' || c == '<' || c == '>') hex(l, c);
-    else put(l, s, 1);
-  }
+  for (; *s && !l->cut; s++) esc(l, (unsigned char)*s, ESC_ADDR);
   put(l, ">", 1);
 }
 
 void slog_text(slog *l, char const *s)
 {
-  for (; *s && !l->cut; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c < 0x20 || c == 0x7f || c == '\\') hex(l, c);
-    else put(l, s, 1);
-  }
+  for (; *s && !l->cut; s++) esc(l, (unsigned char)*s, ESC_TEXT);
 }
 
 void slog_unable(int fd, char const *what, char const *object, int e)

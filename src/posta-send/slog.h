@@ -2,12 +2,13 @@
  *
  * Every event is one line on stderr, written with one write(2) so that
  * lines never interleave, with no timestamp (s6-log adds it). Whatever came
- * from a message, a mailbox owner or a remote server is escaped: an address
- * is written inside <> with every byte outside 0x21-0x7e, and \ < >, as
- * \xHH; a text keeps spaces and printable bytes and writes control bytes,
- * DEL and \ as \xHH. So no CR, LF or NUL ever reaches the log. Lines longer
- * than SLOG_LINE_MAX are cut and end in "...". libc only; a failed write is
- * ignored (there is nowhere else to say it). */
+ * from a message, a mailbox owner or a remote server is escaped by
+ * common/esc.h: an address (ESC_ADDR) is written inside <> with every byte
+ * outside 0x21-0x7e, and \ < >, as \xHH; a text (ESC_TEXT) keeps spaces and
+ * printable bytes and writes control bytes, DEL and \ as \xHH. So no CR,
+ * LF or NUL ever reaches the log. Lines longer than SLOG_LINE_MAX are cut
+ * and end in "...". libc only; a failed write is ignored (there is nowhere
+ * else to say it). */
 #ifndef POSTA_SEND_SLOG_H
 #define POSTA_SEND_SLOG_H
 

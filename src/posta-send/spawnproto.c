@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "common/esc.h"
+
 int spawnreq_start(spawnreq *q, unsigned slot, uint64_t id, char const *sender)
 {
   size_t sl = strlen(sender);
@@ -37,13 +39,15 @@ int spawnreq_send(int sock, spawnreq const *q, int fd)
   memset(&c, 0, sizeof c);
   m.msg_iov = &v;
   m.msg_iovlen = 1;
-  m.msg_control = c.buf;
-  m.msg_controllen = sizeof c.buf;
-  struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-  h->cmsg_level = SOL_SOCKET;
-  h->cmsg_type = SCM_RIGHTS;
-  h->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(h), &fd, sizeof fd);
+  if (fd >= 0) {
+    m.msg_control = c.buf;
+    m.msg_controllen = sizeof c.buf;
+    struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &fd, sizeof fd);
+  }
   for (;;) {
     ssize_t r = sendmsg(sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (r >= 0) return (size_t)r == q->len ? 0 : (errno = EPROTO, -1);
@@ -59,8 +63,7 @@ static int valid_code(char const *s)
 /* Control characters become spaces; a malformed line becomes a Z. */
 static void clean(char *s, size_t len)
 {
-  for (size_t i = 0; i < len; i++)
-    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) s[i] = ' ';
+  esc_spaces(s, len);
   if (len > SPAWN_RESULT_MAX) s[SPAWN_RESULT_MAX] = 0;
   if (!valid_code(s)) s[0] = 'Z';
 }

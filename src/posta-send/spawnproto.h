@@ -1,7 +1,8 @@
 /* spawnproto: posta-send's side of the spawn protocol (doc/protocols.md).
  *
- * A request is one SOCK_SEQPACKET packet "SLOT\0ID\0SENDER\0RCPT\0..."
- * carrying the message's descriptor (SCM_RIGHTS); a response is one packet
+ * A request is one SOCK_SEQPACKET packet "SLOT\0ID\0SENDER\0RCPT\0...",
+ * for posta-rspawn carrying the message's descriptor (SCM_RIGHTS); for
+ * posta-lspawn none: it opens queue/mess/N/ID itself. A response is one packet
  * "SLOT\0RESULT\0...", one RESULT per RCPT. Responses come from another uid:
  * they are checked, and any control character in a RESULT is replaced by a
  * space before anything keeps it. libc only; never blocks (MSG_DONTWAIT),
@@ -31,8 +32,9 @@ int spawnreq_start(spawnreq *, unsigned slot, uint64_t id, char const *sender);
 /* 0 added; -1 with errno EMSGSIZE when it would pass SPAWN_RCPT_MAX
  * recipients or SPAWN_RCPT_BYTES (the request is unchanged). */
 int spawnreq_add(spawnreq *, char const *rcpt);
-/* Sends the request with fd attached: 0, or -1 (EAGAIN: the socket is full,
- * try later; anything else: the spawner is gone). */
+/* Sends the request with fd attached (none when fd is -1): 0, or -1
+ * (EAGAIN: the socket is full, try later; anything else: the spawner is
+ * gone). */
 int spawnreq_send(int sock, spawnreq const *, int fd);
 
 typedef struct spawnresp_s spawnresp;

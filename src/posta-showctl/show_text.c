@@ -4,22 +4,18 @@
 
 #include <string.h>
 
+#include "common/esc.h"
+
 #define NAME_WIDTH 20
 #define SOURCE_WIDTH 30
-
-static int hex(stralloc *out, unsigned char c)
-{
-  char b[4] = { '\\', 'x', "0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15] };
-  return stralloc_catb(out, b, 4) ? 0 : -1;
-}
 
 int showctl_escape(stralloc *out, char const *s, size_t len, int keep_spaces)
 {
   for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
+    char e[ESC_MAX];
     /* a space stays inside a single value, never at its start */
-    int plain = c > 0x20 ? c != 0x7f && c != '\\' : c == ' ' && keep_spaces && i;
-    if (plain ? !stralloc_catb(out, s + i, 1) : hex(out, c) < 0) return -1;
+    size_t n = esc_byte(e, (unsigned char)s[i], keep_spaces && i ? ESC_TEXT : ESC_FIELD);
+    if (!stralloc_catb(out, e, n)) return -1;
   }
   return 0;
 }

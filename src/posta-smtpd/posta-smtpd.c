@@ -13,6 +13,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/home.h"
+#include "common/nodump.h"
 #include "posta-smtpd/smtpd.h"
 #include "sk/lookup.h"
 
@@ -23,6 +24,9 @@ int main(int argc, char const *const *argv)
   static smtpd s;
   int submission = 0;
   PROG = "posta-smtpd";
+  /* before the first byte from the client: another session of posta-d
+   * must not read this one (common/nodump.h) */
+  if (nodump() < 0) strerr_diefusys(111, "make the process undumpable");
   if (argc == 2 && !strcmp(argv[1], "-s")) submission = 1;
   else if (argc > 1) strerr_dieusage(100, USAGE);
   /* a dead injector is a write error, not a signal; and its exit code must

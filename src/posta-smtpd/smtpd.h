@@ -13,6 +13,7 @@
 
 #include "common/addr.h"
 #include "common/domains.h"
+#include "common/esc.h"
 #include "posta-smtpd/smtpd_auth.h"
 #include "posta-smtpd/smtpd_config.h"
 #include "posta-smtpd/smtpd_io.h"
@@ -103,11 +104,10 @@ void smtpd_refusev(smtpd *, char const *const *, unsigned);
 /* 1 when the session had control/maxbadrcpt bad recipients already: then
  * it is ended with 421 (the caller goes no further). */
 int smtpd_badrcpt_over(smtpd *);
-/* Copies text from the network into out (at most outsize - 1 octets, NUL
- * added), every octet outside 0x21..0x7e, and ( ) [ ] \ ; replaced by '?':
- * safe in a header comment and in a log line. */
-void smtpd_clean(char *out, size_t outsize, char const *in);
-/* The same for a HELO name, but an address literal ("[192.0.2.1]",
+/* Text from the network goes into header comments and log lines through
+ * esc_str(out, size, in, ESC_WORD) (common/esc.h): every octet outside
+ * 0x21..0x7e, and ( ) [ ] \ ; replaced by '?'. The same for a HELO name,
+ * but an address literal ("[192.0.2.1]",
  * "[IPv6:...]"), valid as RFC 5321 4.1.3 says, is kept whole. */
 void smtpd_clean_helo(char *out, size_t outsize, char const *in);
 

@@ -126,7 +126,7 @@ static int refused(smtpd *s, enum authfail_op op)
   int r = shared(s, op, &until);
   if (!r) return 0;
   if (r < 0) { smtpd_reply(s, "454 4.7.0 temporary authentication failure"); return 1; }
-  smtpd_clean(ip, sizeof ip, s->remoteip);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   snprintf(left, sizeof left, "%lld", until ? (long long)(until - time(0)) : 0LL);
   strerr_warnw("refused AUTH from ", ip, ": too many authentication failures from this address (",
                until ? left : "checks running", until ? " seconds left)" : ")");
@@ -138,8 +138,8 @@ static void failed(smtpd *s, cred const *c, int penalized)
 {
   char ip[64], who[SMTPD_AUTH_USER_MAX], n[8];
   struct timespec d = { (time_t)(SMTPD_AUTH_DELAY * ++s->auth.fails), 0 };
-  smtpd_clean(ip, sizeof ip, s->remoteip);
-  smtpd_clean(who, sizeof who, c->user);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
+  esc_str(who, sizeof who, c->user, ESC_WORD);
   n[0] = (char)('0' + (s->auth.fails > 9 ? 9 : s->auth.fails));
   n[1] = 0;
   strerr_warnw("authentication failed for ", who, " from ", ip, " (failure ", n, ")");
@@ -166,8 +166,8 @@ static void verify(smtpd *s, cred *c)
   shared(s, AUTHFAIL_REFUND, &until);
   if (r) { smtpd_reply(s, "454 4.7.0 temporary authentication failure"); return; }
   memcpy(s->auth.user, c->user, c->ulen + 1);
-  smtpd_clean(ip, sizeof ip, s->remoteip);
-  smtpd_clean(who, sizeof who, c->user);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
+  esc_str(who, sizeof who, c->user, ESC_WORD);
   strerr_warni("authenticated ", who, " from ", ip);
   smtpd_reply(s, "235 2.7.0 authentication successful");
 }
@@ -223,9 +223,9 @@ int smtpd_auth_sender(smtpd *s, char const *sender)
   int r = smtpd_authsend_ok(s->auth.user, sender, s->dom.me);
   if (r > 0) return 1;
   if (r < 0) { smtpd_fail(s, "451 4.3.0 unable to read control/authsenders"); return 0; }
-  smtpd_clean(ip, sizeof ip, s->remoteip);
-  smtpd_clean(who, sizeof who, s->auth.user);
-  smtpd_clean(from, sizeof from, sender);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
+  esc_str(who, sizeof who, s->auth.user, ESC_WORD);
+  esc_str(from, sizeof from, sender, ESC_WORD);
   strerr_warnw("refused sender <", from, "> for ", who, " from ", ip, ": not theirs");
   smtpd_fail(s, "553 5.7.1 sender address not owned by the authenticated user");
   return 0;

@@ -76,8 +76,8 @@ static char const *refusal(smtpd_data const *d, int early)
 static void log_result(smtpd *s, smtpd_inj const *j, smtpd_data const *d, char const *what)
 {
   char ip[64], from[ADDR_MAX + 1], pid[24], n[24], size[24];
-  smtpd_clean(ip, sizeof ip, s->remoteip);
-  smtpd_clean(from, sizeof from, s->sender);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
+  esc_str(from, sizeof from, s->sender, ESC_WORD);
   n[0] = size[0] = pid[0] = 0;
   snprintf(pid, sizeof pid, "%ld", (long)j->pid);
   snprintf(n, sizeof n, "%zu", s->nrcpt);
@@ -116,7 +116,7 @@ static void lost(smtpd *s, smtpd_inj *j, int how)
   int e = errno;
   smtpd_inj_abort(j);
   smtpd_inj_wait(j);
-  smtpd_clean(ip, sizeof ip, s->remoteip);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   s->quit = 1;
   if (how == RECV_BARE) {
     strerr_warnw("closing session from ", ip, ": bare CR or LF in DATA");

@@ -110,8 +110,8 @@ static void decide(smtpd *s, char const *address)
   char const *no = smtpd_rcpt_verdict(s, address);
   if (!no && keep(s, address) < 0) no = "451 4.3.0 out of memory";
   if (!no) { smtpd_reply(s, "250 2.1.5 ok"); return; }
-  smtpd_clean(ip, sizeof ip, s->remoteip);
-  smtpd_clean(who, sizeof who, address);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
+  esc_str(who, sizeof who, address, ESC_WORD);
   strerr_warni("refused recipient ", who, " from ", ip, ": ", no);
   smtpd_refuse(s, no);
 }

@@ -37,7 +37,7 @@ static void put(out_t *o, char const *s)
 static void put_clean(out_t *o, char const *s)
 {
   char buf[256];
-  smtpd_clean(buf, sizeof buf, s);
+  esc_str(buf, sizeof buf, s, ESC_WORD);
   put(o, buf);
 }
 

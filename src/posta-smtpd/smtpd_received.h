@@ -7,8 +7,8 @@
  *
  * HOST, IP and LOCALIP when known; the TLS comment when TLS is on; a HELO that is an address literal stays; "for" only with one recipient (more
  * would disclose Bcc recipients to each other). Every text that came from
- * the network or the environment is cleaned (smtpd_clean) and bounded, so
- * the line never holds CR, LF, NUL or other controls. Pure: no I/O. */
+ * the network or the environment is cleaned (esc_str, ESC_WORD) and
+ * bounded, so the line never holds CR, LF, NUL or other controls. Pure: no I/O. */
 #ifndef POSTA_SMTPD_RECEIVED_H
 #define POSTA_SMTPD_RECEIVED_H
 

@@ -25,7 +25,7 @@ void smtpd_replyv(smtpd *s, char const *const *v, unsigned n)
 static void too_many(smtpd *s, char const *what)
 {
   char ip[64];
-  smtpd_clean(ip, sizeof ip, s->remoteip);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   strerr_warnw("closing session from ", ip, ": too many ", what);
   smtpd_reply(s, "421 4.7.0 ", s->cfg.greeting, " too many ", what, ", closing connection");
   s->quit = s->linger = 1;
@@ -63,21 +63,9 @@ int smtpd_badrcpt_over(smtpd *s)
   return 1;
 }
 
-void smtpd_clean(char *out, size_t outsize, char const *in)
-{
-  size_t n = 0;
-  if (!outsize) return;
-  for (; in && *in && n + 1 < outsize; in++) {
-    unsigned char c = (unsigned char)*in;
-    int bad = c < 0x21 || c > 0x7e || c == '(' || c == ')' || c == '[' || c == ']' || c == '\\' || c == ';';
-    out[n++] = bad ? '?' : (char)c;
-  }
-  out[n] = 0;
-}
-
 void smtpd_clean_helo(char *out, size_t outsize, char const *in)
 {
   size_t n = in ? strlen(in) : 0;
   if (n && n < outsize && in[0] == '[' && addr_domain_ok(in, n, 0)) memcpy(out, in, n + 1);
-  else smtpd_clean(out, outsize, in);
+  else esc_str(out, outsize, in, ESC_WORD);
 }

@@ -74,7 +74,7 @@ void smtpd_reset(smtpd *s)
 void smtpd_lost(smtpd *s, int why)
 {
   char ip[64];
-  smtpd_clean(ip, sizeof ip, s->remoteip);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   if (why == LINE_BARE) {
     strerr_warnw("closing session from ", ip, ": bare CR or LF in a command");
     smtpd_reply(s, "421 4.5.2 ", s->cfg.greeting, " bare CR or LF received (RFC 5321 2.3.8), closing connection");

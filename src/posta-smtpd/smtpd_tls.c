@@ -111,7 +111,7 @@ static void switched(smtpd *s, char const *msg)
   keep(s->tls.version, sizeof s->tls.version, s->tls.version);
   keep(s->tls.cipher, sizeof s->tls.cipher, sp ? sp + 1 : "");
   s->tls.on = 1;
-  smtpd_clean(ip, sizeof ip, s->remoteip);
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   strerr_warni("TLS ", s->tls.version, " ", s->tls.cipher, " with ", ip);
 }
 

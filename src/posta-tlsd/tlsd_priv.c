@@ -9,11 +9,11 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
 
+#include "common/nodump.h"
 #include "posta-tlsd/tlsd.h"
 
 #define GROUPS_MAX 64
@@ -54,7 +54,7 @@ void tlsd_drop(void)
       strerr_diefu1sys(111, "drop privileges to $UID and $GID");
   }
   if (!geteuid() || !getuid()) strerr_dief1x(100, "refusing to run as root: set UID and GID (s6-envuidgid)");
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) strerr_diefu1sys(111, "make the process undumpable");
+  if (nodump() < 0) strerr_diefu1sys(111, "make the process undumpable");
 }
 
 void tlsd_client_ip(tlsd *t)

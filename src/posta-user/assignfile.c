@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <skalibs/buffer.h>
 #include <skalibs/stralloc.h>
@@ -91,13 +92,14 @@ static int rebuild(user_ctx const *c, stralloc const *in, stralloc *out, int add
 int assignfile_change(user_ctx *c, int add)
 {
   stralloc in = STRALLOC_ZERO, out = STRALLOC_ZERO;
-  newu_lock();
+  int e = newu_lock();
+  if (e) _exit(e);   /* newu said why */
   linefile_read(ASSIGN, ASSIGN_FILE_MAX, &in);
   int r = rebuild(c, &in, &out, add);
   if (r < 0) strerr_diefu1sys(111, "allocate");
   if (r && durable_replace(ASSIGN, ASSIGN ".tmp", out.s, out.len, 0644) < 0)
     strerr_diefu2sys(111, "rewrite ", ASSIGN);
-  newu_compile();
+  if ((e = newu_compile())) _exit(e);
   stralloc_free(&in);
   stralloc_free(&out);
   return r;

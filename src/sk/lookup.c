@@ -3,7 +3,8 @@
  * users/cdb (domain-scoped keys first, then plain ones; exact before
  * prefix, the longest prefix first), posta-user's virtual mailboxes, the
  * system accounts, the alias user. Returns 1 or -1 (lookup_exists also 0);
- * never exits, never writes a file. */
+ * never exits, never writes a file; opens the cdbs with O_NOFOLLOW and
+ * O_NONBLOCK, regular files only (posta-v owns mailboxes/). */
 #include "sk/lookup.h"
 
 #include <errno.h>
@@ -62,11 +63,27 @@ static int assign_scope(cdb const *c, char const *local, size_t n, char const *d
   return 0;
 }
 
+/* cdb_init for a file another uid may replace (posta-v owns mailboxes/,
+ * and posta-lspawn's child reads it as root): never through a symbolic
+ * link, never blocking on a FIFO, a regular file only (else EINVAL).
+ * 1 or 0 with errno, as cdb_init. */
+static int cdb_open(cdb *c, char const *fn)
+{
+  struct stat st;
+  int fd = open(fn, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  int ok = fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || (errno = EINVAL, 0)) && cdb_init_fromfd(c, fd);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return ok;
+}
+
 static int lookup_assign(char const *local, size_t n, char const *domain, lookup_result *r)
 {
   cdb c = CDB_ZERO;
   int f;
-  if (!cdb_init(&c, "users/cdb")) return errno == ENOENT ? 0 : -1;
+  if (!cdb_open(&c, "users/cdb")) return errno == ENOENT ? 0 : -1;
   f = assign_scope(&c, local, n, domain, r);
   if (!f) f = assign_scope(&c, local, n, 0, r);
   cdb_free(&c);
@@ -116,22 +133,6 @@ static int virtual_fill(char const *local, size_t n, char const *domain, lookup_
   return 1;
 }
 
-/* mailboxes/.virtual.cdb, in a folder posta-v owns, read by posta-lspawn's
- * child while still root: never through a link, never blocking on a FIFO,
- * a regular file or nothing (-1, ELOOP or EPROTO: the delivery is
- * deferred and the reason logged). 1 open, 0 no list, -1. */
-static int vbox_open(cdb *c)
-{
-  struct stat st;
-  int fd = open(VBOX_CDB, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT ? 0 : -1;
-  int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EPROTO : 0;
-  if (!bad && !cdb_init_fromfd(c, fd)) bad = errno ? errno : EPROTO;
-  close(fd);
-  if (bad) { errno = bad; return -1; }
-  return 1;
-}
-
 static int lookup_virtual(char const *local, size_t n, char const *domain, lookup_result *r)
 {
   cdb c = CDB_ZERO;
@@ -140,8 +141,7 @@ static int lookup_virtual(char const *local, size_t n, char const *domain, looku
   size_t dl = strlen(domain);
   int f = 0;
   if (!vbox_domain_ok(domain, dl)) return 0;
-  if ((f = vbox_open(&c)) <= 0) return f;
-  f = 0;
+  if (!cdb_open(&c, VBOX_CDB)) return errno == ENOENT ? 0 : -1;
   for (size_t i = n; i > 0 && !f; i--) {
     if (i < n && local[i] != '-') continue;
     if (!vbox_local_ok(local, i) || i + 1 + dl >= sizeof key) continue;

@@ -3,12 +3,17 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/qpath.h"
+#include "common/rec.h"
 #include "common/roles.h"
+#include "common/slurp.h"
 #include "conf.h"
 
 /* Root goes on as posta-s (effective uid and groups), the owner of
@@ -108,4 +113,18 @@ int qscan_ids(char const *kind, uint64_t **ids, size_t *n)
   *ids = l.ids;
   *n = l.n;
   return 0;
+}
+
+int qscan_slurp(char const *path, size_t max, char **buf, size_t *len)
+{
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno == ELOOP ? (errno = EPROTO, -1) : -1;
+  int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EPROTO : 0;
+  if (bad) { close(fd); errno = bad; return -1; }
+  int r = slurp_fd(fd, max, buf, len);   /* the file that was looked at */
+  int e = errno;
+  close(fd);
+  errno = e;
+  return r;
 }

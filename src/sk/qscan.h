@@ -1,5 +1,6 @@
 /* qscan: reading the queue's folders for posta-qstat and posta-qread: who
- * may, and which messages there are. Paths are relative to the instance's
+ * may, which messages there are, and their records (never through a link,
+ * never blocking). Paths are relative to the instance's
  * home (the working directory). Never exits. */
 #ifndef POSTA_QSCAN_H
 #define POSTA_QSCAN_H
@@ -19,5 +20,11 @@ int qscan_count(char const *kind, uint64_t *n);
 /* The ids of queue/KIND/N/, every N, sorted: *ids is malloc'd (free it).
  * 0, or -1 with errno. */
 int qscan_ids(char const *kind, uint64_t **ids, size_t *n);
+/* slurp for a file of the queue, which posta-q or posta-s may have
+ * replaced: opened without following a link and without blocking on a
+ * FIFO, and read only when fstat says it is a regular file. 0, or -1 with
+ * errno: EPROTO for a link or anything but a regular file (nothing is
+ * read), ENOENT when absent. */
+int qscan_slurp(char const *path, size_t max, char **buf, size_t *len);
 
 #endif

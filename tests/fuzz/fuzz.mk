@@ -4,7 +4,7 @@
 # is: D's objects but D's main file, D's libraries. Everything is built by
 # clang with -fsanitize=fuzzer-no-link,address,undefined into $(FUZZ_BUILD),
 # apart from the normal and sanitizer builds. A harness may name another
-# module (FUZZ_MOD_name) and extra link flags (FUZZ_LDFLAGS_name).
+# module (FUZZ_MOD_name).
 #
 #   make fuzz                 every harness for FUZZ_SECONDS each (default 60)
 #   make fuzz FUZZ=smtpd_data  one harness (or several, space-separated)
@@ -22,8 +22,6 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
 
-# the dot-qmail runner exits through result_exitv: the harness catches it
-FUZZ_LDFLAGS_instr := -Wl,--wrap=result_exitv -Wl,--wrap=result_exitsysv
 # DNS answers as posta-remote consumes them: dnsq's parsers, then plan
 FUZZ_MOD_dnsplan := plan
 # a whole SMTP client session of posta-remote: smtpc, then txn
@@ -37,14 +35,17 @@ $(BUILD)/obj/fuzz/%.o: tests/fuzz/%.c $(GEN)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(CFLAGS) -MD -MP -c -o $@ $<
 
+# fuzz_rule NAME D: build/fuzz/fuzz_NAME from its object, the objects of the
+# module's folder D (but D's main file) and D's libraries (the Makefile's
+# moddir, moddeps, modlibs); D is "" when the harness names no module.
 define fuzz_rule
-$(BUILD)/fuzz/fuzz_$(1): $(BUILD)/obj/fuzz/fuzz_$(1).o $(call nomain,$(call moddir,$(2))) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(BUILD)/owfat-headers
+$(BUILD)/fuzz/fuzz_$(1): $(BUILD)/obj/fuzz/fuzz_$(1).o $(call nomain,$(2)) $(LIBCHAIN_$(call base,$(2))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)
-	@test -n "$(call moddir,$(2))" || { echo "posta: tests/fuzz/fuzz_$(1).c: no module src/*/$(2).c to fuzz" >&2; exit 100; }
-	@tools/check-base $(call base,$(call moddir,$(2))) $(BUILD)/owfat-headers $(BUILD)/obj/fuzz/fuzz_$(1).d $(patsubst %.o,%.d,$(call nomain,$(call moddir,$(2))))
-	$(call say,LD,$$@)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $$@ $(BUILD)/obj/fuzz/fuzz_$(1).o $(call nomain,$(call moddir,$(2))) $(FUZZ_LDFLAGS_$(1)) $(LIBCHAIN_$(call base,$(call moddir,$(2)))) $(SYSLIBS_$(call base,$(call moddir,$(2)))) $(LIBS_$(call moddir,$(2)))
+	@test -n "$(2)" || { echo "posta: tests/fuzz/fuzz_$(1).c: no module src/*/$(call fuzzmod,$(1)).c to fuzz" >&2; exit 100; }
+	@tools/check-base $(call base,$(2)) $(BUILD)/owfat-headers $(BUILD)/obj/fuzz/fuzz_$(1).d $(call moddeps,$(2))
+	$(call say,LD,$$@)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $$@ $(BUILD)/obj/fuzz/fuzz_$(1).o $(call nomain,$(2)) $(call modlibs,$(2)) $(LIBS_$(2))
 endef
-$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n),$(call fuzzmod,$(n)))))
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n),$(call moddir,$(call fuzzmod,$(n))))))
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins faults
 fuzz-bins: $(FUZZ_BINS)

@@ -62,6 +62,8 @@ SEEDS = {
                       b"\x01HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<x@relay.example>\r\nRCPT TO:<user%evil@example.org>\r\nDATA\r\nx\n.\nMAIL FROM:<s@x>\r\n.\r\nQUIT\r\n",
                       b"\x00EHLO x\r\nMAIL FROM:<a@b> BODY=8BITMIME SMTPUTF8\r\nRCPT TO:<tempfail@example.org>\r\nRCPT TO:<@a,@b:alice@example.org>\r\nRSET\r\nVRFY x\r\nNOOP\r\nHELP\r\nQUIT\r\n",
                       b"\x00EHLO \rx\r\nAUTH PLAIN AAAA\r\nSTARTTLS\r\nBDAT 10\r\nQUIT\r\n"],
+    "esc": [b"\x00alice@example.com", b"\x09a b\r\n<x>\\\x7f\xe9@example.com", b"\x52250 ok \xe9\\\r\n",
+            b"\x13 name with spaces\t", b"\x2bbad name\n\x00[1.2.3.4];()", b"\xfc" + b"\n" * 40, b"\x20abcd"],
     "smtpreply": [b"\x03220 mx.example.net ESMTP\r\n", b"\x01250-mx.example.net\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250 8BITMIME\r\n",
                   b"\x02550 5.1.1 <a@b>: no such user\n", b"\x05421-a\r\n451 b\r\n", b"\x04" + b"250-" + b"x" * 600 + b"\r\n250 ok\r\n", b"\x00abc\r\n"],
     "remote_session": [b"220 mx ESMTP\r\n250-mx\r\n250-PIPELINING\r\n250-SIZE 100000\r\n250 8BITMIME\r\n250 ok\r\n250 ok\r\n550 5.1.1 no\r\n451 4.2.0 later\r\n354 go\r\n250 2.0.0 queued\r\n221 bye\r\n",

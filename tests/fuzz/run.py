@@ -34,6 +34,7 @@ HARNESS = {
     "dnsplan": dict(max_len=2048, smoke=300000),
     "domains": dict(max_len=2048, smoke=10000),
     "dotqmail": dict(max_len=600, smoke=100000),
+    "esc": dict(max_len=2048, smoke=100000),
     "envelope": dict(max_len=4096, smoke=500000),
     "inject_addr": dict(max_len=4096, smoke=300000),
     "inject_head": dict(max_len=8192, smoke=100000),

@@ -14,8 +14,6 @@ import pwd
 import qrecord
 from posta import IS_ROOT
 
-SPLIT = 23
-
 
 def ids(uid_name):
     if not IS_ROOT:
@@ -37,7 +35,7 @@ def put_message(inst, data):
         f.flush()
         os.fsync(f.fileno())
     msgid = os.stat(tmp).st_ino
-    path = qrecord.split_path(inst.home, "mess", msgid)
+    path = inst.qpath("mess", msgid)
     os.rename(tmp, path)
     uid, _ = ids("posta-q")
     os.chown(path, uid, posta_gid())
@@ -48,7 +46,7 @@ def put_message(inst, data):
 def put_record(inst, folder, msgid, fields, kind=None, raw=None):
     """Writes queue/FOLDER/N/ID as posta-send does (owner posta-s, 0600):
     a record of KIND (default FOLDER) with these fields, or raw bytes."""
-    path = qrecord.split_path(inst.home, folder, msgid)
+    path = inst.qpath(folder, msgid)
     data = raw if raw is not None else qrecord.build(kind or folder, fields)
     uid, gid = ids("posta-s")
     qrecord.write(path, data, uid, gid)
@@ -74,15 +72,14 @@ def todo_ids(inst):
 
 
 def queued(inst, before=()):
-    """(todo fields as a dict of lists, message bytes) for every message in
+    """(todo fields as a dict of lists of str, message bytes) for every message in
     todo/ that is not in before."""
     out = []
     for i in sorted(todo_ids(inst) - set(before)):
-        fields = qrecord.parse(open(qrecord.split_path(inst.home, "todo", i), "rb").read(), "todo")
         d = {}
-        for tag, value in fields:
-            d.setdefault(tag, []).append(value)
-        data = open(qrecord.split_path(inst.home, "mess", i), "rb").read()
+        for tag, value in qrecord.load(inst, "todo", i):
+            d.setdefault(tag, []).append(value.decode("utf-8", "surrogateescape"))
+        data = qrecord.read(inst, "mess", i)
         out.append((d, data))
     return out
 

@@ -2,7 +2,8 @@
 """fakespawn: a stand-in for posta-lspawn or posta-rspawn in posta-send's tests.
 
 It speaks doc/protocols.md's spawn protocol on fd 0 (a SOCK_SEQPACKET
-socket): each request packet carries the message's descriptor; it answers
+socket): each request packet carries the message's descriptor (as
+posta-lspawn, it gets none and opens queue/mess/N/ID itself); it answers
 one RESULT per recipient. It lets a test drive posta-send's scheduler with
 results it chooses, independently of the real spawners:
 
@@ -25,6 +26,7 @@ import time
 
 NAME = os.path.basename(sys.argv[0])
 DIR = os.environ.get("FAKESPAWN_DIR", "/tmp/fakespawn")
+SPLIT = 23   # conf-split
 DELAY = float(os.environ.get("FAKESPAWN_DELAY", "0") or 0)
 lock = threading.Lock()
 inflight = [0, 0]
@@ -89,6 +91,9 @@ def main():
                     f.write("%d\n" % inflight[1])
             with open(os.path.join(DIR, "requests"), "ab") as f:
                 f.write(NAME.encode() + b" " + b" ".join(fields) + b"\n")
+        if not fds:
+            mid = int(fields[1])
+            fds = [os.open("queue/mess/%d/%d" % (mid % SPLIT, mid), os.O_RDONLY | os.O_NOFOLLOW)]
         if DELAY:
             threading.Thread(target=answer, args=(sock, fields, fds[0], counter), daemon=True).start()
         else:

@@ -19,9 +19,10 @@ import pwd
 import socket
 import time
 
+import qrecord
 from dnsfix import Dns
 from posta import Instance, maildir_files, wait_for
-from smtpd_harness import RawClient, parse_record
+from smtpd_harness import RawClient
 from smtppeer import AioPeer
 
 ME = "posta.test"
@@ -96,8 +97,7 @@ class World:
                 if i not in infos:
                     continue
                 try:
-                    with open(self.inst.path("queue", kind, str(i % 23), str(i)), "rb") as f:
-                        fields = parse_record(f.read(), "rcpt")
+                    fields = qrecord.load(self.inst, kind, i)
                 except (OSError, ValueError):
                     n += 1
                     continue

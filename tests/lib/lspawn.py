@@ -1,14 +1,16 @@
 """lspawn.py: drive posta-lspawn and posta-local of an Instance directly.
 
 posta-lspawn gets a real SOCK_SEQPACKET socketpair as fds 0 and 1, and each
-request carries the message descriptor by SCM_RIGHTS (socket.send_fds), as
-posta-send does (doc/protocols.md).
+request names its message by id, as posta-send does (doc/protocols.md):
+queue_message() puts a message file into the instance's queue/mess, as
+posta-queue would, and returns its path; posta-lspawn opens it itself.
 
     ls = LSpawn(inst)
-    ls.request(0, "alice@example.com", msgfile, sender="bob@x.org")
+    ls.request(0, "alice@example.com", queue_message(inst, data), sender="bob@x.org")
     slot, result = ls.response()         # (0, "K2.0.0 - delivered: ...")
     ls.close()                           # end of file: it answers, exits 0
 """
+import grp
 import os
 import pwd
 import socket
@@ -18,9 +20,29 @@ import tempfile
 from posta import IS_ROOT
 
 
+SPLIT = 23   # conf-split
+
+
+def queue_message(inst, data):
+    """Puts a message into queue/mess/N/ID as posta-queue does (written in
+    queue/pid, linked to its inode number, 0640 posta-q:posta); returns its
+    path. Its id is the file name."""
+    quid, qgid = owner("posta-q")
+    fd, tmp = tempfile.mkstemp(dir=inst.path("queue", "pid"))
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chown(tmp, quid, qgid if not IS_ROOT else grp.getgrnam("posta").gr_gid)
+    os.chmod(tmp, 0o640)
+    ino = os.stat(tmp).st_ino
+    path = inst.path("queue", "mess", str(ino % SPLIT), str(ino))
+    os.link(tmp, path)
+    os.unlink(tmp)
+    return path
+
+
 def write_message(inst, data, mode=0o600):
-    """Writes a message file (like the queue's: not readable by the mailbox
-    owners) inside the instance; returns its path."""
+    """Writes a message file outside the queue (for posta-local run
+    directly) inside the instance; returns its path."""
     d = inst.path("testmsg")
     os.makedirs(d, mode=0o700, exist_ok=True)
     fd, path = tempfile.mkstemp(dir=d)
@@ -57,15 +79,11 @@ class LSpawn:
         else:
             self.sock.send(data)
 
-    def request(self, slot, rcpt, message, sender="", msgid=1):
-        """Sends one request; message is a path (opened read-only here, as
-        posta-send does) or an open descriptor."""
-        fd = os.open(message, os.O_RDONLY) if isinstance(message, str) else message
-        try:
-            self.send_raw(b"%d\0%d\0%s\0%s\0" % (slot, msgid, sender.encode(), rcpt.encode()), [fd])
-        finally:
-            if isinstance(message, str):
-                os.close(fd)
+    def request(self, slot, rcpt, message, sender=""):
+        """Sends one request for message, a path queue_message returned (or
+        an id)."""
+        msgid = os.path.basename(message) if isinstance(message, str) else str(message)
+        self.send_raw(b"%d\0%s\0%s\0%s\0" % (slot, msgid.encode(), sender.encode(), rcpt.encode()))
 
     def response(self):
         """The next response packet as (slot, result line)."""
@@ -78,8 +96,9 @@ class LSpawn:
         return int(parts[0]), parts[1].decode("utf-8", "replace")
 
     def deliver(self, rcpt, message, sender="", slot=0):
-        """One delivery of message (bytes or a path); returns the result line."""
-        path = message if isinstance(message, str) else write_message(self.inst, message)
+        """One delivery of message (bytes, or a path queue_message
+        returned); returns the result line."""
+        path = message if isinstance(message, str) else queue_message(self.inst, message)
         self.request(slot, rcpt, path, sender)
         got, result = self.response()
         if got != slot:

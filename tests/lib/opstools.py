@@ -5,7 +5,9 @@ would: the processes of an instance (/proc) and their credentials.
     creds(pid)                            # {"uid": (r, e, s, fs), "gid": ..., "groups": [...]}
     can(creds(pid), os.listdir, path)     # True when a process with those
                                           # credentials may do it
+    attempt(creds(pid), os.listdir, path) # 0, or the errno it failed with
 """
+import errno
 import os
 
 
@@ -44,35 +46,42 @@ def creds(pid):
     return out
 
 
-def can(c, func, *args):
-    """Runs func(*args) in a child that has exactly the credentials c (as
-    creds() gives them); True when it succeeded, False on PermissionError."""
+def attempt(c, func, *args):
+    """Runs func(*args) in a child with exactly the credentials c; returns
+    0 when it succeeded, else the errno it failed with."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(r)
-        code = b"?"
+        out = b"?"
         try:
             os.setgroups(c["groups"])
             os.setresgid(*c["gid"][:3])
             os.setresuid(*c["uid"][:3])
             try:
                 func(*args)
-                code = b"y"
-            except PermissionError:
-                code = b"n"
-            except OSError:
-                code = b"e"
+                out = b"0"
+            except OSError as e:
+                out = str(e.errno).encode()
         finally:
-            os.write(w, code)
+            os.write(w, out)
             os._exit(0)
     os.close(w)
-    code = os.read(r, 1)
+    out = os.read(r, 32)
     os.close(r)
     os.waitpid(pid, 0)
-    if code not in (b"y", b"n"):
-        raise AssertionError("%r%r failed for another reason than permissions" % (func, args))
-    return code == b"y"
+    if not out.isdigit():
+        raise AssertionError("%r%r: the child failed before its attempt (%r)" % (func, args, out))
+    return int(out)
+
+
+def can(c, func, *args):
+    """True when func(*args) succeeded with the credentials c, False when
+    it failed on permissions (EACCES, EPERM); any other failure raises."""
+    err = attempt(c, func, *args)
+    if err not in (0, errno.EACCES, errno.EPERM):
+        raise AssertionError("%r%r failed for another reason than permissions: %s" % (func, args, os.strerror(err)))
+    return err == 0
 
 
 def read_file(path):

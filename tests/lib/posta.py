@@ -16,6 +16,7 @@ removed at exit (POSTA_TEST_KEEP=1 keeps it for a post-mortem).
 """
 import atexit
 import os
+import pwd
 import shutil
 import signal
 import smtplib
@@ -29,6 +30,16 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("POSTA_BUILD") or os.path.join(TOP, "build")
 BIN = os.path.join(BUILD, "bin")
 IS_ROOT = os.geteuid() == 0
+
+
+def _conf(name):
+    """The first line of the repository's conf-NAME file."""
+    with open(os.path.join(TOP, "conf-" + name)) as f:
+        return f.readline().strip()
+
+
+# a message ID lives in queue/KIND/(ID % SPLIT)/ID (conf-split)
+SPLIT = int(_conf("split"))
 SERVICES = ("posta-send", "posta-smtpd", "posta-submission")
 
 # A shell function for the full-disk tests, run in a private mount
@@ -81,6 +92,35 @@ def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
         time.sleep(interval)
+
+
+def try_as(user, f):
+    """Runs f() in a child as user (its uid and primary group, no other
+    group): True when f returned, False when it raised PermissionError;
+    any other failure of the child raises AssertionError."""
+    pid = os.fork()
+    if not pid:
+        code = 2
+        try:
+            pw = pwd.getpwnam(user)
+            os.setgroups([])
+            os.setgid(pw.pw_gid)
+            os.setuid(pw.pw_uid)
+            f()
+            code = 0
+        except PermissionError:
+            code = 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    assert code in (0, 1), "the child as %s failed otherwise" % user
+    return code == 0
+
+
+def as_user(user, f):
+    """Runs f() in a child as user (try_as); asserts it returned."""
+    assert try_as(user, f), "the attack as %s failed" % user
 
 
 def maildir_files(maildir):
@@ -204,6 +244,10 @@ class Instance:
         """Waits until a Maildir holds at least n messages; returns their paths."""
         return wait_for(lambda: len(maildir_files(maildir)) >= n and maildir_files(maildir),
                         timeout, what="%d message(s) in %s" % (n, maildir))
+
+    def qpath(self, kind, mid):
+        """queue/KIND/N/ID, the file of message mid (an int) in KIND."""
+        return self.path("queue", kind, str(mid % SPLIT), str(mid))
 
     def queue_files(self, kind):
         """Ids of the files in queue/KIND/*/ (as ints)."""

@@ -18,7 +18,8 @@ import threading
 import time
 import unittest
 
-from posta import BIN, Instance, wait_for
+import qrecord
+from posta import BIN, SPLIT, Instance, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKESPAWN = os.path.join(HERE, "fakespawn.py")
@@ -99,7 +100,7 @@ exit 0
 """
 
 
-def fake_bounce(inst, split=23):
+def fake_bounce(inst):
     """Puts a posta-bounce in bin/ that copies the bounce record to
     SPOOL/bounces/ID.PID and exits 0."""
     os.makedirs(inst.spool, exist_ok=True)
@@ -108,7 +109,7 @@ def fake_bounce(inst, split=23):
     if os.path.exists(dst):
         os.unlink(dst)
     with open(dst, "w") as f:
-        f.write(FAKE_BOUNCE % (split, inst.spool, inst.spool))
+        f.write(FAKE_BOUNCE % (SPLIT, inst.spool, inst.spool))
     os.chmod(dst, 0o755)
 
 
@@ -216,20 +217,6 @@ def wait_log(inst, pattern, timeout=10.0, count=1):
                     timeout, what="%d log line(s) matching %r" % (count, pattern))
 
 
-def record(kind, fields, version=1):
-    """A queue record (doc/queue.md): header, fields (tag, value), end, CRC."""
-    import zlib
-    body = b"posta %s %d\n" % (kind.encode(), version)
-    for tag, value in fields:
-        if isinstance(value, int):
-            value = str(value)
-        if isinstance(value, str):
-            value = value.encode()
-        body += tag.encode() + value + b"\0"
-    body += b"\0"
-    return body + b"%08x\n" % (zlib.crc32(body) & 0xffffffff)
-
-
 def _owner(name):
     import pwd
     from posta import IS_ROOT
@@ -239,7 +226,7 @@ def _owner(name):
     return pwd.getpwnam(name).pw_uid, grp.getgrnam("posta").gr_gid
 
 
-def fabricate_deferred(inst, n, rcpt_of, due, sender="old@example.net", split=23, body=b"Subject: old\n\nold\n"):
+def fabricate_deferred(inst, n, rcpt_of, due, sender="old@example.net", body=b"Subject: old\n\nold\n"):
     """Writes n preprocessed messages straight into the queue (state 4), each
     with one remote recipient rcpt_of(i) tried once and due again at `due`:
     what a long outage leaves. Returns their ids. Run before posta-send
@@ -254,17 +241,17 @@ def fabricate_deferred(inst, n, rcpt_of, due, sender="old@example.net", split=23
         with open(fn, "wb") as f:
             f.write(body)
         ino = os.stat(fn).st_ino
-        final = inst.path("queue", "mess", str(ino % split), str(ino))
+        final = inst.qpath("mess", ino)
         os.rename(fn, final)
         os.chown(final, quid, gid)
         os.chmod(final, 0o640)
         for kind, data in (
-            ("remote", record("rcpt", [("A", rcpt_of(i)), ("S", "P"), ("n", 1), ("w", due),
+            ("remote", qrecord.build("rcpt", [("A", rcpt_of(i)), ("S", "P"), ("n", 1), ("w", due),
                                        ("e", "Z4.4.1 - connection refused")])),
-            ("info", record("info", [("F", sender), ("t", now - 3600), ("u", 0), ("s", len(body)),
+            ("info", qrecord.build("info", [("F", sender), ("t", now - 3600), ("u", 0), ("s", len(body)),
                                      ("d", 0), ("h", 0), ("x", 0)])),
         ):
-            p = inst.path("queue", kind, str(ino % split), str(ino))
+            p = inst.qpath(kind, ino)
             with open(p, "wb") as f:
                 f.write(data)
             os.chown(p, suid, gid)

@@ -191,8 +191,9 @@ static __attribute__((unused)) void fix_todo(uint64_t id, char const *sender, ch
 }
 
 /* One request from posta-send to the spawner of channel c: its fields
- * (NUL-separated in buf), or 0 when there is none. The descriptor it
- * carried must be a readable message: its first bytes are checked. */
+ * (NUL-separated in buf), or 0 when there is none. A remote request must
+ * carry a readable message (its first bytes are checked), a local one no
+ * descriptor at all (posta-lspawn opens the message itself). */
 static __attribute__((unused)) ssize_t fix_request(int c, char *buf, size_t max)
 {
   char cbuf[CMSG_SPACE(sizeof(int))];
@@ -207,6 +208,10 @@ static __attribute__((unused)) ssize_t fix_request(int c, char *buf, size_t max)
   ssize_t r = recvmsg(F.peer[c], &m, MSG_DONTWAIT);
   if (r <= 0) return 0;
   struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+  if (c == CHAN_LOCAL) {
+    if (h) abort();
+    return r;
+  }
   if (!h || h->cmsg_type != SCM_RIGHTS) abort();
   memcpy(&fd, CMSG_DATA(h), sizeof fd);
   char head[9] = { 0 };

@@ -234,6 +234,8 @@ static struct { char const *name, *file, *macro; } const program_defaults[] = {
   { "concurrencyremote", "src/posta-send/settings.h", "CONC_REMOTE_DEFAULT" },
   { "concurrencyremote", "src/posta-rspawn/rspawn.h", "RSPAWN_CONCURRENCY" },
   { "concurrencydomain", "src/posta-send/dest.h", "DEST_CONCURRENCY_DEFAULT" },
+  { "concurrencymailbox", "src/posta-send/settings.h", "CONC_MAILBOX_DEFAULT" },
+  { "timeoutlocal", "src/posta-local/local.h", "LOCAL_TIMEOUT_DEFAULT" },
   { "queuelifetime", "src/posta-send/settings.h", "LIFETIME_DEFAULT" },
   { "delaywarning", "src/posta-send/settings.h", "DELAYWARNING_DEFAULT" },
   { "queuelifetime", "src/posta-bounce/bounce.h", "BOUNCE_LIFETIME" },

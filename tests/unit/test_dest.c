@@ -27,6 +27,20 @@ static void domain_of(void **state)
   assert_int_equal(n, 9);
   assert_string_equal(dest_domain("a@b@c.example", &n), "c.example");
   assert_string_equal(dest_domain("postmaster", &n), "");
+  /* a local mailbox: the user without the extension, and the domain */
+  char key[DEST_NAME_MAX + 1], big[400];
+  assert_int_equal(dest_mailbox("alice-list-x@Here.example", key, sizeof key), 18);
+  assert_string_equal(key, "alice@Here.example");
+  assert_int_equal(dest_mailbox("bob@here.example", key, sizeof key), 16);
+  assert_string_equal(key, "bob@here.example");
+  dest_mailbox("-x@here.example", key, sizeof key);
+  assert_string_equal(key, "@here.example");
+  dest_mailbox("a-b@c@d.example", key, sizeof key);
+  assert_string_equal(key, "a@d.example");
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  big[10] = '@';
+  assert_int_equal(dest_mailbox(big, key, sizeof key), DEST_NAME_MAX);
   assert_int_equal(n, 0);
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests for src/posta-lspawn/request.c: spawn requests checked field
- * by field, and a packet with its descriptor over a real socketpair. */
+ * by field, and packets over a real socketpair: without a descriptor (good)
+ * and with one (refused, the descriptor closed). */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,19 +83,25 @@ static void over_a_socket(void **state)
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  assert_true(sendmsg(sv[0], &m, 0) > 0);
+  /* without a descriptor: a good request; posta-lspawn opens the message */
+  assert_true(send(sv[0], data, sizeof data, 0) > 0);
   assert_int_equal(request_recv(sv[1], buf, &r, &bad, &why), 1);
   assert_int_equal(bad, 0);
   assert_int_equal(r.slot, 7);
-  assert_true(r.fd >= 0);
-  assert_int_equal(fcntl(r.fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
-  close(r.fd);
-  /* without a descriptor: refused, with its slot */
-  assert_true(send(sv[0], data, sizeof data, 0) > 0);
+  assert_string_equal(r.id, "99");
+  assert_int_equal(r.fd, -1);
+  /* with one: refused with its slot, and the descriptor closed at once */
+  int before = dup(0);
+  close(before);
+  assert_true(sendmsg(sv[0], &m, 0) > 0);
   assert_int_equal(request_recv(sv[1], buf, &r, &bad, &why), 1);
   assert_int_equal(bad, 1);
-  assert_string_equal(why, "no message descriptor");
+  assert_string_equal(why, "a descriptor came with the request");
   assert_int_equal(r.has_slot, 1);
+  assert_int_equal(r.fd, -1);
+  int after = dup(0);   /* the lowest free number: nothing was left open */
+  assert_int_equal(after, before);
+  close(after);
   /* a packet over REQUEST_MAX */
   char *huge = calloc(1, REQUEST_MAX + 100);
   memcpy(huge, "5\0" "1\0", 4);

@@ -89,7 +89,7 @@ static void mta_one_word(void **state)
   result_mta(mta, "", "2001:db8::1");
   assert_string_equal(mta, "[2001:db8::1]");
   result_mta(mta, "bad name\n", "1.2.3.4");
-  assert_string_equal(mta, "bad_name_[1.2.3.4]");
+  assert_string_equal(mta, "bad?name?[1.2.3.4]");
 }
 
 int main(void)

@@ -10,6 +10,12 @@
 #include "sendfix.h"
 
 static int setup2(void **state) { return fix_setup(2, 3, 2); }
+static int setup4(void **state)
+{
+  int r = fix_setup(4, 3, 2);
+  F.ctx.set.concmailbox = 2;
+  return r;
+}
 static int teardown(void **state) { return fix_teardown(); }
 
 static char req[SPAWN_PACKET_MAX];
@@ -49,6 +55,60 @@ static void local_one_per_delivery_and_channel_limit(void **state)
   assert_false(fix_exists("info", 5000));
   fix_clean_answer("+5000\n+5000\n");
   assert_false(fix_exists("local", 5000));
+}
+
+/* control/concurrencymailbox 2 of 4 local slots: one mailbox (every
+ * extension of a user) never holds more, and another mailbox's mail goes
+ * at once while it is full. */
+static void one_mailbox_holds_at_most_its_share(void **state)
+{
+  static char const *const r1[] = {
+    "a@here.example", "A-x@here.example", "a-y@here.example", "a-z@here.example", "b@here.example", 0,
+  };
+  static char const *const r2[] = { "c@here.example", 0 };
+  static char const *const ok[] = { "K2.0.0 - delivered", 0 };
+  char const *want[] = { "a@here.example", "A-x@here.example", "b@here.example" };
+  ssize_t len;
+  fix_new(5100, "", r1);
+  for (unsigned i = 0; i < 3; i++) {
+    len = fix_request(CHAN_LOCAL, req, sizeof req);
+    assert_true(len > 0);
+    assert_string_equal(fix_field(req, (size_t)len, 3), want[i]);
+  }
+  assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
+  dest *box = dest_find(&F.ctx.boxes, "a@here.example", 14);
+  assert_non_null(box);
+  assert_int_equal(box->inflight, 2);
+  assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 3);
+  /* the last free slot goes to another mailbox at once */
+  fix_new(5101, "", r2);
+  len = fix_request(CHAN_LOCAL, req, sizeof req);
+  assert_true(len > 0);
+  assert_string_equal(fix_field(req, (size_t)len, 3), "c@here.example");
+  /* the first message's deliveries end: its other two of a's start */
+  for (unsigned slot = 0; slot < 3; slot++) fix_respond(CHAN_LOCAL, slot, ok);
+  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
+  assert_int_equal(box->inflight, 0);
+  msg_flush_all(&F.ctx);
+  len = fix_request(CHAN_LOCAL, req, sizeof req);
+  assert_true(len > 0);
+  assert_string_equal(fix_field(req, (size_t)len, 3), "a-y@here.example");
+  len = fix_request(CHAN_LOCAL, req, sizeof req);
+  assert_true(len > 0);
+  assert_string_equal(fix_field(req, (size_t)len, 3), "a-z@here.example");
+  assert_int_equal(box->inflight, 2);
+  /* a new message for a waits on the mailbox, and goes when it frees */
+  static char const *const r3[] = { "a-w@here.example", 0 };
+  fix_new(5102, "", r3);
+  assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
+  assert_int_equal(box->waiters.n, 1);
+  fix_respond(CHAN_LOCAL, 0, ok);
+  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
+  msg_flush_all(&F.ctx);
+  sched_step(&F.ctx);
+  len = fix_request(CHAN_LOCAL, req, sizeof req);
+  assert_true(len > 0);
+  assert_string_equal(fix_field(req, (size_t)len, 3), "a-w@here.example");
 }
 
 static void remote_grouped_by_domain(void **state)
@@ -212,6 +272,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(local_one_per_delivery_and_channel_limit, setup2, teardown),
+    cmocka_unit_test_setup_teardown(one_mailbox_holds_at_most_its_share, setup4, teardown),
     cmocka_unit_test_setup_teardown(remote_grouped_by_domain, setup2, teardown),
     cmocka_unit_test_setup_teardown(second_message_waits_for_destination, setup2, teardown),
     cmocka_unit_test_setup_teardown(dead_destination_costs_one_attempt, setup2, teardown),

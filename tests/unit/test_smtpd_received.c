@@ -116,17 +116,6 @@ static void helo_literal(void **state)
   assert_non_null(strstr(out, "from ?999.1.1.1?\n"));
 }
 
-static void clean(void **state)
-{
-  char out[8];
-  smtpd_clean(out, sizeof out, "abcdefghij");
-  assert_string_equal(out, "abcdefg");
-  smtpd_clean(out, sizeof out, 0);
-  assert_string_equal(out, "");
-  smtpd_clean(out, sizeof out, "a b\x01");
-  assert_string_equal(out, "a?b?");
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -136,7 +125,6 @@ int main(void)
     cmocka_unit_test(unknowns),
     cmocka_unit_test(hostile),
     cmocka_unit_test(helo_literal),
-    cmocka_unit_test(clean),
   };
   return cmocka_run_group_tests_name("smtpd_received", tests, 0, 0);
 }
