@@ -1,5 +1,6 @@
 /* control: read settings files. See control.h. */
 #include "common/control.h"
+#include "common/slurp.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ int control_line(char const *fn, char *buf, size_t size, char const *dflt)
   char *s;
   size_t len, n;
   if (!size) { errno = EINVAL; return -1; }
-  if (rec_slurp(fn, 65536, &s, &len) < 0) {
+  if (slurp_path(fn, 0, 65536, &s, &len) < 0) {
     if (errno != ENOENT) return -1;
     n = dflt ? strlen(dflt) : 0;
     if (n >= size) n = size - 1;
@@ -57,7 +58,7 @@ int control_lines(char const *fn, size_t max, char **buf, size_t *len)
   size_t n, i = 0, out = 0;
   *buf = 0;
   *len = 0;
-  if (rec_slurp(fn, max, &s, &n) < 0) return errno == ENOENT ? 0 : -1;
+  if (slurp_path(fn, 0, max, &s, &n) < 0) return errno == ENOENT ? 0 : -1;
   while (i < n) {
     char const *nl = memchr(s + i, '\n', n - i);
     size_t end = nl ? (size_t)(nl - s) : n;

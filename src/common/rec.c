@@ -2,12 +2,9 @@
 #include "common/rec.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/grow.h"
 
@@ -166,32 +163,4 @@ int rec_num(char const *s, uint64_t *v)
 int rec_num_strict(char const *s, uint64_t *v)
 {
   return s[0] == '0' && s[1] ? -1 : rec_num(s, v);
-}
-
-int rec_slurp(char const *path, size_t max, char **buf, size_t *len)
-{
-  struct stat st;
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return -1;
-  if (fstat(fd, &st) < 0) goto fail;
-  if ((unsigned long long)st.st_size > max) { errno = EFBIG; goto fail; }
-  size_t n = (size_t)st.st_size, got = 0;
-  /* one byte more than the file: a NUL after the data, so that a caller
-   * may end its last line in place (control_lines does) */
-  char *s = malloc(n + 1);
-  if (!s) goto fail;
-  while (got < n) {
-    ssize_t r = read(fd, s + got, n - got);
-    if (r < 0) { if (errno == EINTR) continue; free(s); goto fail; }
-    if (!r) break;
-    got += (size_t)r;
-  }
-  close(fd);
-  s[got] = 0;
-  *buf = s;
-  *len = got;
-  return 0;
-fail:
-  { int e = errno; close(fd); errno = e; }
-  return -1;
 }

@@ -53,12 +53,6 @@ char const *rec_next(rec *, size_t *len);
  * rec_num_strict also refuses a leading zero, which rec_addu never writes. */
 int rec_num(char const *s, uint64_t *v);
 int rec_num_strict(char const *s, uint64_t *v);
-/* Reads a whole file into a malloc'd buffer, at most max bytes, with a NUL
- * after them (not counted in *len). 0, or -1 with errno (EFBIG when longer
- * than max). Never blocks on a FIFO put where a file was expected (it
- * opens with O_NONBLOCK and reads st_size bytes: a FIFO reads empty). */
-int rec_slurp(char const *path, size_t max, char **buf, size_t *len);
-
 uint32_t rec_crc32(uint32_t crc, char const *s, size_t len);
 
 #endif

@@ -19,6 +19,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "posta-bounce/bounce.h"
 
 #define INFO_MAX 65536
@@ -48,7 +49,7 @@ static int from_info(bounce *b, char const **sender, char const **arrival)
   char const *f;
   rec r;
   if (!qpath(fn, "info", b->id)) return fatal(100, "message id too long");
-  if (rec_slurp(fn, INFO_MAX, &b->info, &len) < 0) {
+  if (slurp_path(fn, 0, INFO_MAX, &b->info, &len) < 0) {
     if (errno == ENOENT || errno == EFBIG)
       return fatal(100, b->path, ": no sender or arrival time, and ", fn, " cannot tell them");
     return fatalsys(111, "read ", fn);

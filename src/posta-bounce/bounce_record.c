@@ -19,6 +19,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/durable.h"
+#include "common/slurp.h"
 #include "posta-bounce/bounce.h"
 
 static int same_file(struct stat const *a, struct stat const *b)
@@ -43,22 +44,9 @@ static int lock(bounce *b, int fd)
 
 static void slurp(bounce *b)
 {
-  struct stat st;
-  size_t got = 0;
-  if (fstat(b->fd, &st) < 0) strerr_diefu2sys(111, "stat ", b->path);
-  if ((uint64_t)st.st_size > BOUNCE_REC_MAX) strerr_dief2x(100, b->path, ": too big to be a record");
-  b->rec = malloc((size_t)st.st_size + 1);
-  if (!b->rec) strerr_diefu2sys(111, "read ", b->path);
-  while (got < (size_t)st.st_size) {
-    ssize_t r = read(b->fd, b->rec + got, (size_t)st.st_size - got);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      strerr_diefu2sys(111, "read ", b->path);
-    }
-    if (!r) break;
-    got += (size_t)r;
-  }
-  b->reclen = got;
+  if (slurp_fd(b->fd, BOUNCE_REC_MAX, &b->rec, &b->reclen) == 0) return;
+  if (errno == EFBIG) strerr_dief2x(100, b->path, ": too big to be a record");
+  strerr_diefu2sys(111, "read ", b->path);
 }
 
 int bounce_record_load(bounce *b)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/control.h"
+#include "common/slurp.h"
 #include "sk/dotqmail.h"
 #include "posta-local/forward.h"
 #include "posta-local/instr.h"
@@ -107,30 +108,6 @@ static int checks(local_ctx *c)
   return 0;
 }
 
-/* Reads the whole of fd (st its fstat) into *text: the file that was
- * checked, not another one put under its name since. */
-static int slurp_fd(local_result *res, int fd, struct stat const *st, char const *fn, char **text, size_t *len)
-{
-  size_t n = (size_t)st->st_size, got = 0;
-  char *s = malloc(n + 1);
-  if (!s) return result_setsys(res, 111, "4.3.0", "unable to read ", fn);
-  while (got < n) {
-    ssize_t r = read(fd, s + got, n - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      result_setsys(res, 111, "4.3.0", "unable to read ", fn);
-      free(s);
-      return -1;
-    }
-    if (!r) break;
-    got += (size_t)r;
-  }
-  s[got] = 0;
-  *text = s;
-  *len = got;
-  return 0;
-}
-
 /* A dot-qmail file is obeyed only when nobody but its owner can write it
  * and its owner is the mailbox owner (or root): else another user could
  * run programs as the mailbox owner. A temporary failure, as in qmail.
@@ -158,7 +135,8 @@ static int take(local_ctx *c, int fd, char const *fn, char **text, size_t *len)
   if (fstat(fd, &st) < 0) r = result_setsys(&c->res, 111, "4.3.0", "unable to stat ", fn);
   else if (trusted(&c->res, &st, fn) < 0) r = -1;
   else if (!st.st_size) { c->dflt = -1; r = 0; }
-  else r = slurp_fd(&c->res, fd, &st, fn, text, len) < 0 ? -1 : 1;
+  else if (slurp_fd(fd, LOCAL_DOTQMAIL_MAX, text, len) < 0) r = result_setsys(&c->res, 111, "4.3.0", "unable to read ", fn);
+  else r = 1;
   close(fd);
   if (r == 1 && *len && (*text)[0] == '\n') {
     free(*text);

@@ -19,6 +19,7 @@
 
 #include "common/fds.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "posta-local/local.h"
 #include "posta-lspawn/lspawn.h"
 #include "sk/lookup.h"
@@ -48,7 +49,7 @@ static void defaultdelivery(char *buf, size_t size)
 {
   char *s;
   size_t len;
-  if (rec_slurp("control/defaultdelivery", size - 1, &s, &len) < 0) {
+  if (slurp_path("control/defaultdelivery", 0, size - 1, &s, &len) < 0) {
     if (errno != ENOENT) say(111, "4.3.0", "unable to read control/defaultdelivery: ", strerror(errno), "", "");
     snprintf(buf, size, "./Maildir/\n");
     return;

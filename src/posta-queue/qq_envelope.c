@@ -9,31 +9,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/slurp.h"
 #include "posta-queue/qq.h"
 
 static size_t slurp(qq *q, size_t cap)
 {
-  size_t a = 4096, len = 0;
-  char *s = malloc(a);
-  if (!s) qq_diex(q, QQ_NOMEM, "read the envelope: out of memory");
-  for (;;) {
-    if (len == a) {
-      if (a >= cap) break;
-      a = a > cap / 2 ? cap : a * 2;
-      char *t = realloc(s, a);
-      if (!t) qq_diex(q, QQ_NOMEM, "read the envelope: out of memory");
-      s = t;
-    }
-    ssize_t r = read(1, s + len, a - len);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      qq_die(q, QQ_READ, "read the envelope");
-    }
-    if (!r) break;
-    len += (size_t)r;
-  }
-  q->envbuf = s;
-  return len;
+  size_t len;
+  if (slurp_stream(1, cap, &q->envbuf, &len) == 0) return len;
+  if (errno == ENOMEM) qq_diex(q, QQ_NOMEM, "read the envelope: out of memory");
+  qq_die(q, QQ_READ, "read the envelope");
 }
 
 void qq_envelope(qq *q)

@@ -8,25 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/slurp.h"
+
 static int read_all(msgbody *m, int fd)
 {
-  size_t a = 0;
-  m->len = 0;
-  for (;;) {
-    if (m->len == a) {
-      if (a >= MSGBODY_READ_MAX) { errno = EFBIG; return -1; }
-      size_t na = a ? a * 2 : 65536;
-      char *t = realloc(m->s, na);
-      if (!t) return -1;
-      m->s = t;
-      a = na;
-    }
-    ssize_t r = read(fd, m->s + m->len, a - m->len);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return -1;
-    if (!r) return 0;
-    m->len += (size_t)r;
-  }
+  if (slurp_stream(fd, MSGBODY_READ_MAX, &m->s, &m->len) < 0) return -1;
+  if (m->len < MSGBODY_READ_MAX) return 0;
+  errno = EFBIG;
+  return -1;
 }
 
 int msgbody_load(msgbody *m, int fd)

@@ -12,20 +12,13 @@
 
 #include <tls.h>
 
+#include "common/fdwait.h"
 #include "posta-remote/ipaddr.h"
 
 /* Waits for events on fd for at most timeout seconds. 0 ready, -1. */
 static int wait_for(int fd, short events, unsigned int timeout)
 {
-  struct pollfd p = { fd, events, 0 };
-  long long ms = (long long)timeout * 1000;
-  if (ms > 2000000000) ms = 2000000000;
-  for (;;) {
-    int r = poll(&p, 1, (int)ms);
-    if (r > 0) return 0;
-    if (!r) { errno = ETIMEDOUT; return -1; }
-    if (errno != EINTR) return -1;
-  }
+  return fdwait_ms(fd, events, (long long)timeout * 1000);
 }
 
 static socklen_t sockaddr_of(struct sockaddr_storage *ss, char const ip[16], unsigned int port)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/qpath.h"
+#include "common/slurp.h"
 #include "posta-send/bouncerec.h"
 #include "posta-send/message.h"
 #include "posta-send/sched.h"
@@ -42,7 +43,7 @@ static int read_record(char const *path, bouncerec *b)
 {
   char *buf;
   size_t len;
-  if (rec_slurp(path, 64u << 20, &buf, &len) < 0) return errno == ENOENT ? 0 : -1;
+  if (slurp_path(path, 0, 64u << 20, &buf, &len) < 0) return errno == ENOENT ? 0 : -1;
   int r = bouncerec_parse(b, buf, len);
   free(buf);
   return r < 0 ? -1 : 1;

@@ -10,6 +10,7 @@
 
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/sched.h"
@@ -41,7 +42,7 @@ static int slurp(send_ctx *ctx, char const *kind, uint64_t id, char **buf, size_
 {
   char path[QPATH_MAX];
   qpath(path, kind, id);
-  if (rec_slurp(path, RECORD_MAX, buf, len) == 0) return 1;
+  if (slurp_path(path, 0, RECORD_MAX, buf, len) == 0) return 1;
   if (errno == ENOENT) return 0;
   slog_unable(ctx->logfd, "read ", path, errno);
   return -1;

@@ -9,6 +9,7 @@
 #include "common/durable.h"
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/message.h"
 #include "posta-send/qcmd.h"
@@ -187,7 +188,7 @@ static enum preproc_result prepare(send_ctx *ctx, uint64_t id, msg *m, uint64_t 
     return PREPROC_SKIP;
   }
   qpath(path, "todo", id);
-  if (rec_slurp(path, TODO_MAX, &buf, &len) < 0) {
+  if (slurp_path(path, 0, TODO_MAX, &buf, &len) < 0) {
     if (errno == ENOENT) return PREPROC_SKIP;
     warn(ctx, "read todo", id, strerror(errno));
     return PREPROC_LATER;

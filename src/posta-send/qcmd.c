@@ -10,6 +10,7 @@
 #include "common/cmdrec.h"
 #include "common/durable.h"
 #include "common/qpath.h"
+#include "common/slurp.h"
 #include "posta-send/message.h"
 #include "posta-send/sched.h"
 #include "posta-send/slog.h"
@@ -42,7 +43,7 @@ static int load(send_ctx *ctx, uint64_t id, cmdrec *c)
   char *buf;
   size_t len;
   cmdrec_path(path, id);
-  if (rec_slurp(path, 4096, &buf, &len) < 0) {
+  if (slurp_path(path, 0, 4096, &buf, &len) < 0) {
     if (errno == ENOENT) return 0;
     if (errno != EFBIG) { warn(ctx, id, "unable to read the request, kept"); return 0; }
   } else {

@@ -5,8 +5,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "common/fdwait.h"
 
 void sio_init(sio *s, int fd, unsigned timeout)
 {
@@ -20,13 +21,7 @@ void sio_init(sio *s, int fd, unsigned timeout)
 /* Waits until fd is ready for events: 0, or -1 (ETIMEDOUT on timeout). */
 static int wait_for(sio *s, short events)
 {
-  struct pollfd p = { .fd = s->fd, .events = events, .revents = 0 };
-  for (;;) {
-    int r = poll(&p, 1, s->timeout_ms);
-    if (r > 0) return 0;
-    if (!r) { errno = ETIMEDOUT; return -1; }
-    if (errno != EINTR) return -1;
-  }
+  return fdwait_ms(s->fd, events, s->timeout_ms);
 }
 
 ssize_t sio_fill(sio *s)
@@ -78,20 +73,12 @@ int sio_put(sio *s, char const *p, size_t n)
   return 0;
 }
 
-static long long now_ms(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 void sio_drain(sio *s, int ms, size_t max)
 {
-  struct pollfd p = { .fd = s->fd, .events = POLLIN, .revents = 0 };
-  long long end = now_ms() + ms;
+  struct timespec end;
   size_t total = 0;
-  for (long long left = ms; total < max && left > 0; left = end - now_ms()) {
-    if (poll(&p, 1, (int)left) <= 0) break;
+  fdwait_deadline(&end, ms);
+  while (total < max && fdwait(s->fd, POLLIN, &end) == 0) {
     ssize_t r = read(s->fd, s->buf, sizeof s->buf);
     if (r > 0) total += (size_t)r;
     else if (!r || (errno != EINTR && errno != EAGAIN)) break;

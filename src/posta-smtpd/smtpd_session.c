@@ -13,6 +13,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/fdwait.h"
 #include "posta-smtpd/smtpd.h"
 
 #define SMTPD_LINGER_MS 2000
@@ -89,11 +90,9 @@ void smtpd_lost(smtpd *s, int why)
  * byte now and then never waits long enough for one read to time out. */
 static ssize_t fill_by(sio *in, struct timespec const *deadline)
 {
-  struct timespec now;
   int saved = in->timeout_ms;
   if (saved < 0) return sio_fill(in);
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+  long long ms = fdwait_left(deadline);
   if (ms <= 0) { errno = ETIMEDOUT; return -1; }
   if (ms < saved) in->timeout_ms = (int)ms;
   ssize_t r = sio_fill(in);
@@ -119,8 +118,7 @@ int smtpd_next_line(smtpd *s)
     }
     if (sio_flush(&s->out) < 0) return LINE_ERROR;
     if (!started) {
-      clock_gettime(CLOCK_MONOTONIC, &deadline);
-      deadline.tv_sec += s->in.timeout_ms / 1000;
+      fdwait_deadline(&deadline, s->in.timeout_ms < 0 ? 0 : s->in.timeout_ms);
       started = 1;
     }
     ssize_t r = fill_by(&s->in, &deadline);

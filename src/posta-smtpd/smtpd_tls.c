@@ -20,6 +20,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/fdwait.h"
 #include "posta-smtpd/smtpd.h"
 
 #define READY "S220 2.0.0 ready to start TLS\r\n"
@@ -69,10 +70,7 @@ static ssize_t get(int fd, char *buf, size_t size, int timeout_ms)
 {
   size_t n = 0;
   while (n + 1 < size) {
-    struct pollfd p = { fd, POLLIN, 0 };
-    int r = poll(&p, 1, timeout_ms);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
+    if (fdwait_ms(fd, POLLIN, timeout_ms) < 0) return -1;
     ssize_t k = read(fd, buf + n, 1);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) return -1;

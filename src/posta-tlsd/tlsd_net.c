@@ -10,6 +10,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/fdwait.h"
 #include "posta-tlsd/tlsd.h"
 
 void tlsd_net_nonblock(tlsd *t)
@@ -26,13 +27,7 @@ void tlsd_net_nonblock(tlsd *t)
 
 int tlsd_wait(tlsd const *t, int fd, short events)
 {
-  struct pollfd p = { .fd = fd, .events = events, .revents = 0 };
-  for (;;) {
-    int r = poll(&p, 1, (int)t->timeout * 1000);
-    if (r > 0) return 0;
-    if (!r) { errno = ETIMEDOUT; return -1; }
-    if (errno != EINTR) return -1;
-  }
+  return fdwait_ms(fd, events, (long long)t->timeout * 1000);
 }
 
 ssize_t tlsd_net_read(tlsd *t, char *buf, size_t n)

@@ -8,13 +8,14 @@
 #include <skalibs/strerr.h>
 
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "posta-user/user.h"
 
 int linefile_read(char const *fn, size_t max, stralloc *sa)
 {
   char *s;
   size_t len;
-  if (rec_slurp(fn, max, &s, &len) < 0) {
+  if (slurp_path(fn, 0, max, &s, &len) < 0) {
     if (errno != ENOENT) strerr_diefu2sys(111, "read ", fn);
     return 0;
   }

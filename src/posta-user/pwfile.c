@@ -14,13 +14,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
 
 #include "common/durable.h"
+#include "common/pwline.h"
+#include "common/slurp.h"
 
 #define PW_FILE "mailboxes/.passwd"
 #define PW_TMP "mailboxes/.passwd.tmp"
@@ -72,28 +72,13 @@ void pw_arg(user_ctx *c, char *password)
 
 static char *slurp(size_t *len)
 {
-  struct stat st;
-  int fd = open(PW_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  char *buf;
+  if (!slurp_path(PW_FILE, O_NOFOLLOW, PW_FILE_MAX, &buf, len)) return buf;
+  if (errno == EFBIG) strerr_dief2x(111, PW_FILE, " is too large");
+  if (errno != ENOENT) strerr_diefu2sys(111, "read ", PW_FILE);
   *len = 0;
-  if (fd < 0) {
-    if (errno == ENOENT) return calloc(1, 1);
-    strerr_diefu2sys(111, "open ", PW_FILE);
-  }
-  if (fstat(fd, &st) < 0) strerr_diefu2sys(111, "stat ", PW_FILE);
-  if (st.st_size > PW_FILE_MAX) strerr_dief2x(111, PW_FILE, " is too large");
-  char *buf = malloc((size_t)st.st_size + 1);
+  buf = calloc(1, 1);
   if (!buf) strerr_diefu1sys(111, "allocate");
-  size_t got = 0;
-  while (got < (size_t)st.st_size) {
-    ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) strerr_diefu2sys(111, "read ", PW_FILE);
-    if (!r) break;
-    got += (size_t)r;
-  }
-  close(fd);
-  buf[got] = 0;
-  *len = got;
   return buf;
 }
 
@@ -104,18 +89,15 @@ void pwfile_set(user_ctx *c)
   char *old = slurp(&len);
   char *out = malloc(len + alen + hlen + 3);
   if (!out) strerr_diefu1sys(111, "allocate");
-  for (char *line = old; line < old + len;) {
-    char *end = memchr(line, '\n', (size_t)(old + len - line));
-    size_t n = end ? (size_t)(end - line) : (size_t)(old + len - line);
-    /* posta-checkpw matches addresses without regard to case: so does this */
-    int mine = n > alen && line[alen] == ':' && !strncasecmp(line, c->addr, alen);
-    if (!mine && n) {
+  size_t pos = 0, n;
+  char const *line;
+  /* the lines posta-checkpw would take for addr's, whatever their case */
+  while ((line = pwline_next(old, len, &pos, &n)))
+    if (n && !pwline_is(line, n, c->addr, alen)) {
       memcpy(out + o, line, n);
       o += n;
       out[o++] = '\n';
     }
-    line += n + 1;
-  }
   if (hlen) {
     memcpy(out + o, c->addr, alen);
     o += alen;

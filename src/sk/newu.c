@@ -20,6 +20,7 @@
 
 #include "common/durable.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "sk/assign.h"
 
 #define TMP "users/cdb.tmp"
@@ -73,7 +74,7 @@ int newu_compile(void)
 {
   char *text;
   size_t len;
-  if (rec_slurp("users/assign", ASSIGN_FILE_MAX, &text, &len) < 0) return fatalsys(111, "read ", "users/assign");
+  if (slurp_path("users/assign", 0, ASSIGN_FILE_MAX, &text, &len) < 0) return fatalsys(111, "read ", "users/assign");
   int fd = open(TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
     int r = fatalsys(111, "create ", TMP);

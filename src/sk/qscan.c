@@ -13,6 +13,7 @@
 #include "common/qpath.h"
 #include "common/rec.h"
 #include "common/roles.h"
+#include "common/slurp.h"
 #include "conf.h"
 
 /* Root goes on as posta-s (effective uid and groups), the owner of
@@ -117,14 +118,11 @@ int qscan_ids(char const *kind, uint64_t **ids, size_t *n)
 int qscan_slurp(char const *path, size_t max, char **buf, size_t *len)
 {
   struct stat st;
-  char proc[64];
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return errno == ELOOP ? (errno = EPROTO, -1) : -1;
   int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EPROTO : 0;
   if (bad) { close(fd); errno = bad; return -1; }
-  /* the file that was looked at, not whatever the name means by now */
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  int r = rec_slurp(proc, max, buf, len);
+  int r = slurp_fd(fd, max, buf, len);   /* the file that was looked at */
   int e = errno;
   close(fd);
   errno = e;

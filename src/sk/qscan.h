@@ -20,7 +20,7 @@ int qscan_count(char const *kind, uint64_t *n);
 /* The ids of queue/KIND/N/, every N, sorted: *ids is malloc'd (free it).
  * 0, or -1 with errno. */
 int qscan_ids(char const *kind, uint64_t **ids, size_t *n);
-/* rec_slurp for a file of the queue, which posta-q or posta-s may have
+/* slurp for a file of the queue, which posta-q or posta-s may have
  * replaced: opened without following a link and without blocking on a
  * FIFO, and read only when fstat says it is a regular file. 0, or -1 with
  * errno: EPROTO for a link or anything but a regular file (nothing is

@@ -21,6 +21,7 @@
 #include "common/durable.h"
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "conf.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
@@ -292,7 +293,7 @@ static __attribute__((unused)) void fix_read_rcpts(char const *kind, uint64_t id
   char *buf;
   size_t len;
   qpath(path, kind, id);
-  if (rec_slurp(path, 1 << 20, &buf, &len) < 0 || rcptrec_parse(l, buf, len) < 0) abort();
+  if (slurp_path(path, 0, 1 << 20, &buf, &len) < 0 || rcptrec_parse(l, buf, len) < 0) abort();
   free(buf);
 }
 

@@ -94,7 +94,7 @@ static uint64_t info_d(uint64_t id)
   size_t len;
   info i = INFO_ZERO;
   qpath(path, "info", id);
-  assert_int_equal(rec_slurp(path, 1 << 20, &buf, &len), 0);
+  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
   assert_int_equal(inforec_parse(&i, buf, len), 0);
   free(buf);
   info_free(&i);
@@ -121,7 +121,7 @@ static void one_notice_in_order(void **state)
   rec r;
   char const *f;
   qpath(path, "delay", 7000);
-  assert_int_equal(rec_slurp(path, 1 << 20, &buf, &len), 0);
+  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
   assert_int_equal(rec_parse(&r, buf, len, "delay", 1), 0);
   static char const *const want[] = {
     "Fs@here.example", "t1699999995", "kd",

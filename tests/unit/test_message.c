@@ -125,7 +125,7 @@ static void failure_recorded_before_b(void **state)
   size_t blen;
   bouncerec b = BOUNCEREC_ZERO;
   qpath(path, "bounce", 8002);
-  assert_int_equal(rec_slurp(path, 1 << 20, &buf, &blen), 0);
+  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &blen), 0);
   assert_int_equal(bouncerec_parse(&b, buf, blen), 0);
   assert_string_equal(b.sender, "sender@here.example");
   assert_int_equal(b.t, FIX_NOW - 5);

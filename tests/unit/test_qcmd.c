@@ -11,6 +11,7 @@
 
 #include "sendfix.h"
 #include "common/cmdrec.h"
+#include "common/slurp.h"
 #include "posta-send/qcmd.h"
 
 static char req[SPAWN_PACKET_MAX];
@@ -62,7 +63,7 @@ static info read_info(uint64_t id)
   size_t len;
   info i = INFO_ZERO;
   qpath(path, "info", id);
-  assert_int_equal(rec_slurp(path, 1 << 20, &buf, &len), 0);
+  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
   assert_int_equal(inforec_parse(&i, buf, len), 0);
   free(buf);
   return i;

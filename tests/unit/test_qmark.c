@@ -18,6 +18,7 @@
 #include "common/cmdrec.h"
 #include "common/qpath.h"
 #include "common/rec.h"
+#include "common/slurp.h"
 #include "conf.h"
 #include "sk/qmark.h"
 
@@ -57,7 +58,7 @@ static char op_of(uint64_t id)
   size_t len;
   cmdrec c;
   cmdrec_path(path, id);
-  assert_int_equal(rec_slurp(path, 4096, &buf, &len), 0);
+  assert_int_equal(slurp_path(path, 0, 4096, &buf, &len), 0);
   assert_int_equal(cmdrec_parse(&c, buf, len), 0);
   free(buf);
   assert_int_equal(c.uid, getuid());
