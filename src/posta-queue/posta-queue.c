@@ -28,10 +28,10 @@ int main(int argc, char const *const *argv)
   (void)argv;
   qq_hygiene();
   qq_home(&q);
-  qq_limits(&q);
-  qq_message(&q);
-  qq_envelope(&q);
-  qq_commit(&q);
+  qq_exit_if(&q, qq_limits(&q));
+  qq_exit_if(&q, qq_message(&q));
+  qq_exit_if(&q, qq_envelope(&q));
+  qq_exit_if(&q, qq_commit(&q));
   qq_trigger();
   return QQ_OK;
 }

@@ -13,12 +13,10 @@
  * other one has taken by then is counted, and a run that finds less than
  * the reserve free gives up (53) and removes its files. One fstatvfs per
  * message, one more per QQ_RECHECK bytes of a big one. An unreadable or
- * malformed control file is 55. Ends the process on failure. */
+ * malformed control file is 55. Each returns 0 or the code. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/statvfs.h>
-
-#include <skalibs/strerr.h>
 
 #include "common/control.h"
 #include "common/envelope.h"
@@ -40,11 +38,10 @@ uint64_t qq_room(uint64_t avail, uint64_t minfree, uint64_t databytes)
   return avail > minfree ? avail - minfree : 0;
 }
 
-static unsigned long setting(char const *fn, unsigned long dflt)
+static int setting(qq *q, char const *fn, char const *what, unsigned long dflt, unsigned long *v)
 {
-  unsigned long v;
-  if (control_ulong(fn, &v, dflt) < 0) strerr_diefusys(QQ_CONTROL, "read ", fn);
-  return v;
+  if (control_ulong(fn, v, dflt) < 0) return qq_fail(q, QQ_CONTROL, what);
+  return 0;
 }
 
 static uint64_t avail_bytes(struct statvfs const *sv)
@@ -58,26 +55,28 @@ static int few_inodes(struct statvfs const *sv)
   return sv->f_files && sv->f_favail < QQ_MININODES;
 }
 
-void qq_limits(qq *q)
+int qq_limits(qq *q)
 {
   struct statvfs sv;
-  unsigned long minfree, databytes;
-  q->maxrcpt = setting("control/maxrcpt", QQ_MAXRCPT);
-  q->maxrcpt = envelope_maxrcpt(q->maxrcpt);
-  minfree = setting("control/queueminfree", QQ_MINFREE);
-  databytes = setting("control/databytes", 0);
+  unsigned long maxrcpt, minfree, databytes;
+  int r = setting(q, "control/maxrcpt", "read control/maxrcpt", QQ_MAXRCPT, &maxrcpt);
+  if (!r) r = setting(q, "control/queueminfree", "read control/queueminfree", QQ_MINFREE, &minfree);
+  if (!r) r = setting(q, "control/databytes", "read control/databytes", 0, &databytes);
+  if (r) return r;
+  q->maxrcpt = envelope_maxrcpt(maxrcpt);
   q->minfree = qq_minfree(minfree, databytes);
-  if (statvfs("queue", &sv) < 0) strerr_diefusys(QQ_QUEUE, "measure the free space of queue");
+  if (statvfs("queue", &sv) < 0) return qq_fail(q, QQ_QUEUE, "measure the free space of queue");
   q->room = qq_room(avail_bytes(&sv), minfree, databytes);
   if (!q->room || few_inodes(&sv))
-    strerr_diefu(QQ_WRITE, "queue the message: the queue's file system is nearly full (control/queueminfree)");
+    return qq_failx(q, QQ_WRITE, "queue the message: the queue's file system is nearly full (control/queueminfree)");
+  return 0;
 }
 
-void qq_space(qq *q, int fd)
+int qq_space(qq *q, int fd)
 {
   struct statvfs sv;
-  if (fstatvfs(fd, &sv) < 0) qq_die(q, QQ_QUEUE, "measure the free space of queue");
-  if (avail_bytes(&sv) >= q->minfree && !few_inodes(&sv)) return;
+  if (fstatvfs(fd, &sv) < 0) return qq_fail(q, QQ_QUEUE, "measure the free space of queue");
+  if (avail_bytes(&sv) >= q->minfree && !few_inodes(&sv)) return 0;
   errno = ENOSPC;
-  qq_die(q, QQ_WRITE, "queue the message: with it the queue's file system would keep less than control/queueminfree free");
+  return qq_fail(q, QQ_WRITE, "queue the message: with it the queue's file system would keep less than control/queueminfree free");
 }
