@@ -100,6 +100,8 @@ $(LIB_owf): $(OWF_OBJS) $(BUILD)/owfat-headers
 # posta-lspawn's child delivers with posta-local's code (no exec per message).
 nomain = $(filter-out $(BUILD)/obj/$(1)/$(1).o,$(call obj,$(1)))
 OBJS_posta-lspawn = $(call nomain,posta-local)
+# posta-injectd runs posta-queue's write path for every message it takes.
+OBJS_posta-injectd = $(call nomain,posta-queue)
 define prog_rule
 $(BUILD)/bin/$(1): $(call obj,$(1)) $(OBJS_$(1)) $(LIBCHAIN_$(call base,$(1))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)

@@ -38,11 +38,13 @@ ctlreg_entry const ctlreg_table[] = {
     "delivery for a mailbox without a .qmail file (dot-qmail(5) syntax)" },
 
   /* what posta-smtpd and posta-queue accept */
-  { "databytes", N, "0", "posta-smtpd posta-queue", "largest message accepted, in bytes; 0: no limit" },
-  { "maxrcpt", N, "1000", "posta-smtpd posta-queue", "recipients accepted per message" },
+  { "databytes", N, "0", "posta-smtpd posta-queue posta-injectd", "largest message accepted, in bytes; 0: no limit" },
+  { "maxrcpt", N, "1000", "posta-smtpd posta-queue posta-injectd", "recipients accepted per message" },
   { "maxline", N, "1000", "posta-smtpd", "longest line of a message posta-smtpd accepts, in bytes; 0: no limit" },
-  { "queueminfree", N, "10485760", "posta-smtpd posta-queue",
+  { "queueminfree", N, "10485760", "posta-smtpd posta-queue posta-injectd",
     "bytes that must stay free in the queue's file system (and at least 2 x databytes), else 452" },
+  { "injecttimeout", N, "3600", "posta-injectd",
+    "seconds posta-injectd waits for a client that is silent in the middle of a message (0: the default; at most 86400)" },
   { "badmailfrom", S, 0, "posta-smtpd", "envelope senders refused: ADDRESS or @DOMAIN lines" },
   { "timeoutsmtpd", N, "1200", "posta-smtpd posta-tlsd", "seconds posta-smtpd (and posta-tlsd) waits for a client" },
   { "maxbadrcpt", N, "10", "posta-smtpd",

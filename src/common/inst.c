@@ -32,6 +32,7 @@ inst_entry const inst_table[] = {
 
   { "bin", INST_DIR, R, R, 0755, 0 },
   { "bin/posta-queue", INST_PROG, ROLE_Q, GP, 06711, 0 },
+  { "bin/posta-injectd", INST_PROG, R, R, 0700, 0 },
   { "bin/posta-setup", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-smtpd", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-send", INST_PROG, R, R, 0755, 0 },
@@ -77,6 +78,9 @@ inst_entry const inst_table[] = {
   { "remote", INST_DIR, ROLE_R, GN, 0700, 0 },
   /* posta-smtpd's own: the AUTH failures of client addresses (authfail) */
   { "smtpd", INST_DIR, ROLE_D, GN, 0700, 0 },
+  /* posta-injectd's socket: only posta-q (its owner) and posta-d (every
+   * SMTP service, submission's too) may reach it */
+  { "injectd", INST_DIR, ROLE_Q, ROLE_D, 0750, 0 },
 
   { "queue", INST_DIR, ROLE_Q, GP, 0750, 0 },
   { "queue/lock", INST_DIR, ROLE_Q, GP, 0750, 0 },
@@ -102,6 +106,7 @@ inst_entry const inst_table[] = {
   { "log/posta-smtpd", INST_DIR, ROLE_L, GN, 0700, 0 },
   { "log/posta-submission", INST_DIR, ROLE_L, GN, 0700, 0 },
   { "log/posta-smtps", INST_DIR, ROLE_L, GN, 0700, 0 },
+  { "log/posta-injectd", INST_DIR, ROLE_L, GN, 0700, 0 },
 };
 
 unsigned const inst_table_len = sizeof inst_table / sizeof inst_table[0];

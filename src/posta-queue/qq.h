@@ -103,6 +103,8 @@ void qq_hygiene(void);
 /* qq_home.c: finds the instance, changes to it, checks the queue's owner,
  * leaves root for the queue's owner, decides who is injecting. */
 void qq_home(qq *);
+/* Who a caller of uid is, for the Received line: enum qq_invoked. */
+int qq_invoked_as(uid_t);
 /* The instance a program at exe is installed in: exe minus "/bin/NAME".
  * 0 and home (size bytes), or -1 when exe has no such form. */
 int qq_home_from_exe(char const *exe, char *home, size_t size);

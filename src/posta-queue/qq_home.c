@@ -58,7 +58,7 @@ static void become_owner(qq *q)
 
 /* posta-smtpd runs as posta-d, posta-bounce as posta-s: one look at the
  * caller's name says which (a single-user instance's user is neither). */
-static int invoked_as(uid_t ruid)
+int qq_invoked_as(uid_t ruid)
 {
   struct passwd *pw = ruid ? getpwuid(ruid) : 0;
   if (!pw) return QQ_INVOKED_LOCAL;
@@ -92,5 +92,5 @@ void qq_home(qq *q)
   if (st.st_uid != euid)
     strerr_diefu(trusted ? QQ_QUEUE : QQ_HOME, "use the queue in ", home, ": it is not mine");
   q->fmode = qq_file_mode(q);
-  q->invoked = invoked_as(q->ruid);
+  q->invoked = qq_invoked_as(q->ruid);
 }

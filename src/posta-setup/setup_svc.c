@@ -65,7 +65,7 @@ static int parents(char const *svcdir, char const *rel, uid_t uid, gid_t gid)
 
 static int env_dirs(char const *svcdir, uid_t uid, gid_t gid)
 {
-  static char const *const services[] = { "posta-send", "posta-smtpd", "posta-submission", "posta-smtps" };
+  static char const *const services[] = { "posta-send", "posta-injectd", "posta-smtpd", "posta-submission", "posta-smtps" };
   for (unsigned i = 0; i < sizeof services / sizeof *services; i++) {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/%s/env", svcdir, services[i]);

@@ -42,6 +42,7 @@ struct smtpd_s {
   domains dom;
   smtpd_exists_func *exists;
   char const *injector;       /* $QMAILQUEUE, else bin/posta-queue */
+  int injectd;                /* 1: try posta-injectd first ($QMAILQUEUE unset) */
   char const *remoteip;       /* the environment tcpserver and tcprules give */
   char const *remotehost;
   char const *localip;

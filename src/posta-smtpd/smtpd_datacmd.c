@@ -135,7 +135,7 @@ void smtpd_cmd_data(smtpd *s, char *arg, size_t len)
   if (len) { smtpd_fail(s, "501 5.5.4 syntax: DATA takes no argument"); return; }
   if (!s->inmail) { smtpd_fail(s, "503 5.5.1 send MAIL first"); return; }
   if (!s->nrcpt) { smtpd_fail(s, "554 5.5.1 no valid recipients"); return; }
-  if (smtpd_inj_start(&j, s->injector, (unsigned)s->cfg.timeout) < 0) {
+  if (smtpd_inj_start(&j, s->injector, (unsigned)s->cfg.timeout, s->injectd) < 0) {
     strerr_warnwusys("run ", s->injector);
     smtpd_reply(s, "451 4.3.0 unable to run the queue");
     return;

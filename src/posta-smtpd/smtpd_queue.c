@@ -40,6 +40,7 @@ static inj_code const codes[] = {
   { 81, "451 4.3.0 internal error in the queue" },
   { 91, "554 5.6.0 the queue refused the envelope" },
   { SMTPD_INJ_EXEC, "451 4.3.0 unable to run the queue" },
+  { SMTPD_INJ_LOST, "451 4.3.0 the queue crashed" },
 };
 
 static void child(int m, int e, char const *prog)
@@ -51,9 +52,12 @@ static void child(int m, int e, char const *prog)
   _exit(SMTPD_INJ_EXEC);
 }
 
-int smtpd_inj_start(smtpd_inj *j, char const *prog, unsigned timeout)
+int smtpd_inj_start(smtpd_inj *j, char const *prog, unsigned timeout, int usesocket)
 {
   int m[2], e[2];
+  if (usesocket && smtpd_injd_connect(j, timeout) == 0) return 0;
+  j->sock = 0;
+  j->stagelen = 0;
   if (pipe2(m, O_CLOEXEC) < 0) return -1;
   if (pipe2(e, O_CLOEXEC) < 0) goto err1;
   j->pid = fork();
@@ -81,6 +85,7 @@ err1:
 void smtpd_inj_put(smtpd_inj *j, char const *s, size_t n)
 {
   if (j->broken || j->msg.fd < 0) return;
+  if (j->sock) { smtpd_injd_put(j, s, n); return; }
   if (sio_put(&j->msg, s, n) < 0) j->broken = 1;
 }
 
@@ -95,6 +100,7 @@ void smtpd_inj_abort(smtpd_inj *j)
 
 int smtpd_inj_commit(smtpd_inj *j, char const *sender, size_t slen, char const *rcpts, size_t rlen)
 {
+  if (j->sock) return smtpd_injd_commit(j, sender, slen, rcpts, rlen);
   if (j->broken || sio_flush(&j->msg) < 0) { smtpd_inj_abort(j); return -1; }
   close(j->msg.fd);
   /* the message buffer is free: it carries the envelope now */
@@ -114,6 +120,7 @@ int smtpd_inj_commit(smtpd_inj *j, char const *sender, size_t slen, char const *
 int smtpd_inj_wait(smtpd_inj *j)
 {
   int status;
+  if (j->sock) return smtpd_injd_wait(j);
   while (waitpid(j->pid, &status, 0) < 0)
     if (errno != EINTR) return 256 + SIGKILL;
   if (WIFEXITED(status)) return WEXITSTATUS(status);

@@ -1,4 +1,6 @@
-/* smtpd_queue: one run of the injector (posta-queue, or $QMAILQUEUE).
+/* smtpd_queue: one run of the injector: posta-injectd over its socket when
+ * it listens and $QMAILQUEUE is not set (smtpd_injd.c), else posta-queue
+ * (or $QMAILQUEUE) run for the message.
  *
  * The injector gets the message on its fd 0 and, after the message's end
  * of file, the envelope on its fd 1 (qmail-queue's protocol, envelope.h).
@@ -15,17 +17,33 @@
 #include "posta-smtpd/smtpd_io.h"
 
 #define SMTPD_INJ_EXEC 120     /* the child's exit code when exec fails */
+#define SMTPD_INJ_LOST 121     /* posta-injectd closed without a verdict */
+#define SMTPD_INJ_STAGE 32768  /* message bytes per chunk to posta-injectd */
 
 typedef struct smtpd_inj_s smtpd_inj;
 struct smtpd_inj_s {
-  pid_t pid;
+  pid_t pid;          /* the injector's (posta-injectd's, from SO_PEERCRED) */
+  int sock;           /* 1: posta-injectd's socket, 0: a child */
   int envfd;          /* -1 once closed */
   int broken;         /* a write failed: the message is not whole */
+  size_t stagelen;    /* socket: message bytes not yet sent as a chunk */
   sio msg;            /* fd -1 once closed */
+  char stage[SMTPD_INJ_STAGE];
 };
 
-/* Forks and executes prog: 0, or -1 with errno. */
-int smtpd_inj_start(smtpd_inj *, char const *prog, unsigned timeout);
+/* With usesocket, connects to posta-injectd (injectd/socket under the
+ * current folder, the instance's home) and is done; when that fails (the
+ * daemon is down, refuses, or is full), or without usesocket, forks and
+ * executes prog: 0, or -1 with errno. */
+int smtpd_inj_start(smtpd_inj *, char const *prog, unsigned timeout, int usesocket);
+/* smtpd_injd.c: the same steps over posta-injectd's socket (the protocol
+ * of doc/protocols.md): connect (0 or -1), part of the message, the end
+ * and the envelope (0 or -1), the one-byte verdict (the code, or
+ * SMTPD_INJ_LOST). */
+int smtpd_injd_connect(smtpd_inj *, unsigned timeout);
+void smtpd_injd_put(smtpd_inj *, char const *, size_t);
+int smtpd_injd_commit(smtpd_inj *, char const *sender, size_t slen, char const *rcpts, size_t rlen);
+int smtpd_injd_wait(smtpd_inj *);
 /* Part of the message. A failure marks the run broken. */
 void smtpd_inj_put(smtpd_inj *, char const *, size_t);
 /* Closes both pipes without an envelope. */

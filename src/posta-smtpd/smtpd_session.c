@@ -40,6 +40,8 @@ int smtpd_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
   }
   s->exists = exists;
   s->injector = env_or("QMAILQUEUE", "bin/posta-queue");
+  /* a QMAILQUEUE filter is run for every message, as qmail runs it */
+  s->injectd = !getenv("QMAILQUEUE");
   s->remoteip = env_or("TCPREMOTEIP", 0);
   s->remotehost = env_or("TCPREMOTEHOST", 0);
   s->localip = env_or("TCPLOCALIP", 0);

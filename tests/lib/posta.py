@@ -43,7 +43,7 @@ def _conf(name):
 
 # a message ID lives in queue/KIND/(ID % SPLIT)/ID (conf-split)
 SPLIT = int(_conf("split"))
-SERVICES = ("posta-send", "posta-smtpd", "posta-submission")
+SERVICES = ("posta-send", "posta-injectd", "posta-smtpd", "posta-submission")
 
 # A shell function for the full-disk tests, run in a private mount
 # namespace: "tmpfs_over DIR SIZE" mounts a tmpfs of SIZE over DIR, with
