@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from hardkit import RELAY, World, deliver_one
@@ -26,11 +27,13 @@ from sendtools import send_pid
 
 FULL = os.environ.get("POSTA_FAULTS") == "full"
 CALLS = ("openat", "write", "fsync", "rename", "link", "unlink")
-DAEMONS = ("posta-smtpd", "posta-send", "posta-clean", "posta-local", "posta-remote")
+DAEMONS = ("posta-smtpd", "posta-injectd", "posta-send", "posta-clean", "posta-local", "posta-remote")
 
 # the sample make check runs: each daemon at the calls that commit its work
 SAMPLE = [
     ("posta-smtpd", "write", 1), ("posta-smtpd", "write", 4), ("posta-smtpd", "openat", 3),
+    # the injector daemon: the message's fsync, the record's, the rename
+    ("posta-injectd", "fsync", 1), ("posta-injectd", "fsync", 2), ("posta-injectd", "rename", 1),
     ("posta-send", "fsync", 1), ("posta-send", "rename", 1), ("posta-send", "rename", 2),
     ("posta-send", "unlink", 1), ("posta-send", "openat", 9), ("posta-send", "write", 3),
     ("posta-clean", "unlink", 1), ("posta-clean", "unlink", 3),
@@ -40,7 +43,7 @@ SAMPLE = [
 ]
 # posta-send 4: the fsync of info's folder after its rename (the message was
 # stranded until a restart: fixed in src/posta-send/preproc.c)
-EIO = [("posta-send", 1), ("posta-send", 3), ("posta-send", 4), ("posta-local", 1), ("posta-local", 2)]
+EIO = [("posta-injectd", 1), ("posta-send", 1), ("posta-send", 3), ("posta-send", 4), ("posta-local", 1), ("posta-local", 2)]
 
 # strace attaches to the shell, which then becomes the daemon (exec): the
 # daemon keeps its pid, so s6's signals reach it, and strace ends with it.
@@ -80,7 +83,7 @@ class FaultPipeline(unittest.TestCase):
         # execute bin/posta-local (the wrapper) for each delivery instead
         with open(cls.w.inst.path("svc", "posta-send", "env", "POSTA_LSPAWN_EXEC"), "w") as f:
             f.write("1\n")
-        cls.w.start()
+        cls.w.start(services=("posta-send", "posta-injectd", "posta-smtpd"))
         cls.seq = 0
 
     @classmethod
@@ -133,6 +136,11 @@ class FaultPipeline(unittest.TestCase):
             w.inst.svc("posta-send", "-r")
             wait_for(lambda: send_pid(w.inst) not in (old, None), 30, what="posta-send restarted")
             w.inst.wait_service("posta-send", 30)
+        if daemon == "posta-injectd":
+            # long-lived: restarted so that the armed wrapper runs it
+            w.inst.svc("posta-injectd", "-r")
+            time.sleep(0.5)
+            w.inst.wait_service("posta-injectd", 30)
         accepted = {}
         retried = 0
         for rcpt in (b"alice@posta.test", b"bob@posta.test", b"x@far.test"):

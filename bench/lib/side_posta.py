@@ -107,7 +107,12 @@ class Posta(Side):
             f.write(s.replace("tcpserver -v", "tcpserver -b %d -v" % n, 1))
         self.notes.append("posta-smtpd's tcpserver run with -b %d (not as shipped)" % n)
 
-    def start(self, services=("posta-send", "posta-smtpd")):
+    def start(self, services=("posta-send", "posta-injectd", "posta-smtpd")):
+        # BENCH_INJECTD=0 leaves the injector daemon down: posta-smtpd then
+        # runs posta-queue for every message, as before it existed
+        if os.environ.get("BENCH_INJECTD") == "0":
+            services = tuple(s for s in services if s != "posta-injectd")
+            self.notes.append("posta-injectd down (BENCH_INJECTD=0): posta-queue run per message")
         self.inst.start(services=services, timeout=60)
 
     def up(self, service, timeout=120):
