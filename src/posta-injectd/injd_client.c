@@ -173,6 +173,10 @@ void injd_read(injd *d, injd_client *c)
   int r = injp_feed(&c->p, buf, (size_t)n, &k);
   if (!r && injp_done(&c->p)) r = ended(c);
   if (r) {
+    if (r == INJP_EBIG && !c->q.what) {
+      errno = ENOSPC;
+      qq_fail(&c->q, r, "write the message: it would leave less than control/queueminfree free");
+    }
     if (!c->q.what) qq_failx(&c->q, r, "read the message: the client broke the protocol");
     injd_finish(d, c, r);
   }

@@ -18,10 +18,11 @@
 
 /* The codes the parser itself returns (qmail-queue's): a byte out of the
  * protocol is 54 (the message or envelope could not be read), an envelope
- * longer than envmax 91, a message longer than msgmax 31. */
+ * longer than envmax 91, a message longer than msgmax 53 (the room the
+ * free-space reserve leaves: posta-queue's code for it). */
 #define INJP_EBAD 54
 #define INJP_EENV 91
-#define INJP_EBIG 31
+#define INJP_EBIG 53
 
 enum injp_state {
   INJP_MSG_LEN, INJP_MSG_DATA, INJP_MSG_COMMA,

@@ -3,7 +3,7 @@
  * same message and envelope; the end of the message is reported once; bad
  * framing (a letter in a length, no comma, too many digits, a chunk over
  * INJP_CHUNK_MAX, bytes after the envelope) is 54; an envelope over envmax
- * is 91, a message over msgmax 31; a sink's code stops the parse; a
+ * is 91, a message over msgmax 53; a sink's code stops the parse; a
  * truncated input is not done. */
 #include <setjmp.h>
 #include <stdarg.h>
