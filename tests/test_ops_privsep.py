@@ -89,6 +89,9 @@ class PrivSep(unittest.TestCase):
         for pid in (lspawn, rspawn, clean):
             with open("/proc/%d/stat" % pid) as f:
                 self.assertEqual(int(f.read().rsplit(")", 1)[1].split()[1]), send, "a child of posta-send")
+        # the injector daemon: started as root, it became the queue's owner
+        injectd = self.supervised("posta-injectd")
+        self.assert_runs_as(injectd, "posta-q", "posta", "posta-injectd")
         for service in ("posta-smtpd", "posta-submission"):
             pid = self.supervised(service)
             with open("/proc/%d/comm" % pid) as f:
@@ -104,10 +107,10 @@ class PrivSep(unittest.TestCase):
                 self.assertEqual(set(creds(pid)["uid"]), {0}, service)
         loggers = self.procs("s6-log")
         # posta-smtps's logger runs too, its service down without a certificate
-        self.assertEqual(len(loggers), 4)
+        self.assertEqual(len(loggers), 5)
         for pid in loggers:
             self.assert_runs_as(pid, "posta-l", "posta-nofiles", "s6-log")
-        for service in ("posta-send", "posta-smtpd", "posta-submission", "posta-smtps"):
+        for service in ("posta-send", "posta-injectd", "posta-smtpd", "posta-submission", "posta-smtps"):
             st = os.stat(self.inst.path("log", service, "current"))
             self.assertEqual(st.st_uid, uid("posta-l"))
 

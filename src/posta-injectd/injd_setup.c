@@ -30,7 +30,8 @@ static void owner(injd *d)
   d->quid = st.st_uid;
   d->qgid = st.st_gid;
   if (geteuid() == 0 && st.st_uid != 0) {
-    if (setgroups(0, 0) < 0 || setgid(d->qgid) < 0 || setuid(d->quid) < 0)
+    /* the queue's group as its only group, as every daemon has its own */
+    if (setgroups(1, &d->qgid) < 0 || setgid(d->qgid) < 0 || setuid(d->quid) < 0)
       strerr_diefusys(111, "become the queue's owner");
   }
   if (geteuid() != st.st_uid) strerr_dief1x(111, "the queue is not mine");
