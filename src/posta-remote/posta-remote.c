@@ -17,7 +17,7 @@ int main(int argc, char const *const *argv)
   /* another delivery of posta-r must not read this one's message */
   if (nodump() < 0) owferr_die(111, PROG, "make the process undumpable", errno);
   if (argc < 4 || !argv[1][0]) owferr_usage(PROG, USAGE);
-  if (run_remote(argv[1], argv[2], argv + 3, (unsigned int)(argc - 3)) < 0)
+  if (remoterun_run(argv[1], argv[2], argv + 3, (unsigned int)(argc - 3)) < 0)
     owferr_die(111, PROG, "report the results", errno);
   return 0;
 }
