@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BOUNDARY_MAX 70   /* RFC 2046 */
@@ -43,12 +44,12 @@ static int boundary(dsn const *d, dsn_buf const *text, dsn_buf const *status,
 static void angle(dsn_buf *b, char const *name, char const *before, char const *addr)
 {
   dsn_buf v = DSN_BUF_ZERO;
-  dsn_puts(&v, before);
-  dsn_putc(&v, '<');
-  dsn_puts(&v, addr);
-  dsn_putc(&v, '>');
+  dsn_fmt_puts(&v, before);
+  dsn_fmt_putc(&v, '<');
+  dsn_fmt_puts(&v, addr);
+  dsn_fmt_putc(&v, '>');
   if (v.err) b->err = v.err;
-  else dsn_field(b, name, v.s, v.len);
+  else dsn_fmt_field(b, name, v.s, v.len);
   dsn_buf_free(&v);
 }
 
@@ -57,41 +58,41 @@ static void headers(dsn const *d, char const *bnd, dsn_buf *b)
   char date[DSN_DATE_MAX];
   angle(b, "From", "Mail Delivery System ", d->from);
   angle(b, "To", "", d->to);
-  dsn_fields(b, "Subject", d->dbl ? "Postmaster notify: undeliverable bounce" : subjects[d->kind == DSN_DELAYED]);
-  dsn_field(b, "Date", date, dsn_date(date, d->now));
+  dsn_fmt_fields(b, "Subject", d->dbl ? "Postmaster notify: undeliverable bounce" : subjects[d->kind == DSN_DELAYED]);
+  dsn_fmt_field(b, "Date", date, dsn_fmt_date(date, d->now));
   angle(b, "Message-ID", "", d->msgid);
-  dsn_fields(b, "Auto-Submitted", "auto-replied");
-  dsn_fields(b, "MIME-Version", "1.0");
-  dsn_puts(b, "Content-Type: multipart/report; report-type=delivery-status;\n boundary=\"");
-  dsn_puts(b, bnd);
-  dsn_puts(b, "\"\n\nThis is a MIME-encapsulated delivery status notification.\n");
+  dsn_fmt_fields(b, "Auto-Submitted", "auto-replied");
+  dsn_fmt_fields(b, "MIME-Version", "1.0");
+  dsn_fmt_puts(b, "Content-Type: multipart/report; report-type=delivery-status;\n boundary=\"");
+  dsn_fmt_puts(b, bnd);
+  dsn_fmt_puts(b, "\"\n\nThis is a MIME-encapsulated delivery status notification.\n");
 }
 
 static void part_head(dsn_buf *b, char const *bnd, char const *type, char const *desc, int eightbit)
 {
-  dsn_puts(b, "\n--");
-  dsn_puts(b, bnd);
-  dsn_puts(b, "\nContent-Type: ");
-  dsn_puts(b, type);
-  dsn_puts(b, "\nContent-Description: ");
-  dsn_puts(b, desc);
+  dsn_fmt_puts(b, "\n--");
+  dsn_fmt_puts(b, bnd);
+  dsn_fmt_puts(b, "\nContent-Type: ");
+  dsn_fmt_puts(b, type);
+  dsn_fmt_puts(b, "\nContent-Description: ");
+  dsn_fmt_puts(b, desc);
   if (eightbit >= 0) {
-    dsn_puts(b, "\nContent-Transfer-Encoding: ");
-    dsn_puts(b, eightbit ? "8bit" : "7bit");
+    dsn_fmt_puts(b, "\nContent-Transfer-Encoding: ");
+    dsn_fmt_puts(b, eightbit ? "8bit" : "7bit");
   }
-  dsn_puts(b, "\n\n");
+  dsn_fmt_puts(b, "\n\n");
 }
 
 static void part_body(dsn_buf *b, char const *s, size_t len)
 {
-  dsn_put(b, s, len);
-  if (len && s[len - 1] != '\n') dsn_putc(b, '\n');
+  dsn_fmt_put(b, s, len);
+  if (len && s[len - 1] != '\n') dsn_fmt_putc(b, '\n');
 }
 
 static void assemble(dsn const *d, char const *bnd, dsn_buf const *text,
                      dsn_buf const *status, dsn_orig const *o, dsn_buf *b)
 {
-  int t8 = dsn_has8bit(text->s, text->len);
+  int t8 = dsn_fmt_has8bit(text->s, text->len);
   headers(d, bnd, b);
   part_head(b, bnd, t8 ? "text/plain; charset=utf-8" : "text/plain; charset=us-ascii",
             "Notification", t8);
@@ -108,9 +109,9 @@ static void assemble(dsn const *d, char const *bnd, dsn_buf const *text,
               o->eightbit);
     part_body(b, o->s, o->len);
   }
-  dsn_puts(b, "\n--");
-  dsn_puts(b, bnd);
-  dsn_puts(b, "--\n");
+  dsn_fmt_puts(b, "\n--");
+  dsn_fmt_puts(b, bnd);
+  dsn_fmt_puts(b, "--\n");
 }
 
 int dsn_compose(dsn const *d, dsn_buf *out)
@@ -133,4 +134,12 @@ end:
   dsn_buf_free(&status);
   dsn_orig_free(&o);
   return r;
+}
+
+void dsn_buf_free(dsn_buf *b)
+{
+  free(b->s);
+  b->s = 0;
+  b->len = b->a = 0;
+  b->err = 0;
 }

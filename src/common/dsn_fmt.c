@@ -14,7 +14,7 @@ static void grow(dsn_buf *b, size_t n)
   if (!b->err && grow_bytes(&b->s, &b->a, b->len, n, 1024) < 0) b->err = ENOMEM;
 }
 
-void dsn_put(dsn_buf *b, char const *s, size_t n)
+void dsn_fmt_put(dsn_buf *b, char const *s, size_t n)
 {
   grow(b, n);
   if (b->err || !n) return;
@@ -22,29 +22,21 @@ void dsn_put(dsn_buf *b, char const *s, size_t n)
   b->len += n;
 }
 
-void dsn_puts(dsn_buf *b, char const *s)
+void dsn_fmt_puts(dsn_buf *b, char const *s)
 {
-  dsn_put(b, s, strlen(s));
+  dsn_fmt_put(b, s, strlen(s));
 }
 
-void dsn_putc(dsn_buf *b, char c)
+void dsn_fmt_putc(dsn_buf *b, char c)
 {
-  dsn_put(b, &c, 1);
+  dsn_fmt_put(b, &c, 1);
 }
 
-void dsn_putu(dsn_buf *b, uint64_t u)
+void dsn_fmt_putu(dsn_buf *b, uint64_t u)
 {
   char num[24];
   int n = snprintf(num, sizeof num, "%llu", (unsigned long long)u);
-  dsn_put(b, num, (size_t)n);
-}
-
-void dsn_buf_free(dsn_buf *b)
-{
-  free(b->s);
-  b->s = 0;
-  b->len = b->a = 0;
-  b->err = 0;
+  dsn_fmt_put(b, num, (size_t)n);
 }
 
 /* Whitespace for folding and wrapping: a space, a tab, and every control
@@ -54,14 +46,14 @@ static int blank(unsigned char c)
   return c <= 0x20 || c == 0x7f;
 }
 
-void dsn_field(dsn_buf *b, char const *name, char const *v, size_t n)
+void dsn_fmt_field(dsn_buf *b, char const *name, char const *v, size_t n)
 {
   size_t col = strlen(name) + 2, i = 0;
   int hasword = 0;
   while (n && blank((unsigned char)v[n - 1])) n--;
   while (i < n && blank((unsigned char)v[i])) i++;
-  dsn_puts(b, name);
-  dsn_put(b, ": ", 2);
+  dsn_fmt_puts(b, name);
+  dsn_fmt_put(b, ": ", 2);
   while (i < n) {
     size_t j = i, k;
     while (j < n && blank((unsigned char)v[j])) j++;
@@ -69,29 +61,29 @@ void dsn_field(dsn_buf *b, char const *name, char const *v, size_t n)
     while (k < n && !blank((unsigned char)v[k])) k++;
     /* fold before the whitespace: it begins the continuation line */
     if (hasword && j > i && col + (k - i) > DSN_FOLD) {
-      dsn_putc(b, '\n');
+      dsn_fmt_putc(b, '\n');
       col = 0;
       hasword = 0;
     }
     for (; i < k; i++) {
       if (col >= DSN_LINE_MAX) {
-        dsn_put(b, "\n ", 2);
+        dsn_fmt_put(b, "\n ", 2);
         col = 1;
       }
-      dsn_putc(b, i < j ? ' ' : v[i]);
+      dsn_fmt_putc(b, i < j ? ' ' : v[i]);
       col++;
     }
     hasword = 1;
   }
-  dsn_putc(b, '\n');
+  dsn_fmt_putc(b, '\n');
 }
 
-void dsn_fields(dsn_buf *b, char const *name, char const *value)
+void dsn_fmt_fields(dsn_buf *b, char const *name, char const *value)
 {
-  dsn_field(b, name, value, strlen(value));
+  dsn_fmt_field(b, name, value, strlen(value));
 }
 
-void dsn_wrap(dsn_buf *b, char const *indent, char const *t, size_t n, size_t width)
+void dsn_fmt_wrap(dsn_buf *b, char const *indent, char const *t, size_t n, size_t width)
 {
   size_t ind = strlen(indent), col = 0, i = 0;
   if (ind > width / 2) ind = 0;
@@ -102,39 +94,39 @@ void dsn_wrap(dsn_buf *b, char const *indent, char const *t, size_t n, size_t wi
     k = i;
     while (k < n && !blank((unsigned char)t[k])) k++;
     if (col && col + 1 + (k - i) > width) {
-      dsn_putc(b, '\n');
+      dsn_fmt_putc(b, '\n');
       col = 0;
     }
     if (!col) {
-      dsn_put(b, indent, ind);
+      dsn_fmt_put(b, indent, ind);
       col = ind;
     } else {
-      dsn_putc(b, ' ');
+      dsn_fmt_putc(b, ' ');
       col++;
     }
     for (j = i; j < k; j++) {
       if (col >= DSN_LINE_MAX) {
-        dsn_putc(b, '\n');
-        dsn_put(b, indent, ind);
+        dsn_fmt_putc(b, '\n');
+        dsn_fmt_put(b, indent, ind);
         col = ind;
       }
-      dsn_putc(b, t[j]);
+      dsn_fmt_putc(b, t[j]);
       col++;
     }
     i = k;
   }
-  if (col) dsn_putc(b, '\n');
+  if (col) dsn_fmt_putc(b, '\n');
 }
 
-void dsn_ascii(dsn_buf *b, char const *t, size_t n)
+void dsn_fmt_ascii(dsn_buf *b, char const *t, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)t[i];
-    dsn_putc(b, c >= 0x80 ? '?' : blank(c) ? ' ' : (char)c);
+    dsn_fmt_putc(b, c >= 0x80 ? '?' : blank(c) ? ' ' : (char)c);
   }
 }
 
-int dsn_has8bit(char const *s, size_t len)
+int dsn_fmt_has8bit(char const *s, size_t len)
 {
   for (size_t i = 0; i < len; i++)
     if ((unsigned char)s[i] >= 0x80) return 1;
@@ -165,27 +157,27 @@ raw:
   return 1;
 }
 
-void dsn_addr_typed(dsn_buf *b, char const *addr)
+void dsn_fmt_addr_typed(dsn_buf *b, char const *addr)
 {
   size_t n = strlen(addr), i;
   for (i = 0; i < n; i++)
     if ((unsigned char)addr[i] < 0x20 || (unsigned char)addr[i] >= 0x7f) break;
   if (i == n) {
-    dsn_puts(b, "rfc822; ");
-    dsn_put(b, addr, n);
+    dsn_fmt_puts(b, "rfc822; ");
+    dsn_fmt_put(b, addr, n);
     return;
   }
-  dsn_puts(b, "utf-8; ");
+  dsn_fmt_puts(b, "utf-8; ");
   for (i = 0; i < n;) {
     uint32_t cp;
     i += utf8_next((unsigned char const *)addr + i, n - i, &cp);
     /* QCHAR: printable ASCII but '+', '=' and '\' */
     if (cp > 0x20 && cp < 0x7f && cp != '+' && cp != '=' && cp != '\\') {
-      dsn_putc(b, (char)cp);
+      dsn_fmt_putc(b, (char)cp);
     } else {
       char x[16];
       int k = snprintf(x, sizeof x, "\\x{%02X}", (unsigned)cp);
-      dsn_put(b, x, (size_t)k);
+      dsn_fmt_put(b, x, (size_t)k);
     }
   }
 }
@@ -194,7 +186,7 @@ static char const days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 static char const months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-size_t dsn_date(char *buf, int64_t t)
+size_t dsn_fmt_date(char *buf, int64_t t)
 {
   struct tm tm;
   time_t tt = (time_t)t;
@@ -209,7 +201,7 @@ size_t dsn_date(char *buf, int64_t t)
   return n > 0 && n < DSN_DATE_MAX ? (size_t)n : 0;
 }
 
-size_t dsn_duration(char *buf, int64_t secs)
+size_t dsn_fmt_duration(char *buf, int64_t secs)
 {
   static struct { int64_t len; char const *name; } const units[] = {
     { 86400, "day" }, { 3600, "hour" }, { 60, "minute" }, { 1, "second" },

@@ -48,18 +48,18 @@ static void copy_headers(dsn_buf *b, char const *s, size_t len)
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c == '\n') {
-      dsn_putc(b, '\n');
+      dsn_fmt_putc(b, '\n');
       col = 0;
       continue;
     }
     if (col >= DSN_LINE_MAX) {
-      dsn_put(b, "\n ", 2);
+      dsn_fmt_put(b, "\n ", 2);
       col = 1;
     }
-    dsn_putc(b, (c < 0x20 && c != '\t') || c == 0x7f ? ' ' : (char)c);
+    dsn_fmt_putc(b, (c < 0x20 && c != '\t') || c == 0x7f ? ' ' : (char)c);
     col++;
   }
-  if (col) dsn_putc(b, '\n');
+  if (col) dsn_fmt_putc(b, '\n');
 }
 
 int dsn_orig_prepare(dsn const *d, dsn_orig *o)
@@ -72,7 +72,7 @@ int dsn_orig_prepare(dsn const *d, dsn_orig *o)
     o->what = DSN_ORIG_WHOLE;
     o->s = d->msg;
     o->len = d->msglen;
-    o->eightbit = dsn_has8bit(o->s, o->len);
+    o->eightbit = dsn_fmt_has8bit(o->s, o->len);
     return 0;
   }
   o->toobig = d->kind == DSN_FAILED && d->msgsize > d->limit;
@@ -83,7 +83,7 @@ int dsn_orig_prepare(dsn const *d, dsn_orig *o)
   o->what = DSN_ORIG_HEADERS;
   o->s = o->hdr.s;
   o->len = o->hdr.len;
-  o->eightbit = dsn_has8bit(o->s, o->len);
+  o->eightbit = dsn_fmt_has8bit(o->s, o->len);
   return 0;
 }
 

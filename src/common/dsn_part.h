@@ -32,7 +32,7 @@ void dsn_text_part(dsn const *d, dsn_orig const *o, dsn_buf *b);
 /* The message/delivery-status part's body. */
 void dsn_status_part(dsn const *d, dsn_buf *b);
 
-/* About a parsed RESULT: 1 when a remote host answered (mta is not "-"). */
+/* dsn_result.c, about a parsed RESULT: 1 when a remote host answered (mta is not "-"). */
 int dsn_result_remote(dsn_result const *r);
 /* 1 when its text is an SMTP reply ("550 ...", "451-..."). */
 int dsn_result_smtp(dsn_result const *r);

@@ -8,7 +8,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/cmdrec.h"
-#include "sk/qmark.h"
+#include "sk/qmarktool.h"
 
 #define USAGE "posta-qflush [ -t seconds ] [ id... | all ]"
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -20,9 +20,9 @@ int main(int argc, char const *const *argv)
   char op = CMDREC_FLUSH;
   int i;
   PROG = "posta-qflush";
-  i = qmark_options(argc, argv, "t:", &op, &wait);
+  i = qmarktool_options(argc, argv, "t:", &op, &wait);
   if (i < 0) dieusage();
   argv += i;
   if (!argv[0]) argv = all;   /* no id: every message */
-  return qmark_tool(op, argv, wait);
+  return qmarktool_run(op, argv, wait);
 }

@@ -8,7 +8,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/cmdrec.h"
-#include "sk/qmark.h"
+#include "sk/qmarktool.h"
 
 #define USAGE "posta-qrm [ -t seconds ] id..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -19,7 +19,7 @@ int main(int argc, char const *const *argv)
   char op = CMDREC_REMOVE;
   int i;
   PROG = "posta-qrm";
-  i = qmark_options(argc, argv, "t:", &op, &wait);
+  i = qmarktool_options(argc, argv, "t:", &op, &wait);
   if (i < 0 || !argv[i]) dieusage();
-  return qmark_tool(op, argv + i, wait);
+  return qmarktool_run(op, argv + i, wait);
 }

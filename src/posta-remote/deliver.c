@@ -41,7 +41,7 @@ static void settle_plan(job *j, plan const *p)
 
 static void note(job *j, char const *mta, char const *fmt, char const *what)
 {
-  result_textf(j->last, sizeof j->last, fmt, mta, what);
+  resultline_textf(j->last, sizeof j->last, fmt, mta, what);
   j->lastmta[0] = 0;
 }
 
@@ -77,10 +77,10 @@ static int open_target(job *j, plan_target const *t, smtpc *c, char const *mta)
     return -1;
   }
   if (r) {
-    result_textf(j->last, sizeof j->last, "%s refused us: %s", mta, c->reply.text);
-    result_textf(j->lastmta, sizeof j->lastmta, "%s", mta);
+    resultline_textf(j->last, sizeof j->last, "%s refused us: %s", mta, c->reply.text);
+    resultline_textf(j->lastmta, sizeof j->lastmta, "%s", mta);
     if (c->reply.code / 100 == 5) j->refused5++;
-    result_status(j->laststatus, c->reply.code, c->reply.text);
+    resultline_status(j->laststatus, c->reply.code, c->reply.text);
     smtpc_quit(c);
     return -1;
   }
@@ -95,7 +95,7 @@ static int try_target(job *j, plan_target const *t)
   char ip[IPADDR_FMT], mta[RESULT_MTA_MAX];
   smtpc c;
   ipaddr_fmt(ip, t->ip);
-  result_mta(mta, t->host, ip);
+  resultline_mta(mta, t->host, ip);
   j->tried++;
   for (int plain = 0; plain < 2; plain++) {
     if (open_target(j, t, &c, mta) < 0) return 0;
@@ -115,7 +115,7 @@ static void nothing_worked(job *j)
     job_settle(j, 'D', j->laststatus, j->lastmta, j->last);
     return;
   }
-  result_textf(text, sizeof text, "no exchanger of %s took the message (%u tried); last: %s", j->domain, j->tried, j->last);
+  resultline_textf(text, sizeof text, "no exchanger of %s took the message (%u tried); last: %s", j->domain, j->tried, j->last);
   job_settle(j, 'Z', j->tlsmissed ? "4.7.5" : "4.4.1", j->lastmta[0] ? j->lastmta : "-", text);
 }
 
@@ -127,7 +127,7 @@ static plan *make_plan(job *j, plan_dns const *dns)
   char text[RESULT_TEXT_MAX + 1];
   int rr = smtproutes_find(j->routes, j->routeslen, j->domain, &route, &line);
   if (rr < 0) {
-    result_textf(text, sizeof text, "control/smtproutes: malformed line: %s", line);
+    resultline_textf(text, sizeof text, "control/smtproutes: malformed line: %s", line);
     job_settle(j, 'Z', "4.3.5", "-", text);
     return 0;
   }

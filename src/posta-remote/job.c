@@ -9,7 +9,7 @@ void job_set(job *j, unsigned int i, char kind, char const *status, char const *
 {
   rcpt *r = &j->r[i];
   if (r->kind) return;
-  result_format(r->line, sizeof r->line, kind, status, mta, text);
+  resultline_format(r->line, sizeof r->line, kind, status, mta, text);
   r->kind = r->line[0];
 }
 

@@ -94,7 +94,7 @@ static size_t finish(msgenc *e, char *out, size_t room)
   return o + 3;
 }
 
-size_t msgenc_run(msgenc *e, char const *s, size_t len, char *out, size_t outsize)
+size_t msgbody_encode(msgenc *e, char const *s, size_t len, char *out, size_t outsize)
 {
   size_t o = 0;
   while (!e->done) {

@@ -10,8 +10,9 @@
  * whatever the descriptor's offset: posta-send may share one descriptor
  * between deliveries) and reads it otherwise. msgbody_scan gives the size
  * RFC 1870 means (CRLF line ends, without the stuffed dots and the final
- * dot) and whether any byte has its high bit set. msgenc is the encoder,
- * resumable on any output size of at least 5 bytes. Never exits. */
+ * dot) and whether any byte has its high bit set. msgbody_encode is the
+ * encoder (its state a msgenc), resumable on any output size of at least 5
+ * bytes. Never exits. */
 #ifndef POSTA_MSGBODY_H
 #define POSTA_MSGBODY_H
 
@@ -45,6 +46,6 @@ struct msgenc_s {
 
 /* Encodes s[0..len) from e->pos into out (outsize >= 5); returns the bytes
  * written. Call until e->done. */
-size_t msgenc_run(msgenc *e, char const *s, size_t len, char *out, size_t outsize);
+size_t msgbody_encode(msgenc *e, char const *s, size_t len, char *out, size_t outsize);
 
 #endif

@@ -20,7 +20,7 @@
 static void failed(job *j, char const *what, int e)
 {
   char text[RESULT_TEXT_MAX + 1];
-  result_textf(text, sizeof text, "posta-remote: unable to %s: %s", what, strerror(e));
+  resultline_textf(text, sizeof text, "posta-remote: unable to %s: %s", what, strerror(e));
   job_settle(j, 'Z', "4.3.0", "-", text);
 }
 
@@ -30,7 +30,7 @@ static void work(job *j)
   char whatbuf[64];
   plan_dns dns;
   if (config_load(j, &what) < 0) {
-    result_textf(whatbuf, sizeof whatbuf, "read %s", what);
+    resultline_textf(whatbuf, sizeof whatbuf, "read %s", what);
     failed(j, whatbuf, errno);
     return;
   }
@@ -39,7 +39,7 @@ static void work(job *j)
   char const *bad = "";
   if (ipme_more(&j->self, j->moreipme, j->moreipmelen, &bad) < 0) {
     char text[RESULT_TEXT_MAX + 1];
-    result_textf(text, sizeof text, "control/moreipme: %s: %s",
+    resultline_textf(text, sizeof text, "control/moreipme: %s: %s",
                  errno == E2BIG ? "too many addresses, from" : "malformed line", bad);
     job_settle(j, 'Z', "4.3.5", "-", text);
     return;
@@ -50,7 +50,7 @@ static void work(job *j)
   deliver_run(j, &dns);
 }
 
-int run_remote(char const *host, char const *sender, char const *const *rcpts, unsigned int n)
+int remoterun_run(char const *host, char const *sender, char const *const *rcpts, unsigned int n)
 {
   job *j = calloc(1, sizeof *j);
   if (!j || !(j->r = calloc(n, sizeof *j->r))) return -1;

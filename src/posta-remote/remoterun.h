@@ -6,6 +6,6 @@
 #ifndef POSTA_REMOTERUN_H
 #define POSTA_REMOTERUN_H
 
-int run_remote(char const *host, char const *sender, char const *const *rcpts, unsigned int n);
+int remoterun_run(char const *host, char const *sender, char const *const *rcpts, unsigned int n);
 
 #endif

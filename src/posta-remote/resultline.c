@@ -7,7 +7,7 @@
 
 #include "common/esc.h"
 
-void result_textf(char *out, size_t size, char const *fmt, ...)
+void resultline_textf(char *out, size_t size, char const *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -15,7 +15,7 @@ void result_textf(char *out, size_t size, char const *fmt, ...)
   va_end(ap);
 }
 
-char result_class(char kind)
+char resultline_class(char kind)
 {
   return kind == 'K' ? '2' : kind == 'D' ? '5' : '4';
 }
@@ -40,7 +40,7 @@ static size_t enhanced(char const *s, char cls)
   return s[n] == 0 || s[n] == ' ' ? n : 0;
 }
 
-int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text)
+int resultline_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text)
 {
   char cls = (char)('0' + (code / 100) % 10);
   size_t n = 0;
@@ -56,18 +56,18 @@ int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *te
   return 0;
 }
 
-void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address)
+void resultline_mta(char out[RESULT_MTA_MAX], char const *name, char const *address)
 {
   char n[256], a[63];   /* 255 + "[" + 62 + "]" + NUL: RESULT_MTA_MAX, never cut */
   esc_str(n, sizeof n, name, ESC_WORD);   /* MTA is one word */
   esc_str(a, sizeof a, address, ESC_WORD);
-  result_textf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
+  resultline_textf(out, RESULT_MTA_MAX, "%s[%s]", name[0] ? n : "", a);
 }
 
-size_t result_format(char *out, size_t size, char kind, char const *status, char const *mta, char const *text)
+size_t resultline_format(char *out, size_t size, char kind, char const *status, char const *mta, char const *text)
 {
   char st[RESULT_STATUS_MAX];
-  char cls = result_class(kind);
+  char cls = resultline_class(kind);
   if (kind != 'K' && kind != 'D') kind = 'Z';
   if (enhanced(status, cls) && strlen(status) < sizeof st) strcpy(st, status);
   else snprintf(st, sizeof st, "%c.0.0", cls);

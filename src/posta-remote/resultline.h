@@ -22,19 +22,19 @@
  * not a recipient, is in trouble), else the class's "C.0.0". code is the
  * reply's code (200..599). Returns 1 when the reply had a code, 0 when the
  * default was used. */
-int result_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text);
+int resultline_status(char out[RESULT_STATUS_MAX], unsigned int code, char const *text);
 /* The status class for a result code: 'K' 2, 'Z' 4, 'D' 5. */
-char result_class(char kind);
+char resultline_class(char kind);
 /* "name[address]", or "[address]" for a nameless target (literals); name
  * and address made one word each (esc.h's ESC_WORD: spaces, control and
  * 8-bit bytes, brackets and the like become '?'). */
-void result_mta(char out[RESULT_MTA_MAX], char const *name, char const *address);
+void resultline_mta(char out[RESULT_MTA_MAX], char const *name, char const *address);
 /* Formats one line, without its newline, into out (size >= 64), cut to
  * fit. A status whose class disagrees with kind is replaced by the kind's
  * default. Returns the length. */
-size_t result_format(char *out, size_t size, char kind, char const *status, char const *mta, char const *text);
+size_t resultline_format(char *out, size_t size, char kind, char const *status, char const *mta, char const *text);
 
 /* snprintf that is meant to cut: texts are bounded, their sources are not. */
-void result_textf(char *out, size_t size, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
+void resultline_textf(char *out, size_t size, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -118,7 +118,7 @@ static int handshake(job *j, smtpc *c, char const *host, char const *ip, char *w
 /* A target we leave for the next one, TLS being required. */
 static int skip(job *j, smtpc *c, char const *what, char const *why, int drop)
 {
-  result_textf(j->last, sizeof j->last, "%s %s%s%s (control/tlsdestinations requires TLS%s)", c->mta, what,
+  resultline_textf(j->last, sizeof j->last, "%s %s%s%s (control/tlsdestinations requires TLS%s)", c->mta, what,
                why ? ": " : "", why ? why : "", j->tls.listed ? " with a verified certificate" : "");
   memcpy(j->laststatus, "4.7.5", 6);
   j->lastmta[0] = 0;
@@ -154,7 +154,7 @@ int tlsc_step(job *j, smtpc *c, int plain, char const *host, char const *ip)
   }
   int r = smtpc_ehlo(c, j->helo);
   if (r) {
-    result_textf(j->last, sizeof j->last, "%s %s after STARTTLS", c->mta, r < 0 ? "closed the connection" : "refused EHLO");
+    resultline_textf(j->last, sizeof j->last, "%s %s after STARTTLS", c->mta, r < 0 ? "closed the connection" : "refused EHLO");
     j->lastmta[0] = 0;
     if (r < 0) smtpc_drop(c);
     else smtpc_quit(c);

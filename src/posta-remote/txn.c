@@ -17,8 +17,8 @@ static void settle_reply(job *j, smtpc *c, int accepted_only, char const *where)
   char status[RESULT_STATUS_MAX], text[RESULT_TEXT_MAX + 1];
   unsigned int code = c->reply.code;
   char kind = code / 100 == 5 ? 'D' : 'Z';
-  result_status(status, code, c->reply.text);
-  result_textf(text, sizeof text, "%s%s", where, c->reply.text);
+  resultline_status(status, code, c->reply.text);
+  resultline_textf(text, sizeof text, "%s%s", where, c->reply.text);
   if (accepted_only) job_settle_accepted(j, kind, status, c->mta, text);
   else job_settle(j, kind, status, c->mta, text);
 }
@@ -27,7 +27,7 @@ static void lost(job *j, smtpc *c, char const *when)
 {
   char text[RESULT_TEXT_MAX + 1];
   int e = errno;
-  result_textf(text, sizeof text, "connection %s: %s", when,
+  resultline_textf(text, sizeof text, "connection %s: %s", when,
            e == EPIPE || e == ECONNRESET ? "closed by the server" : e == ETIMEDOUT ? "timed out" :
            e == EPROTO ? "the server's reply is malformed" : strerror(e));
   job_settle(j, 'Z', "4.4.2", c->mta, text);
@@ -42,7 +42,7 @@ static void rcpt_reply(job *j, smtpc *c, unsigned int i)
   char status[RESULT_STATUS_MAX];
   unsigned int code = c->reply.code;
   if (code / 100 == 2) { j->r[i].accepted = 1; return; }
-  if (!result_status(status, code, c->reply.text) && code != 421)
+  if (!resultline_status(status, code, c->reply.text) && code != 421)
     memcpy(status, code / 100 == 5 ? "5.1.0" : "4.2.0", 6);
   job_set(j, i, code / 100 == 5 ? 'D' : 'Z', status, c->mta, c->reply.text);
 }
@@ -72,14 +72,14 @@ int txn_check(job *j)
   char text[RESULT_TEXT_MAX + 1];
   char const *why = smtpcmd_problem(j->sender);
   if (why) {
-    result_textf(text, sizeof text, "the sender address cannot be sent by SMTP: %s", why);
+    resultline_textf(text, sizeof text, "the sender address cannot be sent by SMTP: %s", why);
     job_settle(j, 'D', "5.1.7", "-", text);
     return 0;
   }
   for (unsigned int i = 0; i < j->n; i++) {
     why = *j->r[i].addr ? smtpcmd_problem(j->r[i].addr) : "it is empty";
     if (!why) continue;
-    result_textf(text, sizeof text, "the address cannot be sent by SMTP: %s", why);
+    resultline_textf(text, sizeof text, "the address cannot be sent by SMTP: %s", why);
     job_set(j, i, 'D', "5.1.3", "-", text);
   }
   return job_pending(j) > 0;
@@ -161,7 +161,7 @@ static void body(job *j, smtpc *c)
   char status[RESULT_STATUS_MAX], text[RESULT_TEXT_MAX + 1];
   while (!e.done) {
     if (NETIO_OUT - c->io.outlen < 5 && netio_flush(&c->io) < 0) goto lost;
-    netio_wrote(&c->io, msgenc_run(&e, j->msg.s, j->msg.len, c->io.out + c->io.outlen, NETIO_OUT - c->io.outlen));
+    netio_wrote(&c->io, msgbody_encode(&e, j->msg.s, j->msg.len, c->io.out + c->io.outlen, NETIO_OUT - c->io.outlen));
   }
   if (netio_flush(&c->io) < 0) goto lost;
   if (smtpc_read(c) < 0) {
@@ -174,8 +174,8 @@ static void body(job *j, smtpc *c)
     smtpc_quit(c);
     return;
   }
-  result_status(status, c->reply.code, c->reply.text);
-  result_textf(text, sizeof text, "%s%s [%s%s]", c->reply.text,
+  resultline_status(status, c->reply.code, c->reply.text);
+  resultline_textf(text, sizeof text, "%s%s [%s%s]", c->reply.text,
            j->msg.eightbit && !(c->features & SMTPC_8BITMIME) ? EIGHTBIT_NOTE : "",
            j->tlsnote[0] ? "TLS " : "no TLS", j->tlsnote);
   job_settle_accepted(j, 'K', status, c->mta, text);
@@ -189,7 +189,7 @@ static int too_big(job *j, smtpc *c)
 {
   char text[RESULT_TEXT_MAX + 1];
   if (!(c->features & SMTPC_SIZE) || !c->sizemax || j->msg.wiresize <= c->sizemax) return 0;
-  result_textf(text, sizeof text, "message of %" PRIu64 " bytes is larger than the server accepts (%s)",
+  resultline_textf(text, sizeof text, "message of %" PRIu64 " bytes is larger than the server accepts (%s)",
            j->msg.wiresize, c->sizeline);
   job_settle(j, 'D', "5.3.4", c->mta, text);
   smtpc_quit(c);

@@ -24,7 +24,7 @@ int bouncerec_parse(bouncerec *out, char const *buf, size_t len)
   while ((f = rec_next(&r, 0))) {
     g = rec_next(&r, 0);
     if (f[0] != 'A' || !f[1] || !g || g[0] != 'e') goto bad;
-    if (rcptlist_add(&b.failed, f + 1, RCPT_BOUNCED, 0, 0, g + 1) < 0) goto nomem;
+    if (rcptrec_add(&b.failed, f + 1, RCPT_BOUNCED, 0, 0, g + 1) < 0) goto nomem;
   }
   if (!b.failed.n) goto bad;
   b.sender = strdup(sender);
@@ -33,11 +33,11 @@ int bouncerec_parse(bouncerec *out, char const *buf, size_t len)
   *out = b;
   return 0;
 bad:
-  rcptlist_free(&b.failed);
+  rcptrec_free(&b.failed);
   errno = EPROTO;
   return -1;
 nomem:
-  rcptlist_free(&b.failed);
+  rcptrec_free(&b.failed);
   errno = ENOMEM;
   return -1;
 }
@@ -60,5 +60,5 @@ void bouncerec_free(bouncerec *b)
 {
   free(b->sender);
   b->sender = 0;
-  rcptlist_free(&b->failed);
+  rcptrec_free(&b->failed);
 }

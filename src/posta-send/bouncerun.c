@@ -14,13 +14,13 @@
 #include "common/slurp.h"
 #include "posta-send/bouncerec.h"
 #include "posta-send/message.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
 static char const *const folders[NOTE_N] = { "bounce", "delay" };
 
-char const *bounce_folder(int note)
+char const *bouncerun_folder(int note)
 {
   return folders[note];
 }
@@ -67,7 +67,7 @@ static int current(send_ctx *ctx, msg *m, bouncerec *b, char const *path)
   return 0;
 }
 
-int bounce_put(send_ctx *ctx, wbatch *w, msg *m)
+int bouncerun_put(send_ctx *ctx, wbatch *w, msg *m)
 {
   char path[QPATH_MAX];
   bouncerec b = BOUNCEREC_ZERO;
@@ -78,7 +78,7 @@ int bounce_put(send_ctx *ctx, wbatch *w, msg *m)
   for (int c = 0; c < CHAN_N; c++)
     for (size_t i = 0; i < m->rc[c].n; i++) {
       rcpt *x = &m->rc[c].v[i];
-      if (x->failed && rcptlist_add(&b.failed, x->addr, RCPT_BOUNCED, 0, 0, x->e) < 0) goto end;
+      if (x->failed && rcptrec_add(&b.failed, x->addr, RCPT_BOUNCED, 0, 0, x->e) < 0) goto end;
     }
   if (bouncerec_build(&out, &b) < 0) goto end;
   if (wbatch_put(ctx, w, path, out.s, out.len) < 0) goto end;
@@ -90,7 +90,7 @@ end:
   return r;
 }
 
-void bounce_recorded(msg *m)
+void bouncerun_recorded(msg *m)
 {
   for (int c = 0; c < CHAN_N; c++)
     for (size_t i = 0; i < m->rc[c].n; i++) {
@@ -121,7 +121,7 @@ static size_t mark_recorded(rcptlist *l, bouncerec const *b)
   return n;
 }
 
-int bounce_reconcile(send_ctx *ctx, msg *m)
+int bouncerun_reconcile(send_ctx *ctx, msg *m)
 {
   char path[QPATH_MAX];
   bouncerec b = BOUNCEREC_ZERO;
@@ -136,7 +136,7 @@ int bounce_reconcile(send_ctx *ctx, msg *m)
   }
   for (int c = 0; c < CHAN_N && got; c++) {
     if (!mark_recorded(&m->rc[c], &b)) continue;
-    if (msg_put_rcpts(ctx, &w, m, c) < 0) r = -1;
+    if (message_put_rcpts(ctx, &w, m, c) < 0) r = -1;
   }
   if (!r && wbatch_commit(ctx, &w) < 0) {
     slog_unable(ctx->logfd, "fsync ", "the recipients of a bounce record", errno);
@@ -174,7 +174,7 @@ static void child(uint64_t id, int note)
   _exit(111);
 }
 
-int bounce_start(send_ctx *ctx, msg *m, int note)
+int bouncerun_start(send_ctx *ctx, msg *m, int note)
 {
   char num[24];
   pid_t pid = fork();
@@ -232,7 +232,7 @@ static void ended(send_ctx *ctx, msg *m, int note, int wstat)
   m->nt[note].due = retrysched_next(&ctx->set.sched, ctx->now, 1);
 }
 
-int bounce_reaped(send_ctx *ctx, pid_t pid, int wstat)
+int bouncerun_reaped(send_ctx *ctx, pid_t pid, int wstat)
 {
   for (msg *m = ctx->active; m; m = m->next)
     for (int note = 0; note < NOTE_N; note++) {
@@ -240,14 +240,14 @@ int bounce_reaped(send_ctx *ctx, pid_t pid, int wstat)
       m->nt[note].pid = 0;
       ctx->bounce.inflight--;
       ended(ctx, m, note, wstat);
-      msg_mark(ctx, m);
-      sched_gate_freed(ctx, &ctx->bounce);
+      message_mark(ctx, m);
+      schedq_gate_freed(ctx, &ctx->bounce);
       return 1;
     }
   return 0;
 }
 
-int bounce_running(msg const *m)
+int bouncerun_running(msg const *m)
 {
   for (int note = 0; note < NOTE_N; note++)
     if (m->nt[note].pid) return 1;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "common/qpath.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 
 static char const *const opnames[] = { "todo", "mess", "stale" };
@@ -76,7 +76,7 @@ static void mess_removed(send_ctx *ctx, uint64_t id)
   qpath(path, "remote", id);
   unlink(path);
   idset_del(&ctx->known, id);
-  sched_todo_rescan(ctx);
+  schedq_todo_rescan(ctx);
 }
 
 static void answer(send_ctx *ctx, char *line)

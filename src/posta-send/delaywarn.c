@@ -38,14 +38,14 @@ static int write_record(send_ctx *ctx, msg *m)
   for (int c = 0; c < CHAN_N; c++)
     for (size_t i = 0; i < m->rc[c].n; i++) {
       rcpt const *x = &m->rc[c].v[i];
-      if (pending(x) && rcptlist_add(&b.failed, x->addr, RCPT_PENDING, 0, 0, x->e) < 0) goto end;
+      if (pending(x) && rcptrec_add(&b.failed, x->addr, RCPT_PENDING, 0, 0, x->e) < 0) goto end;
     }
   if (bouncerec_build(&out, &b) < 0) goto end;
   if (wbatch_put(ctx, &w, path, out.s, out.len) < 0 || wbatch_commit(ctx, &w) < 0) goto end;
   r = 0;
 end:
   if (r < 0) slog_unable(ctx->logfd, "write ", path, errno);
-  rcptlist_free(&b.failed);
+  rcptrec_free(&b.failed);
   rec_free(&out);
   return r;
 }
@@ -56,7 +56,7 @@ static int write_info(send_ctx *ctx, msg *m)
   char path[QPATH_MAX];
   wbatch w = WBATCH_ZERO;
   m->inf.d = ctx->now;
-  if (msg_put_info(ctx, &w, m) == 0 && wbatch_commit(ctx, &w) == 0) return 0;
+  if (message_put_info(ctx, &w, m) == 0 && wbatch_commit(ctx, &w) == 0) return 0;
   m->inf.d = 0;
   qpath(path, "info", m->id);
   slog_unable(ctx->logfd, "fsync ", path, errno);

@@ -170,7 +170,7 @@ void dest_reopen_all(desttab *t)
     for (dest *d = t->b[i]; d; d = d->next) d->next_try = 0;
 }
 
-void desttab_free(desttab *t)
+void dest_free_all(desttab *t)
 {
   for (size_t i = 0; i < t->nb; i++) {
     dest *d = t->b[i];

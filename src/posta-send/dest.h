@@ -75,6 +75,6 @@ void dest_record(dest *, enum dest_verdict, uint64_t now, retrysched const *);
 void dest_sweep(desttab *, uint64_t now);
 /* Reopens every destination (SIGALRM); failures are kept. */
 void dest_reopen_all(desttab *);
-void desttab_free(desttab *);
+void dest_free_all(desttab *);
 
 #endif

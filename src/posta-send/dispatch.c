@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "common/qpath.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 
 int dispatch_slots(chan *ch, unsigned limit)
@@ -57,14 +57,14 @@ static int send_request(send_ctx *ctx, msg *m, int c, chan *ch)
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) { slog_unable(ctx->logfd, "open ", path, errno); return -1; }
   }
-  int r = spawnreq_send(ch->fd, &ctx->req, fd);
+  int r = spawnproto_req_send(ch->fd, &ctx->req, fd);
   int e = errno;
   if (fd >= 0) close(fd);
   if (!r) return 0;
   if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) { ch->full = 1; return 1; }
   errno = e;
   slog_unable(ctx->logfd, "send a request to posta-", ch->name[0] == 'l' ? "lspawn" : "rspawn", errno);
-  sched_stop(ctx, 111);
+  schedq_stop(ctx, 111);
   return -2;
 }
 
@@ -74,11 +74,11 @@ int dispatch_job(send_ctx *ctx, msg *m, int c, dest *d, uint32_t const *idx, siz
   int slot = free_slot(ch);
   size_t k = 0;
   if (slot < 0) { ch->full = 1; return 0; }
-  if (spawnreq_start(&ctx->req, (unsigned)slot, m->id, m->inf.sender) < 0) return -1;
-  while (k < n && (c == CHAN_REMOTE || !k) && spawnreq_add(&ctx->req, m->rc[c].v[idx[k]].addr) == 0) k++;
+  if (spawnproto_req_start(&ctx->req, (unsigned)slot, m->id, m->inf.sender) < 0) return -1;
+  while (k < n && (c == CHAN_REMOTE || !k) && spawnproto_req_add(&ctx->req, m->rc[c].v[idx[k]].addr) == 0) k++;
   if (!k) return -1;
   uint32_t *ri = malloc(k * sizeof *ri);
-  if (!ri) { sched_nomem(ctx); return -2; }
+  if (!ri) { schedq_nomem(ctx); return -2; }
   int r = send_request(ctx, m, c, ch);
   if (r) { free(ri); return r > 0 ? 0 : r; }
   memcpy(ri, idx, k * sizeof *ri);

@@ -40,7 +40,7 @@ int inforec_parse(info *out, char const *buf, size_t len)
   if (seen != (1u << 7) - 1) goto bad;
   i.sender = strdup(sender);
   if (!i.sender) return -1;
-  info_free(out);
+  inforec_free(out);
   *out = i;
   return 0;
 bad:
@@ -61,7 +61,7 @@ int inforec_build(rec_buf *b, info const *i)
   return rec_finish(b);
 }
 
-void info_free(info *i)
+void inforec_free(info *i)
 {
   free(i->sender);
   i->sender = 0;

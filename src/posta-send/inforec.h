@@ -29,6 +29,6 @@ struct info_s {
  * ENOTSUP or ENOMEM; *i is changed only on success. */
 int inforec_parse(info *i, char const *buf, size_t len);
 int inforec_build(rec_buf *b, info const *i);
-void info_free(info *);
+void inforec_free(info *);
 
 #endif

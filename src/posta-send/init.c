@@ -19,7 +19,7 @@
 #include "posta-send/cleancl.h"
 #include "posta-send/dispatch.h"
 #include "posta-send/message.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/settings.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
@@ -122,7 +122,7 @@ void init_reload(send_ctx *ctx)
       ctx->set.conc[c] = ch->start_limit;
     }
     ch->g.limit = ctx->set.conc[c];
-    sched_gate_freed(ctx, &ch->g);
+    schedq_gate_freed(ctx, &ch->g);
   }
   slog_start(&l, ctx->logfd);
   slog_str(&l, "posta-send: info: control files read again");
@@ -133,7 +133,7 @@ void init_reload(send_ctx *ctx)
 
 void init_free(send_ctx *ctx)
 {
-  while (ctx->active) msg_unload(ctx, ctx->active);
+  while (ctx->active) message_unload(ctx, ctx->active);
   ctx->flush = 0;
   for (int c = 0; c < CHAN_N; c++) {
     for (unsigned s = 0; s < ctx->ch[c].njobs; s++) free(ctx->ch[c].jobs[s].ri);
@@ -143,8 +143,8 @@ void init_free(send_ctx *ctx)
     idq_free(&ctx->ch[c].g.waiters);
   }
   idq_free(&ctx->bounce.waiters);
-  desttab_free(&ctx->dests);
-  desttab_free(&ctx->boxes);
+  dest_free_all(&ctx->dests);
+  dest_free_all(&ctx->boxes);
   mheap_free(&ctx->heap);
   idq_free(&ctx->ready);
   idset_free(&ctx->known);

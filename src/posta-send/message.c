@@ -14,6 +14,7 @@
 #include "posta-send/bouncerun.h"
 #include "posta-send/cleancl.h"
 #include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/sendloop.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
@@ -22,18 +23,18 @@
 
 static char const *const kinds[CHAN_N] = { "local", "remote" };
 
-msg *msg_new(uint64_t id)
+msg *message_new(uint64_t id)
 {
   msg *m = calloc(1, sizeof *m);
   if (m) m->id = id;
   return m;
 }
 
-void msg_free(msg *m)
+void message_free(msg *m)
 {
   if (!m) return;
-  info_free(&m->inf);
-  for (int c = 0; c < CHAN_N; c++) rcptlist_free(&m->rc[c]);
+  inforec_free(&m->inf);
+  for (int c = 0; c < CHAN_N; c++) rcptrec_free(&m->rc[c]);
   free(m);
 }
 
@@ -68,22 +69,22 @@ static int load_into(send_ctx *ctx, msg *m)
     if (r < 0) { qpath(path, kinds[c], m->id); slog_unable(ctx->logfd, "parse ", path, errno); return -1; }
   }
   for (int note = 0; note < NOTE_N; note++) {
-    qpath(path, bounce_folder(note), m->id);
+    qpath(path, bouncerun_folder(note), m->id);
     if (stat(path, &st) == 0) m->nt[note].has = 1;
     else if (errno != ENOENT) { slog_unable(ctx->logfd, "stat ", path, errno); return -1; }
   }
   /* a crash between the bounce record and the B of its recipients */
-  if (m->nt[NOTE_FAILURE].has && bounce_reconcile(ctx, m) < 0) { errno = EIO; return -1; }
+  if (m->nt[NOTE_FAILURE].has && bouncerun_reconcile(ctx, m) < 0) { errno = EIO; return -1; }
   return 0;
 }
 
-int msg_load(send_ctx *ctx, uint64_t id, msg **out)
+int message_load(send_ctx *ctx, uint64_t id, msg **out)
 {
-  msg *m = msg_new(id);
+  msg *m = message_new(id);
   if (!m) return -1;
   if (load_into(ctx, m) < 0) {
     int e = errno;
-    msg_free(m);
+    message_free(m);
     errno = e;
     return -1;
   }
@@ -102,7 +103,7 @@ static int put_rec(send_ctx *ctx, wbatch *w, char const *kind, uint64_t id, rec_
   return 0;
 }
 
-int msg_put_rcpts(send_ctx *ctx, wbatch *w, msg *m, int c)
+int message_put_rcpts(send_ctx *ctx, wbatch *w, msg *m, int c)
 {
   rec_buf b = REC_BUF_ZERO;
   int r;
@@ -121,7 +122,7 @@ int msg_put_rcpts(send_ctx *ctx, wbatch *w, msg *m, int c)
   return r;
 }
 
-int msg_put_info(send_ctx *ctx, wbatch *w, msg *m)
+int message_put_info(send_ctx *ctx, wbatch *w, msg *m)
 {
   rec_buf b = REC_BUF_ZERO;
   int r;
@@ -131,7 +132,7 @@ int msg_put_info(send_ctx *ctx, wbatch *w, msg *m)
   return r;
 }
 
-void msg_attach(send_ctx *ctx, msg *m)
+void message_attach(send_ctx *ctx, msg *m)
 {
   m->prev = 0;
   m->next = ctx->active;
@@ -140,7 +141,7 @@ void msg_attach(send_ctx *ctx, msg *m)
   ctx->nactive++;
 }
 
-void msg_detach(send_ctx *ctx, msg *m)
+void message_detach(send_ctx *ctx, msg *m)
 {
   if (m->prev) m->prev->next = m->next;
   else ctx->active = m->next;
@@ -149,18 +150,18 @@ void msg_detach(send_ctx *ctx, msg *m)
   ctx->nactive--;
 }
 
-int msg_spill(send_ctx *ctx, msg *m)
+int message_spill(send_ctx *ctx, msg *m)
 {
   wbatch w = WBATCH_ZERO;
   if (!m->fast) return 0;
   for (int c = 0; c < CHAN_N; c++)
-    if (msg_put_rcpts(ctx, &w, m, c) < 0) return -1;
-  if (wbatch_commit(ctx, &w) < 0 || msg_put_info(ctx, &w, m) < 0) {
+    if (message_put_rcpts(ctx, &w, m, c) < 0) return -1;
+  if (wbatch_commit(ctx, &w) < 0 || message_put_info(ctx, &w, m) < 0) {
     slog_unable(ctx->logfd, "fsync ", "the records of a message delivered from todo", errno);
     return -1;
   }
   /* info is in place: from here on the message ends only by its removal
-   * (msg_finish), even when the fsync below fails */
+   * (message_finish), even when the fsync below fails */
   m->fast = 0;
   if (wbatch_commit(ctx, &w) < 0) {
     slog_unable(ctx->logfd, "fsync ", "the records of a message delivered from todo", errno);
@@ -178,20 +179,20 @@ int msg_spill(send_ctx *ctx, msg *m)
  * makes one delivery per retry interval, never a loop. */
 static void leave_unspilled(send_ctx *ctx, msg *m, int queue)
 {
-  if (queue && mheap_push(&ctx->heap, m->id, ctx->now + TODO_RESCAN, 0) < 0) sched_nomem(ctx);
-  msg_detach(ctx, m);
-  msg_free(m);
+  if (queue && mheap_push(&ctx->heap, m->id, ctx->now + TODO_RESCAN, 0) < 0) schedq_nomem(ctx);
+  message_detach(ctx, m);
+  message_free(m);
 }
 
-void msg_unload(send_ctx *ctx, msg *m)
+void message_unload(send_ctx *ctx, msg *m)
 {
   /* stopping: todo is there for the next start, which delivers it again */
-  if (m->fast && !ctx->stopping && msg_spill(ctx, m) < 0 && m->fast) { leave_unspilled(ctx, m, 0); return; }
-  msg_detach(ctx, m);
-  msg_free(m);
+  if (m->fast && !ctx->stopping && message_spill(ctx, m) < 0 && m->fast) { leave_unspilled(ctx, m, 0); return; }
+  message_detach(ctx, m);
+  message_free(m);
 }
 
-void msg_mark(send_ctx *ctx, msg *m)
+void message_mark(send_ctx *ctx, msg *m)
 {
   if (m->in_flush) return;
   m->in_flush = 1;
@@ -199,13 +200,13 @@ void msg_mark(send_ctx *ctx, msg *m)
   ctx->flush = m;
 }
 
-int msg_finished(msg const *m)
+int message_finished(msg const *m)
 {
   if (m->inflight || m->nfailed) return 0;
   for (int note = 0; note < NOTE_N; note++)
     if (m->nt[note].has || m->nt[note].pid) return 0;
   for (int c = 0; c < CHAN_N; c++)
-    if (rcptlist_pending(&m->rc[c])) return 0;
+    if (rcptrec_pending(&m->rc[c])) return 0;
   return 1;
 }
 
@@ -226,7 +227,7 @@ static void finished(send_ctx *ctx, msg *m)
   m->fast = 0;
   log_end(ctx, m->id);
   if (cleancl_ask(ctx, "mess", m->id) < 0) slog_unable(ctx->logfd, "ask posta-clean to remove ", "mess", errno);
-  msg_unload(ctx, m);
+  message_unload(ctx, m);
 }
 
 /* Removing info is the record that the message is done: the recipients'
@@ -241,7 +242,7 @@ static int remove_info(send_ctx *ctx, wbatch *w, msg *m)
   return -1;
 }
 
-int msg_finish(send_ctx *ctx, msg *m)
+int message_finish(send_ctx *ctx, msg *m)
 {
   wbatch w = WBATCH_ZERO;
   if (!m->fast) {
@@ -276,7 +277,7 @@ static msg *spill_marked(send_ctx *ctx, msg *list)
     msg *m = list;
     list = m->next_flush;
     m->next_flush = 0;
-    if (m->fast && !msg_finished(m) && msg_spill(ctx, m) < 0 && m->fast) { leave_unspilled(ctx, m, 1); continue; }
+    if (m->fast && !message_finished(m) && message_spill(ctx, m) < 0 && m->fast) { leave_unspilled(ctx, m, 1); continue; }
     *tail = m;
     tail = &m->next_flush;
   }
@@ -289,12 +290,12 @@ static void flush_bounces(send_ctx *ctx, msg *list)
   wbatch w = WBATCH_ZERO;
   int any = 0;
   for (msg *m = list; m; m = m->next_flush)
-    if (m->nfailed && !m->nt[NOTE_FAILURE].pid) any += m->staged = bounce_put(ctx, &w, m) == 0;
+    if (m->nfailed && !m->nt[NOTE_FAILURE].pid) any += m->staged = bouncerun_put(ctx, &w, m) == 0;
   if (!any) return;
   int ok = wbatch_commit(ctx, &w) == 0;
   if (!ok) slog_unable(ctx->logfd, "fsync ", "bounce", errno);
   for (msg *m = list; m; m = m->next_flush) {
-    if (m->staged && ok) bounce_recorded(m);
+    if (m->staged && ok) bouncerun_recorded(m);
     m->staged = 0;
   }
 }
@@ -305,14 +306,14 @@ static void flush_records(send_ctx *ctx, msg *list)
   wbatch w = WBATCH_ZERO;
   int any = 0;
   for (msg *m = list; m; m = m->next_flush) {
-    if (msg_finished(m)) {
+    if (message_finished(m)) {
       /* a fast message has no record to remove (phase 3 finishes it:
        * todo's removal says it is done), so it waits for no commit */
       if (!m->fast) any += m->staged = remove_info(ctx, &w, m) == 0;
       continue;
     }
     for (int c = 0; c < CHAN_N; c++)
-      if (m->dirty[c]) any += msg_put_rcpts(ctx, &w, m, c) == 0;
+      if (m->dirty[c]) any += message_put_rcpts(ctx, &w, m, c) == 0;
   }
   if (any && wbatch_commit(ctx, &w) < 0) {
     slog_unable(ctx->logfd, "fsync ", "the queue's records", errno);
@@ -321,7 +322,7 @@ static void flush_records(send_ctx *ctx, msg *list)
   }
 }
 
-void msg_flush_all(send_ctx *ctx)
+void message_flush_all(send_ctx *ctx)
 {
   msg *list = spill_marked(ctx, take_marked(ctx));
   if (!list) return;
@@ -334,9 +335,9 @@ void msg_flush_all(send_ctx *ctx)
     m->next_flush = 0;
     int staged = m->staged;
     m->staged = 0;
-    if (staged > 0 || (m->fast && msg_finished(m))) finished(ctx, m);
-    else if (staged < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
-    else if (msg_finished(m)) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
-    else if (!m->inflight && !bounce_running(m)) sched_evaluate(ctx, m);
+    if (staged > 0 || (m->fast && message_finished(m))) finished(ctx, m);
+    else if (staged < 0) schedq_park(ctx, m, ctx->now + BROKEN_RECHECK);
+    else if (message_finished(m)) schedq_park(ctx, m, ctx->now + BROKEN_RECHECK);
+    else if (!m->inflight && !bouncerun_running(m)) sched_evaluate(ctx, m);
   }
 }

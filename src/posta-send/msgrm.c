@@ -8,7 +8,7 @@
 #include "common/qpath.h"
 #include "posta-send/bouncerun.h"
 #include "posta-send/message.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
@@ -34,7 +34,7 @@ static int notices(send_ctx *ctx, msg *m)
   for (int i = 0; i < NOTE_N; i++) {
     char path[QPATH_MAX];
     struct stat st;
-    qpath(path, bounce_folder(i), m->id);
+    qpath(path, bouncerun_folder(i), m->id);
     if (stat(path, &st) < 0) {
       if (errno == ENOENT) continue;
       warn(ctx, m->id, path, errno);
@@ -51,5 +51,5 @@ static int notices(send_ctx *ctx, msg *m)
 
 void msgrm_run(send_ctx *ctx, msg *m)
 {
-  if (notices(ctx, m) < 0 || msg_finish(ctx, m) < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
+  if (notices(ctx, m) < 0 || message_finish(ctx, m) < 0) schedq_park(ctx, m, ctx->now + BROKEN_RECHECK);
 }

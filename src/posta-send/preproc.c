@@ -14,6 +14,7 @@
 #include "posta-send/message.h"
 #include "posta-send/qcmd.h"
 #include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
@@ -116,13 +117,13 @@ int preproc_route(domains const *d, char const *buf, size_t len, info *inf, uint
   if (route_all(d, &r, &v, &n) < 0) return -1;
   int e = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!e && !v[i].dup && rcptlist_add(v[i].local ? local : remote, v[i].addr, RCPT_PENDING, 0, 0, "") < 0) e = ENOMEM;
+    if (!e && !v[i].dup && rcptrec_add(v[i].local ? local : remote, v[i].addr, RCPT_PENDING, 0, 0, "") < 0) e = ENOMEM;
     free(v[i].addr);
   }
   free(v);
   if (!e && !(t.sender = strdup(t.sender))) e = ENOMEM;
   if (e) { errno = e; return -1; }
-  info_free(inf);
+  inforec_free(inf);
   *inf = t;
   return 0;
 }
@@ -219,22 +220,22 @@ static void write_all(send_ctx *ctx, msg **v, size_t n)
   wbatch w = WBATCH_ZERO;
   for (size_t i = 0; i < n; i++)
     for (int c = 0; c < CHAN_N && v[i] && !v[i]->fast; c++)
-      if (msg_put_rcpts(ctx, &w, v[i], c) < 0) { msg_free(v[i]); v[i] = 0; }
+      if (message_put_rcpts(ctx, &w, v[i], c) < 0) { message_free(v[i]); v[i] = 0; }
   int ok = wbatch_commit(ctx, &w) == 0;
   for (size_t i = 0; i < n && ok; i++)
-    if (v[i] && !v[i]->fast && msg_put_info(ctx, &w, v[i]) < 0) { msg_free(v[i]); v[i] = 0; }
+    if (v[i] && !v[i]->fast && message_put_info(ctx, &w, v[i]) < 0) { message_free(v[i]); v[i] = 0; }
   if (ok) ok = wbatch_commit(ctx, &w) == 0;
   if (ok) return;
   warn(ctx, "fsync", 0, strerror(errno));
   for (size_t i = 0; i < n; i++)
-    if (v[i] && !v[i]->fast) { msg_free(v[i]); v[i] = 0; }
+    if (v[i] && !v[i]->fast) { message_free(v[i]); v[i] = 0; }
 }
 
 /* A message with one recipient, a local one, goes to posta-lspawn straight
  * from todo while a local slot is free, with no record written: todo,
  * durable since posta-queue's commit, is its record until the delivery
  * succeeds (posta-clean then removes todo, durably, and mess) or has to be
- * tried again or bounced (msg_spill writes the records then). A crash in
+ * tried again or bounced (message_spill writes the records then). A crash in
  * between leaves todo without info, preprocessed again at the next start:
  * the delivery is made again, which is the one duplicate the queue allows
  * (a delivery done, its record not yet durable: doc/queue.md, state 1f).
@@ -252,11 +253,11 @@ static int fast_ok(send_ctx const *ctx, msg const *m, unsigned *slots)
 enum preproc_result preproc_one(send_ctx *ctx, uint64_t id, msg **out)
 {
   uint64_t pid = 0;
-  msg *m = msg_new(id);
+  msg *m = message_new(id);
   if (!m) return PREPROC_LATER;
   enum preproc_result r = prepare(ctx, id, m, &pid);
   if (r != PREPROC_NEW) {
-    msg_free(m);
+    message_free(m);
     return r;
   }
   write_all(ctx, &m, 1);
@@ -269,8 +270,8 @@ enum preproc_result preproc_one(send_ctx *ctx, uint64_t id, msg **out)
 /* Known, posta-clean asked to remove todo, tried at once. */
 static void take(send_ctx *ctx, msg *m)
 {
-  if (idset_add(&ctx->known, m->id) < 0) { sched_nomem(ctx); msg_free(m); return; }
-  msg_attach(ctx, m);
+  if (idset_add(&ctx->known, m->id) < 0) { schedq_nomem(ctx); message_free(m); return; }
+  message_attach(ctx, m);
   if (!m->fast) cleancl_ask(ctx, "todo", m->id);
   qcmd_new(ctx, m);
   sched_evaluate(ctx, m);
@@ -283,19 +284,19 @@ void preproc_batch(send_ctx *ctx, uint64_t const *ids, size_t n)
   size_t k = 0;
   if (n > PREPROC_BATCH_MAX) n = PREPROC_BATCH_MAX;
   for (size_t i = 0; i < n; i++) {
-    msg *m = msg_new(ids[i]);
-    if (!m) { sched_nomem(ctx); break; }
+    msg *m = message_new(ids[i]);
+    if (!m) { schedq_nomem(ctx); break; }
     enum preproc_result r = prepare(ctx, ids[i], m, &pid[k]);
     if (r == PREPROC_NEW) { v[k++] = m; continue; }
-    msg_free(m);
+    message_free(m);
     /* state 3 met while running, not at start: its info write was reported
      * failed (an fsync after the rename) and nothing else would look at it
      * before a restart. Scheduled from its records, as the start's scan of
      * info does. */
     if (r == PREPROC_SKIP && !idset_has(&ctx->known, ids[i]) && exists("info", ids[i]) == 1
-        && (idset_add(&ctx->known, ids[i]) < 0 || mheap_push(&ctx->heap, ids[i], 0, 0) < 0)) sched_nomem(ctx);
+        && (idset_add(&ctx->known, ids[i]) < 0 || mheap_push(&ctx->heap, ids[i], 0, 0) < 0)) schedq_nomem(ctx);
     /* a broken one is not looked at again before the next start */
-    if (r == PREPROC_BROKEN && idset_add(&ctx->known, ids[i]) < 0) sched_nomem(ctx);
+    if (r == PREPROC_BROKEN && idset_add(&ctx->known, ids[i]) < 0) schedq_nomem(ctx);
   }
   gate const *g = &ctx->ch[CHAN_LOCAL].g;
   unsigned slots = !ctx->stopping && ctx->ch[CHAN_LOCAL].fd >= 0 && gate_free(g) ? g->limit - g->inflight : 0;

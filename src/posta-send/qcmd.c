@@ -12,7 +12,7 @@
 #include "common/qpath.h"
 #include "common/slurp.h"
 #include "posta-send/message.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 #include "posta-send/wbatch.h"
 
@@ -85,7 +85,7 @@ static int apply(send_ctx *ctx, msg *m, cmdrec const *c)
   if (c->op == CMDREC_FLUSH) m->flags |= MHEAP_FORCED;
   if (m->inf.h != old.h || m->inf.x != old.x) {
     /* one delivered straight from todo gets all its records now */
-    int r = m->fast ? msg_spill(ctx, m) : msg_put_info(ctx, &w, m) < 0 || wbatch_commit(ctx, &w) < 0 ? -1 : 0;
+    int r = m->fast ? message_spill(ctx, m) : message_put_info(ctx, &w, m) < 0 || wbatch_commit(ctx, &w) < 0 ? -1 : 0;
     if (r < 0) {
       m->inf.h = old.h;
       m->inf.x = old.x;
@@ -110,13 +110,13 @@ static msg *in_memory(send_ctx *ctx, uint64_t id)
 static void parked(send_ctx *ctx, uint64_t id, cmdrec const *c)
 {
   msg *m;
-  if (msg_load(ctx, id, &m) < 0) {
+  if (message_load(ctx, id, &m) < 0) {
     if (errno == ENOENT) { warn(ctx, id, "the message has left the queue, dropped"); drop(ctx, id); }
     return;
   }
   int r = apply(ctx, m, c);
   uint32_t forced = m->flags & MHEAP_FORCED;
-  msg_free(m);
+  message_free(m);
   if (!r && c->op != CMDREC_HOLD) mheap_raise(&ctx->heap, id, ctx->now, forced);
 }
 
@@ -139,7 +139,7 @@ static void one(send_ctx *ctx, uint64_t id)
     slog_start(&l, ctx->logfd);
     slog_str(&l, "posta-send: info: posta-qflush: trying everything now");
     slog_end(&l);
-    sched_force_all(ctx);
+    schedq_force_all(ctx);
     drop(ctx, id);
     return;
   }
@@ -149,7 +149,7 @@ static void one(send_ctx *ctx, uint64_t id)
   if (in < 0) return;
   if (!idset_has(&ctx->known, id) && exists("todo", id) > 0) {
     /* not preprocessed yet: qcmd_new applies it */
-    if (idset_add(&ctx->cmd_wait, id) < 0) sched_nomem(ctx);
+    if (idset_add(&ctx->cmd_wait, id) < 0) schedq_nomem(ctx);
     return;
   }
   warn(ctx, id, "no such message in the queue, dropped");

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rcptlist_add(rcptlist *l, char const *addr, char state, uint32_t n, uint64_t w, char const *e)
+int rcptrec_add(rcptlist *l, char const *addr, char state, uint32_t n, uint64_t w, char const *e)
 {
   if (l->n == l->a) {
     size_t a = l->a ? l->a * 2 : 8;
@@ -32,7 +32,7 @@ int rcptlist_add(rcptlist *l, char const *addr, char state, uint32_t n, uint64_t
   return 0;
 }
 
-int rcpt_set_result(rcpt *r, char const *line)
+int rcptrec_set_result(rcpt *r, char const *line)
 {
   char *e = strdup(line);
   if (!e) return -1;
@@ -41,7 +41,7 @@ int rcpt_set_result(rcpt *r, char const *line)
   return 0;
 }
 
-void rcptlist_free(rcptlist *l)
+void rcptrec_free(rcptlist *l)
 {
   for (size_t i = 0; i < l->n; i++) {
     free(l->v[i].addr);
@@ -52,7 +52,7 @@ void rcptlist_free(rcptlist *l)
   l->n = l->a = 0;
 }
 
-size_t rcptlist_pending(rcptlist const *l)
+size_t rcptrec_pending(rcptlist const *l)
 {
   size_t k = 0;
   for (size_t i = 0; i < l->n; i++) k += l->v[i].state == RCPT_PENDING;
@@ -73,7 +73,7 @@ static int one(rcptlist *l, rec *r, char const *first)
   if (f[1][1] != RCPT_PENDING && f[1][1] != RCPT_DONE && f[1][1] != RCPT_BOUNCED) return -1;
   if (f[1][2]) return -1;
   if (rec_num_strict(f[2] + 1, &n) < 0 || n > UINT32_MAX || rec_num_strict(f[3] + 1, &w) < 0) return -1;
-  if (rcptlist_add(l, f[0] + 1, f[1][1], (uint32_t)n, w, f[4] + 1) < 0) return -2;
+  if (rcptrec_add(l, f[0] + 1, f[1][1], (uint32_t)n, w, f[4] + 1) < 0) return -2;
   return 0;
 }
 
@@ -86,13 +86,13 @@ int rcptrec_parse(rcptlist *l, char const *buf, size_t len)
   while ((f = rec_next(&r, 0))) {
     int e = f[0] == 'A' ? one(&t, &r, f) : -1;
     if (e < 0) {
-      rcptlist_free(&t);
+      rcptrec_free(&t);
       errno = e == -2 ? ENOMEM : EPROTO;
       return -1;
     }
   }
   if (!t.n) { errno = EPROTO; return -1; }
-  rcptlist_free(l);
+  rcptrec_free(l);
   *l = t;
   return 0;
 }

@@ -39,12 +39,12 @@ struct rcptlist_s {
 };
 #define RCPTLIST_ZERO { 0, 0, 0 }
 
-int rcptlist_add(rcptlist *, char const *addr, char state, uint32_t n, uint64_t w, char const *e);
+int rcptrec_add(rcptlist *, char const *addr, char state, uint32_t n, uint64_t w, char const *e);
 /* Replaces a recipient's result line (copied). */
-int rcpt_set_result(rcpt *, char const *line);
-void rcptlist_free(rcptlist *);
+int rcptrec_set_result(rcpt *, char const *line);
+void rcptrec_free(rcptlist *);
 /* Pending recipients (state P, failed or not). */
-size_t rcptlist_pending(rcptlist const *);
+size_t rcptrec_pending(rcptlist const *);
 /* Parses a whole record file (replacing *l): 0, or -1 with errno EPROTO
  * (not a well-formed rcpt record), ENOTSUP (other version) or ENOMEM. */
 int rcptrec_parse(rcptlist *l, char const *buf, size_t len);

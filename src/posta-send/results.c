@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "posta-send/message.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 
 static char const *const kinds[] = { "success", "deferral", "failure" };
@@ -61,7 +61,7 @@ static void one(send_ctx *ctx, job *j, int c, rcpt *r, char const *line, dest co
   msg *m = j->m;
   r->busy = 0;
   if (r->n < UINT32_MAX) r->n++;
-  if (rcpt_set_result(r, line) < 0) sched_nomem(ctx);
+  if (rcptrec_set_result(r, line) < 0) schedq_nomem(ctx);
   m->dirty[c] = 1;
   if (line[0] == 'K') {
     r->state = RCPT_DONE;
@@ -73,7 +73,7 @@ static void one(send_ctx *ctx, job *j, int c, rcpt *r, char const *line, dest co
              && results_expired(buf, sizeof buf, line) == 0) {
     /* the last attempt after queuelifetime: what is still temporary
      * becomes permanent, with its own status (4.x.x) */
-    if (rcpt_set_result(r, buf) < 0) sched_nomem(ctx);
+    if (rcptrec_set_result(r, buf) < 0) schedq_nomem(ctx);
     fail(m, r);
     log_result(ctx, j, r->addr, 2, buf, 1);
   } else {
@@ -93,8 +93,8 @@ static void end_job(send_ctx *ctx, int c, job *j)
   j->m = 0;
   j->d = 0;
   ctx->status_changed = 1;
-  msg_mark(ctx, m);
-  sched_gate_freed(ctx, &ch->g);
+  message_mark(ctx, m);
+  schedq_gate_freed(ctx, &ch->g);
 }
 
 void results_apply(send_ctx *ctx, int c, spawnresp *p)
@@ -120,8 +120,8 @@ void results_apply(send_ctx *ctx, int c, spawnresp *p)
   }
   for (size_t k = 0; k < j->nr; k++)
     one(ctx, j, c, &j->m->rc[c].v[j->ri[k]], p->result[k], j->d);
-  if (j->d && c == CHAN_REMOTE) sched_dest_freed(ctx, j->d);
-  else if (j->d) sched_box_freed(ctx, j->d);
+  if (j->d && c == CHAN_REMOTE) schedq_dest_freed(ctx, j->d);
+  else if (j->d) schedq_box_freed(ctx, j->d);
   end_job(ctx, c, j);
 }
 
@@ -136,7 +136,7 @@ void results_abandon(send_ctx *ctx, int c)
     for (size_t k = 0; k < j->nr; k++) j->m->rc[c].v[j->ri[k]].busy = 0;
     if (j->d) {
       j->d->inflight--;
-      if (c == CHAN_LOCAL) sched_box_freed(ctx, j->d);
+      if (c == CHAN_LOCAL) schedq_box_freed(ctx, j->d);
     }
     end_job(ctx, c, j);
   }
@@ -147,13 +147,13 @@ int results_read(send_ctx *ctx, int c)
   chan *ch = &ctx->ch[c];
   for (;;) {
     spawnresp p;
-    ssize_t r = spawnresp_recv(ch->fd, ctx->rbuf, SPAWN_PACKET_MAX);
+    ssize_t r = spawnproto_resp_recv(ch->fd, ctx->rbuf, SPAWN_PACKET_MAX);
     if (r < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
       if (errno == EINTR) continue;
       if (errno != EPROTO) return -1;
     } else if (!r) return -1;
-    if (r < 0 || spawnresp_parse(&p, ctx->rbuf, (size_t)r) < 0) {
+    if (r < 0 || spawnproto_resp_parse(&p, ctx->rbuf, (size_t)r) < 0) {
       slog l;
       slog_start(&l, ctx->logfd);
       slog_str(&l, "posta-send: warning: malformed response from posta-");

@@ -6,7 +6,7 @@
  * but no later than the end of control/queuelifetime: the last attempt)
  * or, past control/queuelifetime, fails it, as qmail does; D fails it (it
  * waits for its bounce record). A remote delivery's results also tell its destination's fate
- * (dest.h). Logs one line per recipient, marks the message for msg_flush_all
+ * (dest.h). Logs one line per recipient, marks the message for message_flush_all
  * and wakes the waiters of the gates it freed. Changes only memory: the
  * disk is written by the flush. Never exits. */
 #ifndef POSTA_SEND_RESULTS_H

@@ -11,6 +11,7 @@
 #include "posta-send/dispatch.h"
 #include "posta-send/message.h"
 #include "posta-send/msgrm.h"
+#include "posta-send/schedq.h"
 #include "posta-send/slog.h"
 
 typedef struct eval_s eval;
@@ -52,7 +53,7 @@ static void eval_local(send_ctx *ctx, msg *m, int forced, eval *e)
     if (full) continue;
     size_t kl = dest_mailbox(m->rc[CHAN_LOCAL].v[i].addr, key, sizeof key);
     dest *box = dest_get(&ctx->boxes, key, kl);
-    if (!box) { sched_nomem(ctx); e->stop = 1; return; }
+    if (!box) { schedq_nomem(ctx); e->stop = 1; return; }
     if (box->inflight >= ctx->set.concmailbox) { if (!e->wait) e->wait = &box->waiters; continue; }
     int r = dispatch_job(ctx, m, CHAN_LOCAL, box, &i, 1);
     if (r == 0) { full = 1; e->wait = &ch->g.waiters; }
@@ -67,7 +68,7 @@ static void eval_group(send_ctx *ctx, msg *m, uint32_t *idx, size_t n, int force
   size_t dl;
   char const *dn = dest_domain(m->rc[CHAN_REMOTE].v[idx[0]].addr, &dl);
   dest *d = dest_get(&ctx->dests, dn, dl);
-  if (!d) { sched_nomem(ctx); e->stop = 1; return; }
+  if (!d) { schedq_nomem(ctx); e->stop = 1; return; }
   while (n && !e->stop) {
     uint64_t b = dest_blocked(d, ctx->set.concdest, ctx->now, forced);
     if (b > 1) { earliest(e, b); return; }
@@ -99,7 +100,7 @@ static void eval_remote(send_ctx *ctx, msg *m, int forced, eval *e)
   size_t n = 0;
   if (!l->n) return;
   idx = malloc(l->n * sizeof *idx);
-  if (!idx) { sched_nomem(ctx); e->stop = 1; return; }
+  if (!idx) { schedq_nomem(ctx); e->stop = 1; return; }
   for (uint32_t i = 0; i < l->n; i++)
     if (due(m, &l->v[i], ctx->now, forced, e)) idx[n++] = i;
   qsort_r(idx, n, sizeof *idx, by_domain, l->v);
@@ -124,11 +125,11 @@ static int eval_note(send_ctx *ctx, msg *m, int note, int forced, eval *e)
    * sent: it waits for the deliveries in flight */
   if (note == NOTE_FAILURE && m->inflight) return 0;
   if (!gate_free(&ctx->bounce)) {
-    if (idq_push(&ctx->bounce.waiters, m->id) < 0) { sched_nomem(ctx); return 1; }
-    msg_unload(ctx, m);
+    if (idq_push(&ctx->bounce.waiters, m->id) < 0) { schedq_nomem(ctx); return 1; }
+    message_unload(ctx, m);
     return 1;
   }
-  if (bounce_start(ctx, m, note) == 0) return 1;
+  if (bouncerun_start(ctx, m, note) == 0) return 1;
   earliest(e, nt->due);
   return 0;
 }
@@ -137,7 +138,7 @@ static int eval_note(send_ctx *ctx, msg *m, int note, int forced, eval *e)
  * message waits for one, else 0. */
 static int eval_notices(send_ctx *ctx, msg *m, int forced, eval *e)
 {
-  if (bounce_running(m)) return 1;
+  if (bouncerun_running(m)) return 1;
   earliest(e, delaywarn_check(ctx, m));
   for (int note = 0; note < NOTE_N; note++)
     if (eval_note(ctx, m, note, forced, e)) return 1;
@@ -146,17 +147,17 @@ static int eval_notices(send_ctx *ctx, msg *m, int forced, eval *e)
 
 static void settle(send_ctx *ctx, msg *m, eval *e)
 {
-  if (msg_finished(m)) {
-    if (msg_finish(ctx, m) < 0) sched_park(ctx, m, ctx->now + BROKEN_RECHECK);
+  if (message_finished(m)) {
+    if (message_finish(ctx, m) < 0) schedq_park(ctx, m, ctx->now + BROKEN_RECHECK);
     return;
   }
   if (e->wait && !e->stop) {
-    if (idq_push(e->wait, m->id) < 0) { sched_nomem(ctx); msg_unload(ctx, m); return; }
-    msg_unload(ctx, m);
+    if (idq_push(e->wait, m->id) < 0) { schedq_nomem(ctx); message_unload(ctx, m); return; }
+    message_unload(ctx, m);
     return;
   }
   if (e->stop && e->due > ctx->now + BROKEN_RECHECK) e->due = ctx->now + BROKEN_RECHECK;
-  sched_park(ctx, m, e->due == UINT64_MAX ? ctx->now + BROKEN_RECHECK : e->due);
+  schedq_park(ctx, m, e->due == UINT64_MAX ? ctx->now + BROKEN_RECHECK : e->due);
 }
 
 void sched_evaluate(send_ctx *ctx, msg *m)
@@ -165,24 +166,24 @@ void sched_evaluate(send_ctx *ctx, msg *m)
   int forced = !!(m->flags & MHEAP_FORCED);
   m->flags &= ~MHEAP_FORCED;
   if (ctx->stopping) {
-    if (!m->inflight && !bounce_running(m)) msg_unload(ctx, m);
+    if (!m->inflight && !bouncerun_running(m)) message_unload(ctx, m);
     return;
   }
   if (m->inf.x) {
     /* posta-qrm: no delivery starts; once nothing is in flight, it goes */
-    if (!m->inflight && !bounce_running(m)) msgrm_run(ctx, m);
+    if (!m->inflight && !bouncerun_running(m)) msgrm_run(ctx, m);
     return;
   }
   if (m->inf.h) {
     /* posta-qhold: no delivery starts until posta-qhold -r */
-    if (!m->inflight && !bounce_running(m)) sched_park(ctx, m, ctx->now + HELD_RECHECK);
+    if (!m->inflight && !bouncerun_running(m)) schedq_park(ctx, m, ctx->now + HELD_RECHECK);
     return;
   }
   if (eval_notices(ctx, m, forced, &e)) return;
   eval_local(ctx, m, forced, &e);
   if (!e.stop) eval_remote(ctx, m, forced, &e);
   if (m->inflight || ctx->stopping) {
-    if (!m->inflight) msg_unload(ctx, m);
+    if (!m->inflight) message_unload(ctx, m);
     return;
   }
   settle(ctx, m, &e);

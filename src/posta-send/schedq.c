@@ -1,28 +1,29 @@
 /* schedq: the scheduler's queues: the index, the ready list, the gates'
- * waiting lists, and stopping. See sched.h. */
-#include "posta-send/sched.h"
+ * waiting lists, and stopping. See schedq.h. */
+#include "posta-send/schedq.h"
 
 #include <errno.h>
 
 #include "posta-send/message.h"
+#include "posta-send/sched.h"
 #include "posta-send/slog.h"
 
-void sched_todo_rescan(send_ctx *ctx)
+void schedq_todo_rescan(send_ctx *ctx)
 {
   if (ctx->todo.running) ctx->todo_again = 1;
   else qwalk_start(&ctx->todo, "todo");
 }
 
-void sched_nomem(send_ctx *ctx)
+void schedq_nomem(send_ctx *ctx)
 {
   slog l;
   slog_start(&l, ctx->logfd);
   slog_str(&l, "posta-send: warning: out of memory: stopping, to be restarted");
   slog_end(&l);
-  sched_stop(ctx, 111);
+  schedq_stop(ctx, 111);
 }
 
-void sched_stop(send_ctx *ctx, int code)
+void schedq_stop(send_ctx *ctx, int code)
 {
   if (code > ctx->exitcode) ctx->exitcode = code;
   if (ctx->stopping) return;
@@ -30,24 +31,24 @@ void sched_stop(send_ctx *ctx, int code)
   ctx->stop_by = ctx->now + STOP_WAIT;
 }
 
-void sched_park(send_ctx *ctx, msg *m, uint64_t due)
+void schedq_park(send_ctx *ctx, msg *m, uint64_t due)
 {
-  if (mheap_push(&ctx->heap, m->id, due, 0) < 0) sched_nomem(ctx);
-  msg_unload(ctx, m);
+  if (mheap_push(&ctx->heap, m->id, due, 0) < 0) schedq_nomem(ctx);
+  message_unload(ctx, m);
 }
 
-void sched_release(send_ctx *ctx, idq *w, size_t n)
+void schedq_release(send_ctx *ctx, idq *w, size_t n)
 {
   uint64_t id;
   while (n-- && idq_pop(w, &id))
-    if (idq_push(&ctx->ready, id) < 0) { sched_nomem(ctx); return; }
+    if (idq_push(&ctx->ready, id) < 0) { schedq_nomem(ctx); return; }
 }
 
-void sched_dest_closed(send_ctx *ctx, dest *d)
+void schedq_dest_closed(send_ctx *ctx, dest *d)
 {
   uint64_t id;
   while (idq_pop(&d->waiters, &id))
-    if (mheap_push(&ctx->heap, id, d->next_try, 0) < 0) { sched_nomem(ctx); return; }
+    if (mheap_push(&ctx->heap, id, d->next_try, 0) < 0) { schedq_nomem(ctx); return; }
 }
 
 /* A gate with nothing in flight wakes every waiter (those that cannot go
@@ -55,22 +56,22 @@ void sched_dest_closed(send_ctx *ctx, dest *d)
  * one waiter per free place. */
 static void freed(send_ctx *ctx, idq *w, unsigned inflight, unsigned limit)
 {
-  if (!inflight) sched_release(ctx, w, (size_t)-1);
-  else if (inflight < limit) sched_release(ctx, w, limit - inflight);
+  if (!inflight) schedq_release(ctx, w, (size_t)-1);
+  else if (inflight < limit) schedq_release(ctx, w, limit - inflight);
 }
 
-void sched_gate_freed(send_ctx *ctx, gate *g)
+void schedq_gate_freed(send_ctx *ctx, gate *g)
 {
   freed(ctx, &g->waiters, g->inflight, g->limit);
 }
 
-void sched_dest_freed(send_ctx *ctx, dest *d)
+void schedq_dest_freed(send_ctx *ctx, dest *d)
 {
-  if (d->next_try > ctx->now) { sched_dest_closed(ctx, d); return; }
+  if (d->next_try > ctx->now) { schedq_dest_closed(ctx, d); return; }
   freed(ctx, &d->waiters, d->inflight, dest_limit(d, ctx->set.concdest));
 }
 
-void sched_box_freed(send_ctx *ctx, dest *box)
+void schedq_box_freed(send_ctx *ctx, dest *box)
 {
   freed(ctx, &box->waiters, box->inflight, ctx->set.concmailbox);
 }
@@ -78,17 +79,17 @@ void sched_box_freed(send_ctx *ctx, dest *box)
 static void release_all(send_ctx *ctx, desttab *t)
 {
   for (size_t i = 0; i < t->nb; i++)
-    for (dest *d = t->b[i]; d; d = d->next) sched_release(ctx, &d->waiters, (size_t)-1);
+    for (dest *d = t->b[i]; d; d = d->next) schedq_release(ctx, &d->waiters, (size_t)-1);
 }
 
-void sched_force_all(send_ctx *ctx)
+void schedq_force_all(send_ctx *ctx)
 {
   mheap_all_due(&ctx->heap, ctx->now, MHEAP_FORCED);
   dest_reopen_all(&ctx->dests);
   release_all(ctx, &ctx->dests);
   release_all(ctx, &ctx->boxes);
-  for (int c = 0; c < CHAN_N; c++) sched_release(ctx, &ctx->ch[c].g.waiters, (size_t)-1);
-  sched_release(ctx, &ctx->bounce.waiters, (size_t)-1);
+  for (int c = 0; c < CHAN_N; c++) schedq_release(ctx, &ctx->ch[c].g.waiters, (size_t)-1);
+  schedq_release(ctx, &ctx->bounce.waiters, (size_t)-1);
 }
 
 static int room(send_ctx const *ctx)
@@ -98,7 +99,7 @@ static int room(send_ctx const *ctx)
   return gate_free(&ctx->bounce);
 }
 
-uint64_t sched_next_wakeup(send_ctx const *ctx)
+uint64_t schedq_next_wakeup(send_ctx const *ctx)
 {
   mheap_entry const *t = mheap_top(&ctx->heap);
   /* nothing can start before a delivery or a bounce ends: an event */
@@ -120,25 +121,25 @@ static void top_up(send_ctx *ctx)
   if (ctx->ready.n) return;
   for (int c = 0; c < CHAN_N; c++) {
     chan *ch = &ctx->ch[c];
-    if (!ch->full) sched_gate_freed(ctx, &ch->g);
+    if (!ch->full) schedq_gate_freed(ctx, &ch->g);
   }
-  sched_gate_freed(ctx, &ctx->bounce);
+  schedq_gate_freed(ctx, &ctx->bounce);
 }
 
 static void look_at(send_ctx *ctx, uint64_t id, uint32_t flags)
 {
   msg *m;
-  if (msg_load(ctx, id, &m) < 0) {
+  if (message_load(ctx, id, &m) < 0) {
     if (errno == ENOENT) { idset_del(&ctx->known, id); return; }
-    if (mheap_push(&ctx->heap, id, ctx->now + BROKEN_RECHECK, 0) < 0) sched_nomem(ctx);
+    if (mheap_push(&ctx->heap, id, ctx->now + BROKEN_RECHECK, 0) < 0) schedq_nomem(ctx);
     return;
   }
   m->flags = flags;
-  msg_attach(ctx, m);
+  message_attach(ctx, m);
   sched_evaluate(ctx, m);
 }
 
-void sched_step(send_ctx *ctx)
+void schedq_step(send_ctx *ctx)
 {
   top_up(ctx);
   for (unsigned budget = SCHED_BATCH; budget && !ctx->stopping && room(ctx); budget--) {

@@ -86,9 +86,9 @@ struct msg_s {
   notice nt[NOTE_N];      /* its failure notice and its delay notice */
   uint32_t flags;       /* MHEAP_FORCED */
   int in_flush;
-  int staged;           /* msg_flush_all: this message's write is in the batch */
+  int staged;           /* message_flush_all: this message's write is in the batch */
   int fast;             /* delivered straight from todo, no records written
-                         * yet (message.h: msg_spill) */
+                         * yet (message.h: message_spill) */
   msg *next_flush;
   msg *prev, *next;     /* the list of messages in memory */
 };

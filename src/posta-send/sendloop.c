@@ -21,7 +21,7 @@
 #include "posta-send/qcmd.h"
 #include "posta-send/recover.h"
 #include "posta-send/results.h"
-#include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/settings.h"
 #include "posta-send/slog.h"
 
@@ -41,19 +41,19 @@ static void reap(send_ctx *ctx)
   int wstat;
   pid_t pid;
   while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0)
-    if (!bounce_reaped(ctx, pid, wstat)) note(ctx, "warning: a helper process ended");
+    if (!bouncerun_reaped(ctx, pid, wstat)) note(ctx, "warning: a helper process ended");
 }
 
 typedef void sig_handler(send_ctx *);
 static void on_chld(send_ctx *ctx) { reap(ctx); }
 static void on_hup(send_ctx *ctx) { init_reload(ctx); }
-static void on_alrm(send_ctx *ctx) { note(ctx, "info: SIGALRM: trying everything now"); sched_force_all(ctx); }
+static void on_alrm(send_ctx *ctx) { note(ctx, "info: SIGALRM: trying everything now"); schedq_force_all(ctx); }
 static void on_term(send_ctx *ctx)
 {
   /* a second one: stop waiting for the deliveries in flight */
   if (ctx->stopping) ctx->stop_by = ctx->now;
   note(ctx, "info: stopping");
-  sched_stop(ctx, 0);
+  schedq_stop(ctx, 0);
 }
 
 static struct { int sig; sig_handler *f; } const handlers[] = {
@@ -75,7 +75,7 @@ static void trigger(send_ctx *ctx)
   ssize_t r;
   while ((r = read(ctx->fd_trigger, buf, sizeof buf)) > 0)
     if (memchr(buf, CMDREC_BYTE, (size_t)r)) ctx->cmd_again = 1;
-  sched_todo_rescan(ctx);
+  schedq_todo_rescan(ctx);
 }
 
 static void preprocess(send_ctx *ctx)
@@ -109,13 +109,13 @@ static void infoscan(send_ctx *ctx)
     int r = qwalk_next(&ctx->infoscan, &id);
     if (!r) return;
     if (r < 0 || idset_has(&ctx->known, id)) continue;
-    if (idset_add(&ctx->known, id) < 0 || mheap_push(&ctx->heap, id, 0, 0) < 0) { sched_nomem(ctx); return; }
+    if (idset_add(&ctx->known, id) < 0 || mheap_push(&ctx->heap, id, 0, 0) < 0) { schedq_nomem(ctx); return; }
   }
 }
 
 static int timeout_ms(send_ctx *ctx, uint64_t last_todo)
 {
-  uint64_t next = sched_next_wakeup(ctx);
+  uint64_t next = schedq_next_wakeup(ctx);
   if (ctx->flush) return 0;
   /* work that goes on a batch per turn (none of it while stopping) */
   if (!ctx->stopping && (ctx->todo.running || ctx->infoscan.running || ctx->recover_stage)) return 0;
@@ -134,19 +134,19 @@ static void events(send_ctx *ctx, struct pollfd *p)
   for (int c = 0; c < CHAN_N; c++) {
     chan *ch = &ctx->ch[c];
     struct pollfd *q = &p[P_LOCAL + c];
-    if ((q->revents & POLLOUT) && ch->full) { ch->full = 0; sched_gate_freed(ctx, &ch->g); }
+    if ((q->revents & POLLOUT) && ch->full) { ch->full = 0; schedq_gate_freed(ctx, &ch->g); }
     if ((q->revents & (POLLIN | POLLHUP | POLLERR)) && results_read(ctx, c) < 0 && ch->fd >= 0) {
       note(ctx, c == CHAN_LOCAL ? "warning: posta-lspawn is gone" : "warning: posta-rspawn is gone");
       close(ch->fd);
       ch->fd = -1;
       ch->full = 1;
-      sched_stop(ctx, 111);
+      schedq_stop(ctx, 111);
       results_abandon(ctx, c);
     }
   }
   if (p[P_CLEAN_R].revents && cleancl_read(ctx) < 0 && !ctx->stopping) {
     note(ctx, "warning: posta-clean is gone");
-    sched_stop(ctx, 111);
+    schedq_stop(ctx, 111);
   }
 }
 
@@ -196,16 +196,16 @@ int sendloop_run(send_ctx *ctx)
 {
   uint64_t last_todo = ctx->now, last_sweep = ctx->now;
   for (;;) {
-    msg_flush_all(ctx);
+    message_flush_all(ctx);
     if (!ctx->stopping) {
       qcmd_step(ctx);
       preprocess(ctx);
       infoscan(ctx);
-      sched_step(ctx);
+      schedq_step(ctx);
       if (!ctx->todo.running) recover_step(ctx);
     }
-    msg_flush_all(ctx);
-    if (cleancl_write(ctx) < 0 && !ctx->stopping) sched_stop(ctx, 111);
+    message_flush_all(ctx);
+    if (cleancl_write(ctx) < 0 && !ctx->stopping) schedq_stop(ctx, 111);
     if (ctx->status_changed) dispatch_status(ctx);
     if (ctx->fd_notify >= 0) {
       /* the first batch of todo/ is done: new mail flows from here on */

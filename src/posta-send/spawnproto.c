@@ -9,7 +9,7 @@
 
 #include "common/esc.h"
 
-int spawnreq_start(spawnreq *q, unsigned slot, uint64_t id, char const *sender)
+int spawnproto_req_start(spawnreq *q, unsigned slot, uint64_t id, char const *sender)
 {
   size_t sl = strlen(sender);
   int n = snprintf(q->s, 64, "%u%c%llu%c", slot, 0, (unsigned long long)id, 0);
@@ -20,7 +20,7 @@ int spawnreq_start(spawnreq *q, unsigned slot, uint64_t id, char const *sender)
   return 0;
 }
 
-int spawnreq_add(spawnreq *q, char const *rcpt)
+int spawnproto_req_add(spawnreq *q, char const *rcpt)
 {
   size_t rl = strlen(rcpt) + 1;
   if (q->nrcpt >= SPAWN_RCPT_MAX || q->len - q->hdr + rl > SPAWN_RCPT_BYTES) { errno = EMSGSIZE; return -1; }
@@ -30,7 +30,7 @@ int spawnreq_add(spawnreq *q, char const *rcpt)
   return 0;
 }
 
-int spawnreq_send(int sock, spawnreq const *q, int fd)
+int spawnproto_req_send(int sock, spawnreq const *q, int fd)
 {
   union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
   struct iovec v = { .iov_base = q->s, .iov_len = q->len };
@@ -68,7 +68,7 @@ static void clean(char *s, size_t len)
   if (!valid_code(s)) s[0] = 'Z';
 }
 
-int spawnresp_parse(spawnresp *p, char *buf, size_t len)
+int spawnproto_resp_parse(spawnresp *p, char *buf, size_t len)
 {
   size_t i = 0;
   unsigned long slot = 0;
@@ -94,7 +94,7 @@ bad:
   return -1;
 }
 
-ssize_t spawnresp_recv(int sock, char *buf, size_t max)
+ssize_t spawnproto_resp_recv(int sock, char *buf, size_t max)
 {
   for (;;) {
     ssize_t r = recv(sock, buf, max, MSG_DONTWAIT | MSG_TRUNC);

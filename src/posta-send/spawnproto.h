@@ -28,14 +28,14 @@ struct spawnreq_s {
 };
 
 /* Starts a request; 0, or -1 (EMSGSIZE) when the sender does not fit. */
-int spawnreq_start(spawnreq *, unsigned slot, uint64_t id, char const *sender);
+int spawnproto_req_start(spawnreq *, unsigned slot, uint64_t id, char const *sender);
 /* 0 added; -1 with errno EMSGSIZE when it would pass SPAWN_RCPT_MAX
  * recipients or SPAWN_RCPT_BYTES (the request is unchanged). */
-int spawnreq_add(spawnreq *, char const *rcpt);
+int spawnproto_req_add(spawnreq *, char const *rcpt);
 /* Sends the request with fd attached (none when fd is -1): 0, or -1
  * (EAGAIN: the socket is full, try later; anything else: the spawner is
  * gone). */
-int spawnreq_send(int sock, spawnreq const *, int fd);
+int spawnproto_req_send(int sock, spawnreq const *, int fd);
 
 typedef struct spawnresp_s spawnresp;
 struct spawnresp_s {
@@ -47,9 +47,9 @@ struct spawnresp_s {
 /* Parses (and cleans, in place) one response packet of len bytes:
  * 0, or -1 with errno EPROTO. A RESULT that does not start with K, Z or D
  * followed by a status digit is made a Z. */
-int spawnresp_parse(spawnresp *, char *buf, size_t len);
+int spawnproto_resp_parse(spawnresp *, char *buf, size_t len);
 /* Receives one packet: its length, 0 at end of file, -1 with errno (EAGAIN
  * nothing there; EPROTO a packet larger than max, which is dropped). */
-ssize_t spawnresp_recv(int sock, char *buf, size_t max);
+ssize_t spawnproto_resp_recv(int sock, char *buf, size_t max);
 
 #endif

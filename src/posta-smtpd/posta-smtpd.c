@@ -5,7 +5,30 @@
  * instance's home ($POSTA_HOME, else conf-home). -s: the submission port
  * (587, 465), where MAIL needs AUTH. Exits 0 when the session
  * ends, 111 when its settings cannot be read (after a 421 to the client),
- * 100 on wrong usage. */
+ * 100 on wrong usage.
+ *
+ * A reader's map: the files of this folder in the order a message meets them.
+ *
+ *   smtpd_session.c   the session: settings (smtpd_config.c, smtpd_policy.c,
+ *                     smtpd_auth.c's), then the loop: replies written out
+ *                     (smtpd_reply.c), input read (smtpd_io.c), cut into
+ *                     command lines (smtpd_line.c).
+ *   smtpd_cmd.c       the command table; HELO, EHLO, RSET, NOOP, QUIT.
+ *   smtpd_tls.c       STARTTLS, asked of posta-tlsd.
+ *   smtpd_auth.c      AUTH: the base64 (smtpd_b64.c), the checkpassword run
+ *                     (smtpd_authpw.c), the failures counted per client
+ *                     address (smtpd_authfail.c).
+ *   smtpd_mail.c      MAIL: its parameters (smtpd_param.c), badmailfrom
+ *                     (smtpd_policy.c), an authenticated login's senders
+ *                     (smtpd_authsend.c), the queue's free space.
+ *   smtpd_rcpt.c      RCPT: rcpthosts (smtpd_policy.c), a local mailbox
+ *                     (src/sk/lookup.c).
+ *   smtpd_datacmd.c   DATA: starts the injector (smtpd_queue.c), gives it
+ *                     the Received line (smtpd_received.c) and the message
+ *                     as smtpd_data.c cleans it, then the envelope; 250 once
+ *                     the injector exited 0.
+ *
+ * smtpd.h holds the session all of them are handed. */
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>

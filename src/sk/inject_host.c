@@ -47,7 +47,7 @@ static int setting(char *buf, char const *home, char const *fn, char const *env,
   return 0;
 }
 
-int inject_hosts_load(inject_hosts *h, char const *home, char const **failed)
+int inject_host_load(inject_hosts *h, char const *home, char const **failed)
 {
   char me[INJECT_HOST_MAX];
   struct utsname u;
@@ -64,7 +64,7 @@ int inject_hosts_load(inject_hosts *h, char const *home, char const **failed)
   return 0;
 }
 
-void inject_hosts_free(inject_hosts *h)
+void inject_host_free(inject_hosts *h)
 {
   domains_free(&h->local);
 }

@@ -41,9 +41,9 @@ struct inject_hosts_s {
  * (common/domains.h). 0, or -1 with errno and *failed naming the file that
  * could not be read. control/me missing means the system's host name. The
  * structure is zeroed or loaded before (loading again frees the old
- * domains); inject_hosts_free frees what this allocated. */
-int inject_hosts_load(inject_hosts *, char const *home, char const **failed);
-void inject_hosts_free(inject_hosts *);
+ * domains); inject_host_free frees what this allocated. */
+int inject_host_load(inject_hosts *, char const *home, char const **failed);
+void inject_host_free(inject_hosts *);
 /* Appends addr[0..len) completed by the rules above to out, no NUL added.
  * 0, or -1 with errno ENAMETOOLONG (the result would exceed 1000 bytes) or
  * ENOMEM; out is then as it was. The null address (len 0) stays empty. */

@@ -257,7 +257,7 @@ int inject_run(inject_opts const *o, inject_err *err)
   inject_in_init(&r->in, 0, o->dot);
   int want_header = o->rcpts == INJECT_RCPT_HEADER || o->rcpts == INJECT_RCPT_BOTH
                     || (o->rcpts == INJECT_RCPT_ARGS_OR_HEADER && !o->nargs);
-  if (inject_hosts_load(&r->hosts, r->home, &failed) < 0)
+  if (inject_host_load(&r->hosts, r->home, &failed) < 0)
     code = fail(r, 111, errno, "read %s/%s", r->home, failed);
   else if (!(code = who(r)) && !(code = sender(r)) && !(code = header(r, want_header))
            && !(code = o->print ? 0 : recipients(r, want_header)))
@@ -268,7 +268,7 @@ int inject_run(inject_opts const *o, inject_err *err)
   stralloc_free(&r->out);
   stralloc_free(&r->found);
   stralloc_free(&r->rcpts);
-  inject_hosts_free(&r->hosts);
+  inject_host_free(&r->hosts);
   free(r);
   return code;
 }

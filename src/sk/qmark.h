@@ -7,8 +7,8 @@
  * file, fsync, rename, fsync of queue/cmd), owned by posta-s, so that it
  * survives a crash and a posta-send that is down finds it at its start.
  * Paths are relative to the instance's home (the working directory).
- * Library functions: they return, never exit, and print nothing but
- * qmark_run. */
+ * Library functions: they return, never exit, and print nothing. The
+ * tools' body is qmarkrun.h, their options and checks qmarktool.h. */
 #ifndef POSTA_QMARK_H
 #define POSTA_QMARK_H
 
@@ -42,23 +42,5 @@ int qmark_pending(uint64_t id);
  * listening, -1 with errno (EAGAIN: the trigger is full, posta-send is
  * busy; it reads queue/cmd/ at its next rescan anyway). */
 int qmark_poke(void);
-
-/* The whole of a tool: for each id of argv (decimal; "all" names every
- * message when op is a flush) writes the request, wakes posta-send, waits
- * at most wait seconds for it, and prints one line per id on stdout.
- * Returns the exit code: 0 every request in effect, 100 an id that is not
- * a message of the queue or a request posta-send refused, 111 a request
- * not taken yet (it stays: posta-send takes it when it runs) or an error. */
-int qmark_run(char op, char const *const *argv, unsigned wait);
-
-/* The options of a tool, opts for subgetopt: -t seconds sets *wait, -r
- * (where opts has it) makes *op a release. Returns the index of the first
- * id in argv, or -1 for a usage error. */
-int qmark_options(int argc, char const *const *argv, char const *opts, char *op, unsigned *wait);
-/* The rest of a tool once its options are read: enters the instance's
- * home, checks that the caller is root or posta-s, and runs qmark_run.
- * Returns the exit code: qmark_run's, or 111 (the home cannot be entered
- * or looked at) or 100 (another caller), after a "PROG: fatal:" line. */
-int qmark_tool(char op, char const *const *argv, unsigned wait);
 
 #endif

@@ -8,8 +8,8 @@
  *   ID: refused: ...  (see posta-send's log)
  *   ID: waiting for posta-send
  *
- * Returns the exit code (qmark.h); never exits. See qmark.h. */
-#include "sk/qmark.h"
+ * Returns the exit code; never exits. See qmarkrun.h. */
+#include "sk/qmarkrun.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@
 
 #include "common/cmdrec.h"
 #include "common/qpath.h"
+#include "sk/qmark.h"
 
 enum { ITEM_SKIP, ITEM_SENT, ITEM_DONE };
 
@@ -107,7 +108,7 @@ static void await(item *v, size_t n, char op, unsigned wait)
   }
 }
 
-int qmark_run(char op, char const *const *argv, unsigned wait)
+int qmarkrun_run(char op, char const *const *argv, unsigned wait)
 {
   roles r;
   size_t n = 0;

@@ -1,12 +1,12 @@
 /* qmarktool: what posta-qhold, posta-qrm and posta-qflush do around
- * qmark_run: their options (-t seconds, and -r where the tool has it), then
+ * qmarkrun_run: their options (-t seconds, and -r where the tool has it), then
  * the instance's home, the check that the caller may change the queue, and
- * qmark_run itself, as posta-s when root runs the tool (qscan_allowed).
+ * qmarkrun_run itself, as posta-s when root runs the tool (qscan_allowed).
  *
  * Returns an exit code, never exits; the only things printed are the
  * "PROG: fatal: ..." lines of a home that cannot be entered or a caller
- * who may not change the queue, and what qmark_run prints. See qmark.h. */
-#include "sk/qmark.h"
+ * who may not change the queue, and what qmarkrun_run prints. See qmark.h. */
+#include "sk/qmarktool.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -17,9 +17,10 @@
 
 #include "common/cmdrec.h"
 #include "common/home.h"
+#include "sk/qmarkrun.h"
 #include "sk/qscan.h"
 
-int qmark_options(int argc, char const *const *argv, char const *opts, char *op, unsigned *wait)
+int qmarktool_options(int argc, char const *const *argv, char const *opts, char *op, unsigned *wait)
 {
   subgetopt l = SUBGETOPT_ZERO;
   for (;;) {
@@ -34,7 +35,7 @@ int qmark_options(int argc, char const *const *argv, char const *opts, char *op,
   return l.ind;
 }
 
-int qmark_tool(char op, char const *const *argv, unsigned wait)
+int qmarktool_run(char op, char const *const *argv, unsigned wait)
 {
   char const *home = home_get();
   if (chdir(home) < 0) {
@@ -46,5 +47,5 @@ int qmark_tool(char op, char const *const *argv, unsigned wait)
     strerr_warnsys(PROG, ": fatal: unable to look at the instance in ", home);
     return 111;
   }
-  return qmark_run(op, argv, wait);
+  return qmarkrun_run(op, argv, wait);
 }

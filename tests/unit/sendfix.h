@@ -30,6 +30,7 @@
 #include "posta-send/message.h"
 #include "posta-send/results.h"
 #include "posta-send/sched.h"
+#include "posta-send/schedq.h"
 #include "posta-send/send.h"
 #include "posta-send/settings.h"
 #include "posta-send/wbatch.h"
@@ -259,7 +260,7 @@ static __attribute__((unused)) void fix_answer(int c, char const *const *results
   assert_true(fix_request(c, buf, sizeof buf) > 0);
   fix_respond(c, 0, results);
   assert_int_equal(results_read(&F.ctx, c), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
 }
 
 /* What posta-send asked posta-clean so far. */

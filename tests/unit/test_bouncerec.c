@@ -16,8 +16,8 @@ static void roundtrip(void **state)
   rec_buf out = REC_BUF_ZERO;
   b.sender = strdup("alice@example.com");
   b.t = 1700000000;
-  assert_int_equal(rcptlist_add(&b.failed, "bob@example.net", RCPT_BOUNCED, 0, 0, "D5.1.1 mx[192.0.2.1] 550 no such user"), 0);
-  assert_int_equal(rcptlist_add(&b.failed, "carol@example.org", RCPT_BOUNCED, 0, 0, "D4.4.1 - refused (giving up)"), 0);
+  assert_int_equal(rcptrec_add(&b.failed, "bob@example.net", RCPT_BOUNCED, 0, 0, "D5.1.1 mx[192.0.2.1] 550 no such user"), 0);
+  assert_int_equal(rcptrec_add(&b.failed, "carol@example.org", RCPT_BOUNCED, 0, 0, "D4.4.1 - refused (giving up)"), 0);
   assert_int_equal(bouncerec_build(&out, &b), 0);
   /* the fixed part, byte for byte: posta-bounce reads it */
   char const head[] = "posta bounce 1\nFalice@example.com\0t1700000000\0kf\0Abob@example.net\0eD5.1.1";

@@ -56,8 +56,8 @@ static void reap(void)
   int wstat;
   pid_t pid = waitpid(-1, &wstat, 0);
   assert_true(pid > 0);
-  assert_int_equal(bounce_reaped(&F.ctx, pid, wstat), 1);
-  msg_flush_all(&F.ctx);
+  assert_int_equal(bouncerun_reaped(&F.ctx, pid, wstat), 1);
+  message_flush_all(&F.ctx);
 }
 
 /* A message whose remote recipients are all deferred (a 421, which closes
@@ -84,7 +84,7 @@ static unsigned answer_421(void)
     n++;
   }
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   return n;
 }
 
@@ -97,7 +97,7 @@ static uint64_t info_d(uint64_t id)
   assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
   assert_int_equal(inforec_parse(&i, buf, len), 0);
   free(buf);
-  info_free(&i);
+  inforec_free(&i);
   return i.d;
 }
 
@@ -108,7 +108,7 @@ static void one_notice_in_order(void **state)
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 3);
   F.ctx.now = FIX_NOW + 3;
   F.nwrites = 0;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   /* the record durable first, then d, then posta-bounce -d */
   assert_true(F.nwrites >= 4);
   assert_string_equal(F.writes[0], "w queue/delay/8/7000");
@@ -143,7 +143,7 @@ static void one_notice_in_order(void **state)
   unsigned attempts = 0;
   for (uint64_t t = FIX_NOW + 10; t < FIX_NOW + 5000; t += 500) {
     F.ctx.now = t;
-    sched_step(&F.ctx);
+    schedq_step(&F.ctx);
     attempts += answer_421();
     assert_false(fix_exists("delay", 7000));
   }
@@ -159,7 +159,7 @@ static void none_for_null_sender_or_zero(void **state)
   deferred(7002, "s@here.example");
   F.ctx.now = FIX_NOW + 9;
   mheap_all_due(&F.ctx.heap, F.ctx.now, 0);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_false(fix_exists("delay", 7001));
   assert_false(fix_exists("delay", 7002));
   assert_int_equal(info_d(7001), 0);
@@ -177,7 +177,7 @@ static void crash_between_record_and_d(void **state)
   fix_file(path, "not even a record: posta-bounce reads it, not posta-send\n");
   F.ctx.now = FIX_NOW + 3;
   F.nwrites = 0;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_string_equal(F.writes[0], "w queue/info/11/7003");
   assert_int_equal(info_d(7003), FIX_NOW + 3);
   assert_int_equal(F.ctx.bounce.inflight, 1);
@@ -197,11 +197,11 @@ static void not_finished_while_a_record_exists(void **state)
   fix_new(7004, "s@here.example", r);
   fix_answer(CHAN_REMOTE, z);
   F.ctx.now = FIX_NOW + 3;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   reap();   /* 111: tried again after the first step of the schedule */
   assert_true(fix_exists("delay", 7004));
   F.ctx.now = FIX_NOW + 10;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   /* loaded again for its delivery, it runs posta-bounce first */
   assert_int_equal(F.ctx.bounce.inflight, 1);
   reap();
@@ -210,7 +210,7 @@ static void not_finished_while_a_record_exists(void **state)
   assert_true(fix_exists("info", 7004));
   unlink("bounce.exit");
   F.ctx.now = FIX_NOW + 20;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   reap();
   assert_false(fix_exists("delay", 7004));
   assert_false(fix_exists("info", 7004));
@@ -229,7 +229,7 @@ static void unusable_record_set_aside(void **state)
   snprintf(bad, sizeof bad, "%s.bad", path);
   fix_file(bad, "an older one, kept\n");
   F.ctx.now = FIX_NOW + 3;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   F.nwrites = 0;
   reap();
   assert_false(fix_exists("delay", 7005));
@@ -242,7 +242,7 @@ static void unusable_record_set_aside(void **state)
   assert_int_equal(qpath_id("7005.bad", &id), 0);
   /* never run again */
   F.ctx.now = FIX_NOW + 10;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   fix_drain(CHAN_REMOTE, req, sizeof req, 0);
   assert_int_equal(F.ctx.bounce.inflight, 0);
   assert_string_equal(args(), "-d 7005\n");

@@ -68,7 +68,7 @@ static void table(void **state)
     snprintf(name, sizeof name, "d%d.example", i);
     assert_string_equal(d->name, name);
   }
-  desttab_free(&t);
+  dest_free_all(&t);
 }
 
 static void backoff_and_probe(void **state)
@@ -115,7 +115,7 @@ static void backoff_and_probe(void **state)
   assert_int_equal(d->fails, 0);
   assert_int_equal(d->next_try, 0);
   assert_int_equal(dest_limit(d, 5), 5);
-  desttab_free(&t);
+  dest_free_all(&t);
 }
 
 static void verdicts(void **state)
@@ -159,7 +159,7 @@ static void sweep(void **state)
   dest_sweep(&t, 110 + 86401);
   assert_null(dest_find(&t, "dead.example", 12));
   dest_reopen_all(&t);
-  desttab_free(&t);
+  dest_free_all(&t);
 }
 
 int main(void)

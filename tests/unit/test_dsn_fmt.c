@@ -14,7 +14,7 @@
 
 static char *text(dsn_buf *b)
 {
-  dsn_putc(b, 0);
+  dsn_fmt_putc(b, 0);
   assert_int_equal(b->err, 0);
   return b->s;
 }
@@ -33,7 +33,7 @@ static void max_line(char const *s, size_t *longest, size_t *lines)
 static void field_short(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
-  dsn_fields(&b, "Subject", "  hello   world  ");
+  dsn_fmt_fields(&b, "Subject", "  hello   world  ");
   assert_string_equal(text(&b), "Subject: hello   world\n");
   dsn_buf_free(&b);
 }
@@ -42,7 +42,7 @@ static void field_folds_at_whitespace(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
   size_t longest, lines;
-  dsn_fields(&b, "Diagnostic-Code",
+  dsn_fmt_fields(&b, "Diagnostic-Code",
              "smtp; 550 5.1.1 this is a long reply from a remote server that goes on and on "
              "until it must be folded somewhere");
   char *s = text(&b);
@@ -61,7 +61,7 @@ static void field_cuts_a_word_at_998(void **state)
   size_t longest, lines;
   memset(word, 'w', sizeof word - 1);
   word[sizeof word - 1] = 0;
-  dsn_fields(&b, "X-Long", word);
+  dsn_fmt_fields(&b, "X-Long", word);
   char *s = text(&b);
   max_line(s, &longest, &lines);
   assert_int_equal(longest, DSN_LINE_MAX);
@@ -74,7 +74,7 @@ static void field_cuts_a_word_at_998(void **state)
 static void field_controls_become_spaces(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
-  dsn_field(&b, "To", "<a@b>\r\nBcc: c@d\0e", 17);
+  dsn_fmt_field(&b, "To", "<a@b>\r\nBcc: c@d\0e", 17);
   assert_string_equal(text(&b), "To: <a@b>  Bcc: c@d e\n");
   dsn_buf_free(&b);
 }
@@ -83,7 +83,7 @@ static void wrap_text(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
   char const *t = "one two\tthree\r\nfour five six seven";
-  dsn_wrap(&b, "  ", t, strlen(t), 16);
+  dsn_fmt_wrap(&b, "  ", t, strlen(t), 16);
   assert_string_equal(text(&b), "  one two three\n  four five six\n  seven\n");
   dsn_buf_free(&b);
 }
@@ -94,7 +94,7 @@ static void wrap_long_word(void **state)
   dsn_buf b = DSN_BUF_ZERO;
   size_t longest, lines;
   memset(word, 'z', sizeof word);
-  dsn_wrap(&b, "    ", word, sizeof word, 72);
+  dsn_fmt_wrap(&b, "    ", word, sizeof word, 72);
   char *s = text(&b);
   max_line(s, &longest, &lines);
   assert_int_equal(longest, DSN_LINE_MAX);
@@ -105,7 +105,7 @@ static void wrap_long_word(void **state)
 static void ascii_only(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
-  dsn_ascii(&b, "a\x01" "b\xc3\xa9" "c\x7f", 7);
+  dsn_fmt_ascii(&b, "a\x01" "b\xc3\xa9" "c\x7f", 7);
   assert_string_equal(text(&b), "a b??c ");
   dsn_buf_free(&b);
 }
@@ -113,7 +113,7 @@ static void ascii_only(void **state)
 static void addr_rfc822(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
-  dsn_addr_typed(&b, "\"john doe\"+x=y@example.com");
+  dsn_fmt_addr_typed(&b, "\"john doe\"+x=y@example.com");
   assert_string_equal(text(&b), "rfc822; \"john doe\"+x=y@example.com");
   dsn_buf_free(&b);
 }
@@ -122,7 +122,7 @@ static void addr_utf8_xtext(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
   /* U+00FC, '+', '=', '\', a lone continuation byte, U+1F600 */
-  dsn_addr_typed(&b, "j\xc3\xbcrgen+a=b\\c\x80@\xf0\x9f\x98\x80.example");
+  dsn_fmt_addr_typed(&b, "j\xc3\xbcrgen+a=b\\c\x80@\xf0\x9f\x98\x80.example");
   assert_string_equal(text(&b), "utf-8; j\\x{FC}rgen\\x{2B}a\\x{3D}b\\x{5C}c\\x{80}@\\x{1F600}.example");
   dsn_buf_free(&b);
 }
@@ -130,35 +130,35 @@ static void addr_utf8_xtext(void **state)
 static void dates(void **state)
 {
   char d[DSN_DATE_MAX];
-  assert_int_equal(dsn_date(d, 1700000000), 31);
+  assert_int_equal(dsn_fmt_date(d, 1700000000), 31);
   assert_string_equal(d, "Tue, 14 Nov 2023 22:13:20 +0000");
-  dsn_date(d, 0);
+  dsn_fmt_date(d, 0);
   assert_string_equal(d, "Thu, 1 Jan 1970 00:00:00 +0000");
-  dsn_date(d, 951782400);
+  dsn_fmt_date(d, 951782400);
   assert_string_equal(d, "Tue, 29 Feb 2000 00:00:00 +0000");
 }
 
 static void durations(void **state)
 {
   char d[DSN_DURATION_MAX];
-  dsn_duration(d, 432000);
+  dsn_fmt_duration(d, 432000);
   assert_string_equal(d, "5 days");
-  dsn_duration(d, 86400);
+  dsn_fmt_duration(d, 86400);
   assert_string_equal(d, "1 day");
-  dsn_duration(d, 14400 + 59);
+  dsn_fmt_duration(d, 14400 + 59);
   assert_string_equal(d, "4 hours");
-  dsn_duration(d, 60);
+  dsn_fmt_duration(d, 60);
   assert_string_equal(d, "1 minute");
-  dsn_duration(d, 59);
+  dsn_fmt_duration(d, 59);
   assert_string_equal(d, "59 seconds");
-  dsn_duration(d, -5);
+  dsn_fmt_duration(d, -5);
   assert_string_equal(d, "0 seconds");
 }
 
 static void buffer_grows(void **state)
 {
   dsn_buf b = DSN_BUF_ZERO;
-  for (int i = 0; i < 100000; i++) dsn_putu(&b, (uint64_t)i);
+  for (int i = 0; i < 100000; i++) dsn_fmt_putu(&b, (uint64_t)i);
   assert_int_equal(b.err, 0);
   assert_true(b.len > 400000);
   assert_memory_equal(b.s, "0123456789101112", 16);

@@ -24,7 +24,7 @@ static void roundtrip(void **state)
   assert_int_equal(o.d, 0);
   assert_int_equal(o.h, 1);
   assert_int_equal(o.x, 0);
-  info_free(&o);
+  inforec_free(&o);
   rec_free(&b);
 }
 
@@ -36,7 +36,7 @@ static void null_sender(void **state)
   assert_int_equal(inforec_build(&b, &i), 0);
   assert_int_equal(inforec_parse(&o, b.s, b.len), 0);
   assert_string_equal(o.sender, "");
-  info_free(&o);
+  inforec_free(&o);
   rec_free(&b);
 }
 
@@ -46,7 +46,7 @@ static int parse_fields(char const *const *f, size_t n)
   info o = INFO_ZERO;
   recfix_build(&b, "info", f, n);
   int r = inforec_parse(&o, b.s, b.len);
-  info_free(&o);
+  inforec_free(&o);
   rec_free(&b);
   return r;
 }

@@ -95,7 +95,7 @@ static void load(void **state)
   unsetenv("QMAILIDHOST");
   put(dir, "me", "me.example.org\n");
   put(dir, "defaultdomain", "dd.example.org  \r\nsecond line\n");
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   assert_string_equal(l.defaulthost, "me.example.org");
   assert_string_equal(l.defaultdomain, "dd.example.org");
   assert_string_equal(l.plusdomain, "me.example.org");
@@ -103,7 +103,7 @@ static void load(void **state)
   /* the environment wins, when it is clean */
   setenv("QMAILDEFAULTHOST", "env.example", 1);
   setenv("QMAILPLUSDOMAIN", "bad\001value", 1);
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   assert_string_equal(l.defaulthost, "env.example");
   assert_string_equal(l.plusdomain, "me.example.org");
   unsetenv("QMAILDEFAULTHOST");
@@ -113,13 +113,13 @@ static void load(void **state)
   snprintf(sub, sizeof sub, "%s/control/plusdomain", dir);
   chmod(sub, 0);
   if (geteuid() != 0) {
-    assert_int_equal(inject_hosts_load(&l, dir, &failed), -1);
+    assert_int_equal(inject_host_load(&l, dir, &failed), -1);
     assert_string_equal(failed, "control/plusdomain");
   }
   unlink(sub);
   /* a control character in a file is refused */
   put(dir, "idhost", "a\tb\n");
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), -1);
+  assert_int_equal(inject_host_load(&l, dir, &failed), -1);
   assert_string_equal(failed, "control/idhost");
   snprintf(sub, sizeof sub, "%s/control/idhost", dir);
   unlink(sub);
@@ -128,9 +128,9 @@ static void load(void **state)
   snprintf(sub, sizeof sub, "%s/control/defaultdomain", dir);
   unlink(sub);
   /* no control/me: the system's name */
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   assert_true(strlen(l.defaulthost) > 0);
-  inject_hosts_free(&l);
+  inject_host_free(&l);
   snprintf(sub, sizeof sub, "%s/control", dir);
   rmdir(sub);
   rmdir(dir);
@@ -188,7 +188,7 @@ static void dotless_host(void **state)
   char const *failed = 0;
   unset_env();
   instance(dir, "vm\n", "vm\nlocalhost\n", 0);
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   assert_string_equal(l.defaultdomain, "vm");
   expect(&l, "demo@localhost", "demo@localhost");
   expect(&l, "root", "root@vm");                /* the sender made up */
@@ -201,10 +201,10 @@ static void dotless_host(void **state)
   instance_remove(dir);
   strcpy(dir, "/tmp/test_inject_host.XXXXXX");
   instance(dir, "vm\n", 0, 0);
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   expect(&l, "root", "root@vm");
   expect(&l, "demo@localhost", "demo@localhost");
-  inject_hosts_free(&l);
+  inject_host_free(&l);
   instance_remove(dir);
 }
 
@@ -220,7 +220,7 @@ static void own_domains(void **state)
   instance(dir, "mail.example.com\n", "mail.example.com\nIntranet\nlocalhost\n",
            "lab:lab\nout:\njoe@desk:joe\n");
   put(dir, "defaultdomain", "example.com\n");
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   expect(&l, "bob", "bob@mail.example.com");
   expect(&l, "bob@intranet", "bob@intranet");
   expect(&l, "bob@INTRANET", "bob@INTRANET");
@@ -231,15 +231,15 @@ static void own_domains(void **state)
   expect(&l, "bob@localhost", "bob@localhost");
   /* the environment's defaultdomain, equal to a dotless host: kept */
   setenv("QMAILDEFAULTDOMAIN", "corp", 1);
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   expect(&l, "bob@corp", "bob@corp");
   expect(&l, "bob@other", "bob@other");
   setenv("QMAILDEFAULTDOMAIN", "corp.example", 1);
-  assert_int_equal(inject_hosts_load(&l, dir, &failed), 0);
+  assert_int_equal(inject_host_load(&l, dir, &failed), 0);
   expect(&l, "bob@other", "bob@other.corp.example");
   expect(&l, "bob@intranet", "bob@intranet");
   unsetenv("QMAILDEFAULTDOMAIN");
-  inject_hosts_free(&l);
+  inject_host_free(&l);
   instance_remove(dir);
 }
 

@@ -42,7 +42,7 @@ static void results_together_are_one_write(void **state)
   answer_all(CHAN_REMOTE, "Z4.2.2 mx[192.0.2.1] 452 full");
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
   F.replaces = F.nwrites = F.syncs = 0;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   /* one write per record, however many results came in */
   assert_int_equal(F.replaces, 2);
   assert_string_equal(F.writes[0], "w queue/local/19/8000");
@@ -53,12 +53,12 @@ static void results_together_are_one_write(void **state)
   assert_int_equal(l.v[0].state, RCPT_DONE);
   assert_int_equal(l.v[3].state, RCPT_DONE);
   assert_int_equal(l.v[3].n, 1);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   fix_read_rcpts("remote", 8000, &l);
   assert_int_equal(l.v[0].state, RCPT_PENDING);
   assert_int_equal(l.v[0].w, FIX_NOW + 10);
   assert_string_equal(l.v[1].e, "Z4.2.2 mx[192.0.2.1] 452 full");
-  rcptlist_free(&l);
+  rcptrec_free(&l);
 }
 
 static void finished_message_leaves_in_order(void **state)
@@ -67,7 +67,7 @@ static void finished_message_leaves_in_order(void **state)
   fix_new(8001, "", r);
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
   F.replaces = F.unlinks = F.nwrites = 0;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   /* the last D is not written: removing info durably says it all */
   assert_int_equal(F.replaces, 0);
   assert_int_equal(F.unlinks, 1);
@@ -92,7 +92,7 @@ static pid_t reap_bounce(void)
   int wstat;
   pid_t pid = waitpid(-1, &wstat, 0);
   assert_true(pid > 0);
-  assert_int_equal(bounce_reaped(&F.ctx, pid, wstat), 1);
+  assert_int_equal(bouncerun_reaped(&F.ctx, pid, wstat), 1);
   return pid;
 }
 
@@ -110,7 +110,7 @@ static void failure_recorded_before_b(void **state)
   fix_respond(CHAN_REMOTE, 0, res);
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
   F.replaces = F.nwrites = 0;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   /* the bounce record durable first, then the recipients marked B */
   assert_string_equal(F.writes[0], "w queue/bounce/21/8002");
   assert_string_equal(F.writes[1], "s queue/bounce/21");
@@ -120,7 +120,7 @@ static void failure_recorded_before_b(void **state)
   fix_read_rcpts("remote", 8002, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
   assert_int_equal(l.v[1].state, RCPT_DONE);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   char path[QPATH_MAX], *buf;
   size_t blen;
   bouncerec b = BOUNCEREC_ZERO;
@@ -137,17 +137,17 @@ static void failure_recorded_before_b(void **state)
   /* posta-bounce runs at once; it fails: the record stays, tried later */
   assert_int_equal(F.ctx.bounce.inflight, 1);
   reap_bounce();
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_true(fix_exists("bounce", 8002));
   assert_true(fix_exists("info", 8002));
   assert_int_equal(F.ctx.nactive, 0);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
   /* its time comes: posta-bounce succeeds, the message is finished */
   F.ctx.now = FIX_NOW + 10;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(F.ctx.bounce.inflight, 1);
   reap_bounce();
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_false(fix_exists("bounce", 8002));
   assert_false(fix_exists("info", 8002));
   assert_true(fix_exists("remote", 8002));
@@ -164,7 +164,7 @@ static void endings_share_fsyncs(void **state)
   for (uint64_t i = 0; i < 5; i++) fix_new(8100 + i * 23, "", r);
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
   F.replaces = F.unlinks = F.syncs = F.nwrites = 0;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.unlinks, 5);
   assert_int_equal(F.syncs, 1);
   assert_string_equal(F.writes[5], "s queue/info/4");
@@ -185,7 +185,7 @@ static void fast_message_writes_nothing(void **state)
   assert_false(fix_exists("info", 8300));
   assert_false(fix_exists("local", 8300));
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.nwrites, 0);
   assert_int_equal(F.syncs, 0);
   assert_string_equal(fix_clean_asked(), "mess 8300\n");
@@ -203,7 +203,7 @@ static void fast_message_deferred_is_spilled(void **state)
   static char const *const r[] = { "a@here.example", 0 };
   fix_new(8301, "s@far.example", r);
   answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_true(fix_exists("info", 8301));
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 8301, &l);
@@ -211,7 +211,7 @@ static void fast_message_deferred_is_spilled(void **state)
   assert_int_equal(l.v[0].n, 1);
   assert_int_equal(l.v[0].w, FIX_NOW + 10);
   assert_string_equal(l.v[0].e, "Z4.2.2 - mailbox full");
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   assert_string_equal(fix_clean_asked(), "todo 8301\n");
   assert_int_equal(F.ctx.nactive, 0);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
@@ -223,13 +223,13 @@ static void fast_message_failed_is_spilled_then_bounced(void **state)
   static char const *const r[] = { "nobody@here.example", 0 };
   fix_new(8302, "s@far.example", r);
   answer_all(CHAN_LOCAL, "D5.1.1 - no mailbox here by that name");
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_true(fix_exists("info", 8302));
   assert_true(fix_exists("bounce", 8302));
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 8302, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
 }
 
 static int put_eio(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
@@ -249,7 +249,7 @@ static void fast_message_unspillable_is_forgotten(void **state)
   fix_new(8305, "s@far.example", r);
   answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
   F.ctx.put = put_eio;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   F.ctx.put = fix_put;
   assert_int_equal(F.ctx.nactive, 0);
   assert_true(fix_exists("todo", 8305));
@@ -260,7 +260,7 @@ static void fast_message_unspillable_is_forgotten(void **state)
   assert_int_equal(mheap_top(&F.ctx.heap)->id, 8305);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + TODO_RESCAN);
   F.ctx.now = FIX_NOW + TODO_RESCAN;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_false(idset_has(&F.ctx.known, 8305));
   assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 0);
   /* read again: preprocessed anew, the fast way again */
@@ -286,7 +286,7 @@ static void fast_message_ends_whatever_the_batch(void **state)
   assert_string_equal(fix_clean_asked(), "todo 8307\n");
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
   F.ctx.syncdir = syncdir_eio;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   F.ctx.syncdir = fix_syncdir;
   assert_string_equal(fix_clean_asked(), "mess 8306\n");
   assert_int_equal(F.ctx.nactive, 0);
@@ -307,16 +307,16 @@ static void fast_message_with_info_is_fast_no_more(void **state)
   fix_new(8308, "s@far.example", r);
   answer_all(CHAN_LOCAL, "Z4.2.2 - mailbox full");
   F.ctx.syncdir = syncdir_info_eio;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   F.ctx.syncdir = fix_syncdir;
   assert_true(fix_exists("info", 8308));
   assert_true(idset_has(&F.ctx.known, 8308));
   assert_int_equal(mheap_top(&F.ctx.heap)->id, 8308);
   /* its retry delivers it: info goes, then mess */
   F.ctx.now = mheap_top(&F.ctx.heap)->due;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   answer_all(CHAN_LOCAL, "K2.0.0 - delivered");
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_false(fix_exists("info", 8308));
   assert_string_equal(fix_clean_asked(), "mess 8308\n");
 }
@@ -341,22 +341,22 @@ static void load_refuses_damage(void **state)
   char path[QPATH_MAX];
   fix_todo(8003, "", r);
   assert_int_equal(preproc_one(&F.ctx, 8003, &m), PREPROC_NEW);
-  msg_free(m);
-  assert_int_equal(msg_load(&F.ctx, 8003, &m), 0);
+  message_free(m);
+  assert_int_equal(message_load(&F.ctx, 8003, &m), 0);
   assert_int_equal(m->rc[CHAN_LOCAL].n, 1);
   assert_int_equal(m->rc[CHAN_REMOTE].n, 0);
   assert_int_equal(m->nt[NOTE_FAILURE].has, 0);
   assert_int_equal(m->nt[NOTE_DELAY].has, 0);
-  msg_free(m);
+  message_free(m);
   /* a torn local record: the message is not believed */
   qpath(path, "local", 8003);
   truncate(path, 20);
   errno = 0;
-  assert_int_equal(msg_load(&F.ctx, 8003, &m), -1);
+  assert_int_equal(message_load(&F.ctx, 8003, &m), -1);
   assert_int_equal(errno, EPROTO);
   /* no info: gone */
   errno = 0;
-  assert_int_equal(msg_load(&F.ctx, 8099, &m), -1);
+  assert_int_equal(message_load(&F.ctx, 8099, &m), -1);
   assert_int_equal(errno, ENOENT);
 }
 
@@ -370,12 +370,12 @@ static void load_reconciles_a_bounce_record(void **state)
   char path[QPATH_MAX];
   fix_todo(8004, "s@here.example", r);
   assert_int_equal(preproc_one(&F.ctx, 8004, &m), PREPROC_NEW);
-  msg_free(m);
+  message_free(m);
   bouncerec b = BOUNCEREC_ZERO;
   rec_buf out = REC_BUF_ZERO;
   b.sender = strdup("s@here.example");
   b.t = FIX_NOW - 5;
-  assert_int_equal(rcptlist_add(&b.failed, "a@far.example", RCPT_BOUNCED, 0, 0, "D5.1.1 mx[192.0.2.1] 550 no"), 0);
+  assert_int_equal(rcptrec_add(&b.failed, "a@far.example", RCPT_BOUNCED, 0, 0, "D5.1.1 mx[192.0.2.1] 550 no"), 0);
   assert_int_equal(bouncerec_build(&out, &b), 0);
   qpath(path, "bounce", 8004);
   fix_file(path, "");
@@ -385,22 +385,22 @@ static void load_reconciles_a_bounce_record(void **state)
   rec_free(&out);
   bouncerec_free(&b);
   F.nwrites = 0;
-  assert_int_equal(msg_load(&F.ctx, 8004, &m), 0);
+  assert_int_equal(message_load(&F.ctx, 8004, &m), 0);
   assert_int_equal(m->nt[NOTE_FAILURE].has, 1);
   assert_int_equal(m->rc[CHAN_REMOTE].v[0].state, RCPT_BOUNCED);
   assert_int_equal(m->rc[CHAN_REMOTE].v[1].state, RCPT_PENDING);
-  msg_free(m);
+  message_free(m);
   assert_string_equal(F.writes[0], "w queue/remote/0/8004");
   assert_string_equal(F.writes[1], "s queue/remote/0");
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 8004, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
   assert_int_equal(l.v[1].state, RCPT_PENDING);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   /* nothing left to reconcile: no write */
   F.nwrites = 0;
-  assert_int_equal(msg_load(&F.ctx, 8004, &m), 0);
-  msg_free(m);
+  assert_int_equal(message_load(&F.ctx, 8004, &m), 0);
+  message_free(m);
   assert_int_equal(F.nwrites, 0);
 }
 

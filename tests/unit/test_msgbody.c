@@ -22,7 +22,7 @@ static size_t encode(char const *s, size_t len, size_t step, char *out)
   size_t o = 0;
   int rounds = 0;
   while (!e.done) {
-    o += msgenc_run(&e, s, len, out + o, step);
+    o += msgbody_encode(&e, s, len, out + o, step);
     assert_true(++rounds < 1000000);
   }
   return o;

@@ -48,9 +48,9 @@ static void route(void **state)
     assert_int_equal(r.v[i].n, 0);
     assert_int_equal(r.v[i].w, 0);
   }
-  info_free(&inf);
-  rcptlist_free(&l);
-  rcptlist_free(&r);
+  inforec_free(&inf);
+  rcptrec_free(&l);
+  rcptrec_free(&r);
   rec_free(&b);
 }
 
@@ -62,9 +62,9 @@ static int route_fields(char const *const *f, size_t n)
   uint64_t pid;
   recfix_build(&b, "todo", f, n);
   int x = preproc_route(&F.ctx.set.doms, b.s, b.len, &inf, &pid, &l, &r);
-  info_free(&inf);
-  rcptlist_free(&l);
-  rcptlist_free(&r);
+  inforec_free(&inf);
+  rcptrec_free(&l);
+  rcptrec_free(&r);
   rec_free(&b);
   return x;
 }
@@ -108,8 +108,8 @@ static void one_message(void **state)
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 4600, &l);
   assert_string_equal(l.v[0].addr, "bob@here.example");
-  rcptlist_free(&l);
-  msg_free(m);
+  rcptrec_free(&l);
+  message_free(m);
   /* state 3 (info written, todo still there): only posta-clean is asked */
   F.replaces = 0;
   assert_int_equal(preproc_one(&F.ctx, 4600, &m), PREPROC_SKIP);
@@ -141,7 +141,7 @@ static void rerouted_after_crash(void **state)
   assert_string_equal(F.writes[4], "w queue/info/1/4601");
   assert_false(fix_exists("remote", 4601));
   assert_string_equal(m->inf.sender, "");
-  msg_free(m);
+  message_free(m);
 }
 
 /* Messages found together: one fsync per folder for all of them, every
@@ -206,9 +206,9 @@ static void state3_while_running(void **state)
   msg *m = 0;
   fix_todo(4900, "s@here.example", rcpts);
   assert_int_equal(preproc_one(&F.ctx, 4900, &m), PREPROC_NEW);
-  msg_free(m);
+  message_free(m);
   fix_clean_asked();
-  /* posta-send never took it in: as if msg_write_info had returned -1 */
+  /* posta-send never took it in: as if message_put_info had returned -1 */
   assert_false(idset_has(&F.ctx.known, 4900));
   size_t before = F.ctx.heap.n;
   preproc_new(&F.ctx, 4900);

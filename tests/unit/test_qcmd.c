@@ -78,7 +78,7 @@ static void deferred(uint64_t id, char const *to)
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
   fix_respond(CHAN_REMOTE, 0, z);
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 0);
   size_t i = 0;
   while (i < F.ctx.heap.n && F.ctx.heap.v[i].id != id) i++;
@@ -101,7 +101,7 @@ static void hold_then_release(void **state)
   assert_true(fix_logged("hold msg 9000 uid 0\n"));
   /* due: looked at, held, parked again; no delivery */
   F.ctx.now = FIX_NOW + 20;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 0);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 20 + HELD_RECHECK);
   /* released: due at once */
@@ -110,7 +110,7 @@ static void hold_then_release(void **state)
   assert_int_equal(read_info(9000).h, 0);
   assert_true(fix_logged("release msg 9000 uid 0\n"));
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 20);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
 }
 
@@ -126,7 +126,7 @@ static void remove_parked(void **state)
   assert_true(fix_logged("remove msg 9001 uid 0\n"));
   /* raised in the index: removed at the next step, never delivered */
   F.nwrites = 0;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 0);
   /* the notices first, durably, then info: a notice never outlives it */
   assert_string_equal(F.writes[0], "u queue/bounce/8/9001");
@@ -161,12 +161,12 @@ static void remove_in_flight(void **state)
   /* the first result: recorded, the message waits for the other */
   fix_respond(CHAN_LOCAL, 0, k);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_true(fix_exists("info", 9002));
   /* the second: nothing is in flight, it goes, nothing is retried */
   fix_respond(CHAN_REMOTE, 0, z);
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_false(fix_exists("info", 9002));
   assert_int_equal(F.ctx.nactive, 0);
   assert_null(mheap_top(&F.ctx.heap));
@@ -189,9 +189,9 @@ static void waits_for_preprocessing(void **state)
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
   assert_false(pending(9003));
   assert_int_equal(read_info(9003).h, 1);
-  assert_int_equal(msg_load(&F.ctx, 9003, &m), 0);
+  assert_int_equal(message_load(&F.ctx, 9003, &m), 0);
   assert_int_equal(m->inf.h, 1);
-  msg_free(m);
+  message_free(m);
 }
 
 static void stale_and_strange_requests_dropped(void **state)
@@ -243,7 +243,7 @@ static void flush_everything(void **state)
   assert_false(pending(CMDREC_ALL));
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW);
   assert_true(mheap_top(&F.ctx.heap)->flags & MHEAP_FORCED);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
   assert_true(fix_logged("posta-qflush: trying everything now"));
 }
@@ -256,7 +256,7 @@ static void flush_one(void **state)
   request(9030, CMDREC_FLUSH, FIX_NOW);
   run_requests();
   assert_true(fix_logged("flush msg 9030 uid 0\n"));
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   /* only the one asked for */
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
   assert_string_equal(fix_field(req, sizeof req, 1), "9030");

@@ -11,13 +11,13 @@
 #include <skalibs/strerr.h>
 
 #include "common/cmdrec.h"
-#include "sk/qmark.h"
+#include "sk/qmarktool.h"
 
 static int opts(char const *const *argv, char const *spec, char *op, unsigned *wait)
 {
   int argc = 0;
   while (argv[argc]) argc++;
-  return qmark_options(argc, argv, spec, op, wait);
+  return qmarktool_options(argc, argv, spec, op, wait);
 }
 
 static void test_wait_and_ids(void **state)
@@ -75,7 +75,7 @@ static void test_no_home(void **state)
   (void)state;
   char const *ids[] = { "12", 0 };
   setenv("POSTA_HOME", "/nonexistent/posta-test-qmarktool", 1);
-  assert_int_equal(qmark_tool(CMDREC_HOLD, ids, 0), 111);
+  assert_int_equal(qmarktool_run(CMDREC_HOLD, ids, 0), 111);
 }
 
 int main(void)

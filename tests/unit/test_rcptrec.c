@@ -12,10 +12,10 @@
 
 static void build_list(rcptlist *l)
 {
-  assert_int_equal(rcptlist_add(l, "alice@example.com", RCPT_PENDING, 0, 0, ""), 0);
-  assert_int_equal(rcptlist_add(l, "bob@example.com", RCPT_DONE, 1, 0, "K2.0.0 - ok"), 0);
-  assert_int_equal(rcptlist_add(l, "carol@example.com", RCPT_BOUNCED, 3, 1700000123, "D5.1.1 mx[1.2.3.4] 550 no"), 0);
-  assert_int_equal(rcptlist_add(l, "dan@example.com", RCPT_PENDING, 2, 1700000999, "Z4.4.1 - refused"), 0);
+  assert_int_equal(rcptrec_add(l, "alice@example.com", RCPT_PENDING, 0, 0, ""), 0);
+  assert_int_equal(rcptrec_add(l, "bob@example.com", RCPT_DONE, 1, 0, "K2.0.0 - ok"), 0);
+  assert_int_equal(rcptrec_add(l, "carol@example.com", RCPT_BOUNCED, 3, 1700000123, "D5.1.1 mx[1.2.3.4] 550 no"), 0);
+  assert_int_equal(rcptrec_add(l, "dan@example.com", RCPT_PENDING, 2, 1700000999, "Z4.4.1 - refused"), 0);
 }
 
 static void roundtrip(void **state)
@@ -23,7 +23,7 @@ static void roundtrip(void **state)
   rcptlist l = RCPTLIST_ZERO, m = RCPTLIST_ZERO;
   rec_buf b = REC_BUF_ZERO;
   build_list(&l);
-  assert_int_equal(rcptlist_pending(&l), 2);
+  assert_int_equal(rcptrec_pending(&l), 2);
   assert_int_equal(rcptrec_build(&b, &l), 0);
   char const head[] = "posta rcpt 1\nAalice@example.com\0SP\0n0\0w0\0e\0Abob@example.com\0SD\0n1";
   assert_memory_equal(b.s, head, sizeof head - 1);
@@ -38,11 +38,11 @@ static void roundtrip(void **state)
     assert_int_equal(m.v[i].busy, 0);
     assert_int_equal(m.v[i].failed, 0);
   }
-  assert_int_equal(rcpt_set_result(&m.v[0], "K2.0.0 - delivered"), 0);
+  assert_int_equal(rcptrec_set_result(&m.v[0], "K2.0.0 - delivered"), 0);
   assert_string_equal(m.v[0].e, "K2.0.0 - delivered");
   rec_free(&b);
-  rcptlist_free(&l);
-  rcptlist_free(&m);
+  rcptrec_free(&l);
+  rcptrec_free(&m);
 }
 
 /* Builds a record from raw fields (rec.c adds the header and CRC). */
@@ -88,8 +88,8 @@ static void torn_record_refused(void **state)
   for (size_t n = 0; n < b.len; n += 3) assert_int_equal(rcptrec_parse(&m, b.s, n), -1);
   assert_int_equal(rcptrec_parse(&m, b.s, b.len), 0);
   rec_free(&b);
-  rcptlist_free(&l);
-  rcptlist_free(&m);
+  rcptrec_free(&l);
+  rcptrec_free(&m);
 }
 
 int main(void)

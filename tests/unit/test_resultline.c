@@ -20,7 +20,7 @@ static void check_status(status_case const *v, size_t n)
 {
   char st[RESULT_STATUS_MAX];
   for (size_t i = 0; i < n; i++) {
-    result_status(st, v[i].code, v[i].reply);
+    resultline_status(st, v[i].code, v[i].reply);
     if (strcmp(st, v[i].want)) fail_msg("%u \"%s\": %s, not %s", v[i].code, v[i].reply, st, v[i].want);
   }
 }
@@ -48,23 +48,23 @@ static void status_defaults(void **state)
   };
   char st[RESULT_STATUS_MAX];
   check_status(v, sizeof v / sizeof v[0]);
-  assert_int_equal(result_status(st, 421, "421 closing"), 0);
+  assert_int_equal(resultline_status(st, 421, "421 closing"), 0);
   assert_string_equal(st, "4.3.2");
-  assert_int_equal(result_status(st, 421, "421 4.7.0 go away"), 1);
+  assert_int_equal(resultline_status(st, 421, "421 4.7.0 go away"), 1);
   assert_string_equal(st, "4.7.0");
 }
 
 static void format_line(void **state)
 {
   char line[RESULT_LINE_MAX];
-  result_format(line, sizeof line, 'K', "2.0.0", "mx.example.net[192.0.2.1]", "250 ok");
+  resultline_format(line, sizeof line, 'K', "2.0.0", "mx.example.net[192.0.2.1]", "250 ok");
   assert_string_equal(line, "K2.0.0 mx.example.net[192.0.2.1] 250 ok");
-  result_format(line, sizeof line, 'D', "5.1.1", 0, "550\r\nbad\001x");
+  resultline_format(line, sizeof line, 'D', "5.1.1", 0, "550\r\nbad\001x");
   assert_string_equal(line, "D5.1.1 - 550  bad x");
   /* a status of the wrong class is replaced */
-  result_format(line, sizeof line, 'Z', "5.1.1", "-", "x");
+  resultline_format(line, sizeof line, 'Z', "5.1.1", "-", "x");
   assert_string_equal(line, "Z4.0.0 - x");
-  result_format(line, sizeof line, 'K', "garbage", "-", "x");
+  resultline_format(line, sizeof line, 'K', "garbage", "-", "x");
   assert_string_equal(line, "K2.0.0 - x");
 }
 
@@ -73,10 +73,10 @@ static void text_bounded(void **state)
   char text[3000], line[RESULT_LINE_MAX];
   memset(text, 'x', sizeof text - 1);
   text[sizeof text - 1] = 0;
-  size_t n = result_format(line, sizeof line, 'Z', "4.4.1", "-", text);
+  size_t n = resultline_format(line, sizeof line, 'Z', "4.4.1", "-", text);
   assert_int_equal(n, strlen("Z4.4.1 - ") + RESULT_TEXT_MAX);
   char small[64];
-  n = result_format(small, sizeof small, 'Z', "4.4.1", "-", text);
+  n = resultline_format(small, sizeof small, 'Z', "4.4.1", "-", text);
   assert_int_equal(n, sizeof small - 1);
   assert_int_equal(strlen(small), sizeof small - 1);
 }
@@ -84,11 +84,11 @@ static void text_bounded(void **state)
 static void mta_one_word(void **state)
 {
   char mta[RESULT_MTA_MAX];
-  result_mta(mta, "mx.example.net", "192.0.2.1");
+  resultline_mta(mta, "mx.example.net", "192.0.2.1");
   assert_string_equal(mta, "mx.example.net[192.0.2.1]");
-  result_mta(mta, "", "2001:db8::1");
+  resultline_mta(mta, "", "2001:db8::1");
   assert_string_equal(mta, "[2001:db8::1]");
-  result_mta(mta, "bad name\n", "1.2.3.4");
+  resultline_mta(mta, "bad name\n", "1.2.3.4");
   assert_string_equal(mta, "bad?name?[1.2.3.4]");
 }
 

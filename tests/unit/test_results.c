@@ -38,7 +38,7 @@ static void lifetime_turns_deferral_into_failure(void **state)
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
   assert_string_equal(l.v[0].e, "D4.4.1 - refused");
   assert_int_equal(l.v[1].state, RCPT_DONE);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   assert_true(fix_exists("bounce", 9000));
   int wstat;
   assert_true(waitpid(-1, &wstat, 0) > 0);
@@ -64,15 +64,15 @@ static void last_attempt_at_lifetime(void **state)
     /* the second retry would be 100 seconds later: the lifetime ends first */
     assert_int_equal(l.v[0].w, want[i]);
     F.ctx.now = l.v[0].w;
-    rcptlist_free(&l);
+    rcptrec_free(&l);
     dest_reopen_all(&F.ctx.dests);   /* the 421 closed it: this is about the recipient */
-    sched_step(&F.ctx);
+    schedq_step(&F.ctx);
   }
   fix_answer(CHAN_REMOTE, z);
   fix_read_rcpts("remote", 9004, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
   assert_string_equal(l.v[0].e, "D4.4.1 mx[192.0.2.1] 421 busy");
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   assert_true(fix_logged(": failure: <a@far.example> 4.4.1 mx[192.0.2.1] 421 busy (giving up: the message is"
                          " older than control/queuelifetime)\n"));
   int wstat;
@@ -92,7 +92,7 @@ static void missing_results_are_deferrals(void **state)
   assert_int_equal(l.v[2].state, RCPT_PENDING);
   assert_string_equal(l.v[2].e, "Z4.3.0 - the spawner gave no result for this recipient");
   assert_int_equal(l.v[2].w, FIX_NOW + 10);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
 }
 
 static void stray_response_ignored(void **state)
@@ -106,13 +106,13 @@ static void stray_response_ignored(void **state)
   assert_int_equal(send(F.peer[CHAN_LOCAL], "junk", 4, 0), 4);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
   assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 1);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 1);
   assert_string_equal(fix_clean_asked(), "");
   /* the real answer still counts: delivered (straight from todo), gone */
   fix_respond(CHAN_LOCAL, 0, ok);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 0);
   assert_string_equal(fix_clean_asked(), "mess 9002\n");
 }
@@ -128,14 +128,14 @@ static void spawner_gone(void **state)
   results_abandon(&F.ctx, CHAN_LOCAL);
   assert_int_equal(F.ctx.ch[CHAN_LOCAL].g.inflight, 0);
   F.ctx.stopping = 1;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   /* nothing recorded as done: both are tried again after the restart */
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 9003, &l);
   assert_int_equal(l.v[0].state, RCPT_PENDING);
   assert_int_equal(l.v[0].n, 0);
   assert_int_equal(l.v[1].state, RCPT_PENDING);
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   assert_int_equal(F.ctx.nactive, 0);
 }
 

@@ -44,13 +44,13 @@ static void local_one_per_delivery_and_channel_limit(void **state)
   fix_respond(CHAN_LOCAL, 1, ok);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
   F.replaces = 0;
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.replaces, 1);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 2);
   fix_respond(CHAN_LOCAL, 0, ok);
   fix_respond(CHAN_LOCAL, 1, ok);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 0);
   assert_false(fix_exists("info", 5000));
   fix_clean_answer("+5000\n+5000\n");
@@ -89,7 +89,7 @@ static void one_mailbox_holds_at_most_its_share(void **state)
   for (unsigned slot = 0; slot < 3; slot++) fix_respond(CHAN_LOCAL, slot, ok);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
   assert_int_equal(box->inflight, 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   len = fix_request(CHAN_LOCAL, req, sizeof req);
   assert_true(len > 0);
   assert_string_equal(fix_field(req, (size_t)len, 3), "a-y@here.example");
@@ -104,8 +104,8 @@ static void one_mailbox_holds_at_most_its_share(void **state)
   assert_int_equal(box->waiters.n, 1);
   fix_respond(CHAN_LOCAL, 0, ok);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
-  sched_step(&F.ctx);
+  message_flush_all(&F.ctx);
+  schedq_step(&F.ctx);
   len = fix_request(CHAN_LOCAL, req, sizeof req);
   assert_true(len > 0);
   assert_string_equal(fix_field(req, (size_t)len, 3), "a-w@here.example");
@@ -166,9 +166,9 @@ static void second_message_waits_for_destination(void **state)
   /* one ends: the waiter is woken and starts */
   fix_respond(CHAN_REMOTE, 0, ok);
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.ctx.ready.n, 1);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   len = fix_request(CHAN_REMOTE, req, sizeof req);
   assert_true(len > 0);
   assert_string_equal(fix_field(req, (size_t)len, 3), "c@busy.example");
@@ -192,14 +192,14 @@ static void dead_destination_costs_one_attempt(void **state)
   fix_respond(CHAN_REMOTE, 0, down);
   fix_respond(CHAN_REMOTE, 1, down);
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   /* closed for the first step of the schedule; nobody else tried */
   assert_int_equal(d->fails, 1);
   assert_int_equal(d->next_try, FIX_NOW + 10);
   assert_int_equal(d->waiters.n, 0);
   assert_int_equal(F.ctx.heap.n, 20);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 0);
   /* the attempt recorded for the two that were tried */
   rcptlist l = RCPTLIST_ZERO;
@@ -207,21 +207,21 @@ static void dead_destination_costs_one_attempt(void **state)
   assert_int_equal(l.v[0].n, 1);
   assert_int_equal(l.v[0].w, FIX_NOW + 10);
   assert_string_equal(l.v[0].e, "Z4.4.1 - connection refused");
-  rcptlist_free(&l);
+  rcptrec_free(&l);
   /* reopened: one probe, the others wait for it */
   F.ctx.now = FIX_NOW + 10;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
   fix_respond(CHAN_REMOTE, 0, down);
   assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(d->fails, 2);
   assert_int_equal(d->next_try, FIX_NOW + 110);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 0);
   /* SIGALRM: everything now, still one probe at a time */
-  sched_force_all(&F.ctx);
-  sched_step(&F.ctx);
+  schedq_force_all(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
 }
 
@@ -233,19 +233,19 @@ static void deferred_recipient_waits_its_turn(void **state)
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 1);
   fix_respond(CHAN_LOCAL, 0, z);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   assert_int_equal(F.ctx.nactive, 0);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
   /* not before its time */
   F.ctx.now = FIX_NOW + 9;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
   F.ctx.now = FIX_NOW + 10;
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 1);
   fix_respond(CHAN_LOCAL, 0, z);
   assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
+  message_flush_all(&F.ctx);
   /* the second failure waits the second step */
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 110);
 }
@@ -258,12 +258,12 @@ static void held_message_not_delivered(void **state)
   assert_int_equal(preproc_one(&F.ctx, 7100, &m), PREPROC_NEW);
   m->inf.h = 1;
   wbatch w = WBATCH_ZERO;
-  assert_int_equal(msg_put_info(&F.ctx, &w, m), 0);
+  assert_int_equal(message_put_info(&F.ctx, &w, m), 0);
   assert_int_equal(wbatch_commit(&F.ctx, &w), 0);
-  msg_free(m);
+  message_free(m);
   idset_add(&F.ctx.known, 7100);
   assert_int_equal(idq_push(&F.ctx.ready, 7100), 0);
-  sched_step(&F.ctx);
+  schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + HELD_RECHECK);
 }
