@@ -130,6 +130,7 @@ def port25_listeners():
 class Postfix(Side):
     name = "postfix"
     manager = "qmgr"
+    hold_what = "qmgr out of master.cf, master reloaded"
 
     def __init__(self, parent, group, ip, port, boxes, domain, notes):
         self.dir = os.path.join(parent, "postfix")
@@ -149,7 +150,7 @@ class Postfix(Side):
         shutil.chown(os.path.join(self.dir, "data"), "postfix")
         v = dict(dir=self.dir, ip=self.ip, domain=self.domain, uid=VUID, gid=VGID)
         self._write("main.cf", MAIN_CF % v)
-        self._write("master.cf", MASTER_CF % dict(listen="%s:%d" % (self.ip, self.port)))
+        self._master_cf(with_qmgr=True)
         self._write("transport", "%s smtp:[127.0.0.9]:9\n" % DEAD_DOMAIN)
         lines = []
         base = os.path.join(self.dir, "mail")
@@ -169,6 +170,29 @@ class Postfix(Side):
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if p.returncode:
             raise RuntimeError("postmap: %s" % p.stdout.decode(errors="replace"))
+
+    def _master_cf(self, with_qmgr):
+        text = MASTER_CF % dict(listen="%s:%d" % (self.ip, self.port))
+        if not with_qmgr:
+            text = "".join(line for line in text.splitlines(True) if not line.startswith("qmgr "))
+        self._write("master.cf", text)
+
+    def _reload(self, want_manager, timeout=30):
+        subprocess.run(["postfix", "-c", self.etc, "reload"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while (self.manager_pid() is not None) != want_manager:
+            if time.monotonic() > deadline:
+                raise RuntimeError("postfix reload: qmgr %s" % ("did not start" if want_manager else "still runs"))
+            time.sleep(0.05)
+
+    def hold(self):
+        """Mail stays in the queue (incoming/): master runs no qmgr."""
+        self._master_cf(with_qmgr=False)
+        self._reload(want_manager=False)
+
+    def release(self):
+        self._master_cf(with_qmgr=True)
+        self._reload(want_manager=True)
 
     def _write(self, name, text):
         with open(os.path.join(self.etc, name), "w") as f:
