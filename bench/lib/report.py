@@ -133,9 +133,11 @@ def run_line(server, size, conc, rep, r):
         extra = "  FAILED: %s" % r["error"]
     elif r.get("dups"):
         extra = "  %d message(s) delivered twice" % r["dups"]
-    say("  run %d %-8s %-8s c=%-3d accept %s/s, e2e %s/s, CPU %s ms/msg, PSS %s MiB, fsync %s/msg%s"
+    say("  run %d %-8s %-8s c=%-3d accept %s/s, e2e %s/s, CPU %s ms/msg, PSS %s MiB, fsync %s/msg, "
+        "execs %s/msg, faults %s/msg%s"
         % (rep + 1, server, size_name(size), conc, fmt(r.get("accept"), 0), fmt(r.get("e2e"), 0),
-           fmt(r.get("cpu_ms"), 2), fmt(r.get("pss_mib"), 1), fmt(r.get("fsync"), 2), extra))
+           fmt(r.get("cpu_ms"), 2), fmt(r.get("pss_mib"), 1), fmt(r.get("fsync"), 2), fmt(r.get("execs"), 2),
+           fmt(r.get("faults"), 0), extra))
 
 
 def medians(runs):
