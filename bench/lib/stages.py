@@ -76,8 +76,8 @@ def _line(server, conc, f, extra=""):
 
 
 def smtpd_then_drain(server, cfg):
-    """The server's SMTP side alone at each concurrency (its queue manager
-    held: posta-send down, Postfix's qmgr out of master.cf), then the
+    """The server's SMTP side alone at each concurrency (its queue held:
+    posta-send down, Postfix's mail filed in hold/), then the
     delivery of what they queued. Returns stage rows for report.stage_table."""
     rows = []
     report.say("\n== stage: %s, SMTP into the queue alone (%s), %d messages of %s a run"
