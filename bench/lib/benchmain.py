@@ -1,8 +1,9 @@
 """benchmain.py: the benchmark inside its network namespace.
 
 Makes the servers (posta; Postfix with --peer postfix), each in its own
-cgroup, then runs the parts asked for: main (the end-to-end table), stages,
-scale, profile. Returns the exit code: 0 when every run delivered every
+cgroup, then runs the parts asked for: main (the end-to-end table, and its
+SVG chart), stages (and the table of what a message costs in each stage),
+overload, scale, profile. Returns the exit code: 0 when every run delivered every
 message exactly once, 1 otherwise, 111 when nothing could be measured.
 
 Never leaves a server running: both are stopped, their cgroups emptied and
@@ -13,9 +14,11 @@ import subprocess
 import time
 
 import cgroup
+import chart
 import load
 import perfcount
 import report
+import overload
 import runs
 import scale
 import side_posta
@@ -49,6 +52,10 @@ class Config:
         self.n_scale_lat = 20 if q else 50
         self.idle_seconds = 1.0 if q else 10.0
         self.n_profile = 300 if q else 2000
+        self.n_overload = a.overload_n or (500 if q else 2000)
+        self.overload_conc = 200
+        self.banner_timeout = a.banner_timeout
+        self.out = a.out
         self.perf_ok = False
         self.perf_why = "not tried"
         self.source = "smtp-source"
@@ -68,9 +75,10 @@ def describe(cfg, servers, notes):
         cfg.dir))
     report.say("servers: %s" % ", ".join("%s on %s:%d" % (s.name, s.ip, s.port) for s in servers))
     report.say("CPU: %s" % servers[0].group.method)
-    report.say("fsyncs, system calls, forks: %s" % (
-        "perf stat -a -G CGROUP counting the syscalls:sys_enter_fsync, _fdatasync (not _sync_file_range: it makes nothing durable), "
-        "raw_syscalls:sys_enter and sched:sched_process_fork tracepoints during each timed run"
+    report.say("fsyncs, system calls, forks, program starts, page faults: %s" % (
+        "perf stat -a -G CGROUP counting the syscalls:sys_enter_fsync, _fdatasync (not _sync_file_range: it makes "
+        "nothing durable), raw_syscalls:sys_enter, sched:sched_process_fork and sched:sched_process_exec tracepoints "
+        "and the page-faults software event during each timed run"
         if cfg.perf_ok else "n/a: " + cfg.perf_why))
     report.say("PSS: the sum of /proc/PID/smaps_rollup over the server's processes, sampled every 0.2 s")
     for n in notes:
@@ -129,15 +137,31 @@ def run(a, parent):
 def parts(a, cfg, servers):
     """Runs the parts asked for; True when a run failed or duplicated mail."""
     failed = False
+    names = [s.name for s in servers]
+    results = {}
     if "main" in a.only:
         results = runs.main_table(servers, cfg)
+        report.say(report.pss_line(results, names))
         runs.peak_memory_breakdown(results, servers, cfg)
         bad = [r for rs in results.values() for r in rs if r.get("error") or r.get("dups")]
         failed = failed or bool(bad)
+        if cfg.out:
+            path = cfg.out + ".svg"
+            chart.write(path, results, names, cfg.sizes, cfg.concs, "%s: %s, medians of %d run(s) of %d messages" % (
+                "make bench-quick" if cfg.quick else "make bench", " against ".join(names), cfg.runs, cfg.n))
+            report.say("chart: %s" % path)
     if "stages" in a.only:
         stages.queue_alone(cfg)
-        stages.smtpd_then_drain(servers[0], cfg)
+        rows = []
+        for s in servers:
+            rows += stages.smtpd_then_drain(s, cfg)
+        rows += stages.end_to_end_rows(results, cfg)
+        report.say("\n== what one message of %s costs, stage by stage (end-to-end: the main table's medians)"
+                   % report.size_name(cfg.stage_size))
+        report.stage_table(rows, names)
         stages.idle_latency(servers, cfg)
+    if "overload" in a.only:
+        overload.overload(servers, cfg)
     if "profile" in a.only and cfg.perf_ok:
         profile(servers, cfg)
     if "scale" in a.only:

@@ -1,5 +1,8 @@
-"""perfcount.py: system calls, forks and execs of one cgroup, counted by the
-kernel's tracepoints through `perf stat -a -G CGROUP` while a run goes on.
+"""perfcount.py: system calls, forks, program starts and page faults of one
+cgroup, counted by the kernel's tracepoints and its page-faults software
+event through `perf stat -a -G CGROUP` while a run goes on. The same
+counters, the same way, for posta and Postfix: every process of the
+server's cgroup, none outside it.
 
 Counting (not tracing) costs the measured processes next to nothing, unlike
 strace, so the counts come from the timed runs themselves. Needs perf, root,
@@ -20,6 +23,7 @@ EVENTS = {
     "syscalls": "raw_syscalls:sys_enter",
     "forks": "sched:sched_process_fork",
     "execs": "sched:sched_process_exec",
+    "faults": "page-faults",
 }
 
 
@@ -59,11 +63,45 @@ class Counter:
         """{name: count} of every event (None when perf gave no count)."""
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(30)
-        by_event = {}
         with open(self.out) as f:
-            for line in f:
-                parts = line.strip().split(",")
-                if len(parts) >= 3 and parts[2] in EVENTS.values():
-                    by_event[parts[2]] = int(parts[0]) if parts[0].isdigit() else None
+            text = f.read()
         os.unlink(self.out)
-        return {name: by_event.get(ev) for name, ev in EVENTS.items()}
+        return parse_stat(text)
+
+
+def parse_stat(text):
+    """{name: count} of every EVENTS name from the text of `perf stat -x,`
+    (value,unit,event,...; "<not counted>" is 0: no process of the group
+    ran; "<not supported>" or a missing line is None: not measured)."""
+    by_event = {}
+    for line in text.splitlines():
+        parts = line.strip().split(",")
+        if len(parts) < 3 or line.startswith("#"):
+            continue
+        ev = parts[2]
+        if ev not in EVENTS.values():
+            continue
+        v = parts[0].strip()
+        if v.isdigit():
+            by_event[ev] = by_event.get(ev, 0) + int(v)
+        elif v == "<not counted>":
+            by_event.setdefault(ev, 0)
+        else:
+            by_event[ev] = None
+    return {name: by_event.get(ev) for name, ev in EVENTS.items()}
+
+
+def per_message(counts, n):
+    """The per-message figures of the report (report.COLUMNS' keys) from
+    parse_stat's counts over n messages: fsync is fsync + fdatasync
+    (sync_file_range, which posta-queue uses only to start write-back, makes
+    nothing durable and is not counted); a figure perf did not give is left
+    out."""
+    out = {}
+    syncs = [counts.get(k) for k in ("fsync", "fdatasync")]
+    if None not in syncs:
+        out["fsync"] = sum(syncs) / n
+    for k in ("syscalls", "forks", "execs", "faults"):
+        if counts.get(k) is not None:
+            out[k] = counts[k] / n
+    return out

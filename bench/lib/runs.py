@@ -6,7 +6,8 @@ smtp-source is done, end-to-end rate N over the time until the N-th message
 is in a new/ folder (inotify, maildirs.py). CPU is the cgroup's from the
 first connection until the queue is empty again; PSS the highest sum over
 the run (cgroup.PssSampler); fsyncs, system calls and forks come from perf
-counting in the cgroup during the run (perfcount.py), or are n/a.
+counting in the cgroup during the run (perfcount.py), or are n/a;
+so do program starts (execve) and page faults.
 
 Runs alternate between the servers, case by case, and the order of the
 servers is swapped every repetition, so that neither always runs first.
@@ -89,15 +90,7 @@ def measured_run(server, n, conc, size, cfg):
     r["pss_mib"] = pss.peak_kib / 1024.0
     r["pss_by"] = pss.peak_by_comm
     if counter:
-        c = counter.stop()
-        # sync_file_range (posta-queue starts write-back with it) makes
-        # nothing durable: not a durability call, not counted
-        syncs = [c.get(k) for k in ("fsync", "fdatasync")]
-        if None not in syncs:
-            r["fsync"] = sum(syncs) / n
-        for k in ("syscalls", "forks", "execs"):
-            if c.get(k) is not None:
-                r[k] = c[k] / n
+        r.update(perfcount.per_message(counter.stop(), n))
     return r
 
 

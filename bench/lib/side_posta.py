@@ -73,6 +73,7 @@ class Side:
 class Posta(Side):
     name = "posta"
     manager = "posta-send"
+    hold_what = "posta-send down"
 
     def __init__(self, parent, build, group, ip, port, boxes, domain, notes):
         self.parent = parent
@@ -121,6 +122,13 @@ class Posta(Side):
 
     def down(self, service):
         self.inst.svc(service, "-wD", "-d")
+
+    def hold(self):
+        """Mail stays in the queue: posta-send down."""
+        self.down("posta-send")
+
+    def release(self):
+        self.up("posta-send")
 
     def stop(self):
         if self.inst:

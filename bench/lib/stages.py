@@ -38,75 +38,111 @@ def queue_alone(cfg):
         report.say("  queue-alone exited %d" % p.returncode)
 
 
-def _counted(group, cfg):
-    c = perfcount.Counter(group).start() if cfg.perf_ok else None
-    if c:
-        time.sleep(0.5)
-    return c
+class Measure:
+    """CPU, peak PSS and perf's counts of one group over a with block;
+    figures(n) gives them per message (report.STAGE_COLUMNS' keys)."""
+
+    def __init__(self, group, cfg):
+        self.group = group
+        self.counter = perfcount.Counter(group).start() if cfg.perf_ok else None
+        self.pss = PssSampler(group)
+        self.counts = {}
+
+    def __enter__(self):
+        if self.counter:
+            time.sleep(0.5)
+        self.pss.__enter__()
+        self.cpu0 = self.group.cpu_usec()
+        return self
+
+    def __exit__(self, *exc):
+        self.cpu1 = self.group.cpu_usec()
+        self.pss.__exit__(*exc)
+        if self.counter:
+            self.counts = self.counter.stop()
+
+    def figures(self, n):
+        f = {"cpu_ms": (self.cpu1 - self.cpu0) / 1000.0 / n, "pss_mib": self.pss.peak_kib / 1024.0}
+        f.update(perfcount.per_message(self.counts, n))
+        return f
 
 
-def _per_msg(counter, n):
-    if not counter:
-        return "fsync n/a, syscalls n/a"
-    c = counter.stop()
-    syncs = sum(c.get(k) or 0 for k in ("fsync", "fdatasync"))
-    return "fsync %.2f/msg, %.0f syscalls/msg, %.2f forks/msg" % (syncs / n, (c.get("syscalls") or 0) / n,
-                                                                  (c.get("forks") or 0) / n)
+def _line(server, conc, f, extra=""):
+    return "  %-8s c=%-3s %6s msg/s, CPU %s ms/msg, peak PSS %s MiB, fsync %s/msg, %s syscalls/msg, " \
+           "%s forks/msg, %s execs/msg, %s faults/msg%s" % (
+               server, conc, report.fmt(f.get("rate"), 0), report.fmt(f.get("cpu_ms"), 2),
+               report.fmt(f.get("pss_mib"), 1), report.fmt(f.get("fsync"), 2), report.fmt(f.get("syscalls"), 0),
+               report.fmt(f.get("forks"), 2), report.fmt(f.get("execs"), 2), report.fmt(f.get("faults"), 0), extra)
 
 
-def smtpd_then_drain(posta, cfg):
-    """posta-smtpd alone at each concurrency, then posta-send's drain."""
-    report.say("\n== stage: posta-smtpd into the queue alone (posta-send down), %d messages of %s a run"
-               % (cfg.n_stage, report.size_name(cfg.stage_size)))
-    if posta.queue_size():
+def smtpd_then_drain(server, cfg):
+    """The server's SMTP side alone at each concurrency (its queue held:
+    posta-send down, Postfix's mail filed in hold/), then the
+    delivery of what they queued. Returns stage rows for report.stage_table."""
+    rows = []
+    report.say("\n== stage: %s, SMTP into the queue alone (%s), %d messages of %s a run"
+               % (server.name, server.hold_what, cfg.n_stage, report.size_name(cfg.stage_size)))
+    if server.queue_size():
         report.say("  skipped: the queue is not empty")
-        return
-    posta.down("posta-send")
-    maildirs.empty(posta.maildirs)
+        return rows
+    server.hold()
+    maildirs.empty(server.maildirs)
     total = 0
     try:
         for conc in cfg.concs:
-            counter = _counted(posta.group, cfg)
-            with PssSampler(posta.group) as pss:
-                cpu0 = posta.group.cpu_usec()
-                secs, err = load.smtp_source(posta.ip, posta.port, cfg.n_stage, conc, cfg.stage_size,
+            with Measure(server.group, cfg) as m:
+                secs, err = load.smtp_source(server.ip, server.port, cfg.n_stage, conc, cfg.stage_size,
                                              cfg.boxes, cfg.domain, prog=cfg.source)
-                cpu1 = posta.group.cpu_usec()
-            per = _per_msg(counter, cfg.n_stage)
             if err:
                 report.say("  c=%-3d FAILED: %s" % (conc, err))
                 continue
             total += cfg.n_stage
-            report.say("  c=%-3d %6.0f msg/s, CPU %.2f ms/msg, peak PSS %.1f MiB, %s"
-                       % (conc, cfg.n_stage / secs, (cpu1 - cpu0) / 1000.0 / cfg.n_stage,
-                          pss.peak_kib / 1024.0, per))
+            f = m.figures(cfg.n_stage)
+            f["rate"] = cfg.n_stage / secs
+            rows.append(("smtpd->queue", server.name, cfg.stage_size, conc, f))
+            report.say(_line(server.name, conc, f))
     finally:
-        queued = posta.queue_size()
+        time.sleep(0.5)
+        queued = server.queue_size()
         report.say("  queued: %d messages (expected %d)" % (queued, total))
-        drain(posta, cfg, queued)
+        row = drain(server, cfg, queued)
+    if row:
+        rows.append(("delivery", server.name, cfg.stage_size, "all", row))
+    return rows
 
 
-def drain(posta, cfg, total):
-    report.say("\n== stage: posta-send + posta-lspawn + posta-local alone: draining %d queued messages" % total)
-    with maildirs.Arrivals(posta.maildirs) as arr:
-        counter = _counted(posta.group, cfg)
-        with PssSampler(posta.group) as pss:
-            cpu0 = posta.group.cpu_usec()
+def drain(server, cfg, total):
+    report.say("\n== stage: %s, delivery alone: %s draining %d queued messages" % (server.name, server.manager, total))
+    with maildirs.Arrivals(server.maildirs) as arr:
+        with Measure(server.group, cfg) as m:
             t0 = time.monotonic()
-            posta.up("posta-send")
+            server.release()
             ready = time.monotonic() - t0
-            last = runs.wait_delivered(arr, posta, total, max(300, total / 5)) if total else t0
-            if not posta.wait_queue_empty(120):
+            last = runs.wait_delivered(arr, server, total, max(300, total / 5)) if total else t0
+            if not server.wait_queue_empty(120):
                 report.say("  the queue did not empty")
-            cpu1 = posta.group.cpu_usec()
-        per = _per_msg(counter, max(total, 1))
         if last is None:
             report.say("  FAILED: %d of %d messages arrived" % (arr.count(), total))
-            return
-        if total:
-            report.say("  %.0f msg/s (posta-send ready after %.2f s), CPU %.2f ms/msg, peak PSS %.1f MiB, %s%s"
-                       % (total / (last - t0), ready, (cpu1 - cpu0) / 1000.0 / total, pss.peak_kib / 1024.0, per,
-                          "" if arr.count() == total else ", %d delivered twice" % (arr.count() - total)))
+            return None
+        if not total:
+            return None
+        f = m.figures(total)
+        f["rate"] = total / (last - t0)
+        report.say(_line(server.name, "all", f, " (%s ready after %.2f s)%s" % (
+            server.manager, ready, "" if arr.count() == total else ", %d delivered twice" % (arr.count() - total))))
+        return f
+
+
+def end_to_end_rows(results, cfg):
+    """The main table's medians at the stage's message size, as stage rows."""
+    rows = []
+    for (name, size, conc), rs in results.items():
+        if size != cfg.stage_size:
+            continue
+        med = report.medians(rs)
+        med["rate"] = med.get("e2e")
+        rows.append(("end-to-end", name, size, conc, med))
+    return rows
 
 
 def latency(server, m, size, cfg, first_box=1):
