@@ -29,7 +29,7 @@ class ManyMailboxesTest(unittest.TestCase):
     def test_2000_mailboxes_one_message_each(self):
         inst = send_instance()
         try:
-            boxes = [inst.add_mailbox("u%d@d%d.example" % (i, i % 10)) for i in range(self.N)]
+            boxes = inst.add_mailboxes("u%d@d%d.example" % (i, i % 10) for i in range(self.N))
             inst.start(services=("posta-send",))
             t0 = time.monotonic()
             inject(inst, lambda i: ["u%d@d%d.example" % (i, i % 10)], self.N, threads=4,
@@ -53,7 +53,7 @@ class KillTest(unittest.TestCase):
         # falls, once a third are delivered, with deliveries in flight
         inst = send_instance(concurrencylocal="10")
         try:
-            boxes = [inst.add_mailbox("k%d@kill.example" % i) for i in range(50)]
+            boxes = inst.add_mailboxes("k%d@kill.example" % i for i in range(50))
             inst.start(services=("posta-send",))
             inject(inst, lambda i: ["k%d@kill.example" % (i % 50)], self.N, threads=4,
                    message_of=lambda i: b"Subject: s%d\n\nbody %d\n" % (i, i))
