@@ -71,8 +71,7 @@ def main():
     try:
         inst.control("concurrencylocal", str(a.p))
         boxes = ["b%d@bench.example" % i for i in range(100)]
-        for addr in boxes:
-            inst.add_mailbox(addr)
+        inst.add_mailboxes(boxes)
         msg = queue_message(inst, message(a.s))
         lspawn = [inst.bin("posta-lspawn")]
         dt, bad = run(inst, lspawn, a.n, a.p, msg, boxes)

@@ -37,26 +37,34 @@ def say(text):
         sys.stdout.flush()
 
 
-def run_unit(build, env):
+def unit_one(path, env):
+    """Runs one cmocka binary; returns (output, passed, failed)."""
+    b = os.path.basename(path)
+    try:
+        p = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=dict(env, CMOCKA_MESSAGE_OUTPUT="STDOUT"), timeout=300)
+        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired:
+        out, rc = "%s: timed out\n" % b, -1
+    ok = sum(int(n) for n in re.findall(r"^\[  PASSED  \] (\d+) test", out, re.M))
+    bad = sum(int(n) for n in re.findall(r"^\[  FAILED  \] (\d+) test", out, re.M))
+    if rc != 0 and bad == 0:
+        out += "%s: exited %d without a cmocka summary\n" % (b, rc)
+        bad = 1
+    return out, ok, bad
+
+
+def run_unit(build, env, jobs):
+    """Every unit test of build, jobs at a time (they share nothing: each
+    makes its own temporary folder); output in name order."""
     passed = failed = 0
     tdir = os.path.join(build, "tests")
     bins = sorted(f for f in os.listdir(tdir) if f.startswith("test_")) if os.path.isdir(tdir) else []
-    for b in bins:
-        path = os.path.join(tdir, b)
-        try:
-            p = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=dict(env, CMOCKA_MESSAGE_OUTPUT="STDOUT"), timeout=300)
-            out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
-        except subprocess.TimeoutExpired:
-            out, rc = "%s: timed out\n" % b, -1
-        say(out)
-        ok = sum(int(n) for n in re.findall(r"^\[  PASSED  \] (\d+) test", out, re.M))
-        bad = sum(int(n) for n in re.findall(r"^\[  FAILED  \] (\d+) test", out, re.M))
-        if rc != 0 and bad == 0:
-            say("%s: exited %d without a cmocka summary\n" % (b, rc))
-            bad = 1
-        passed += ok
-        failed += bad
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for out, ok, bad in pool.map(lambda b: unit_one(os.path.join(tdir, b), env), bins):
+            say(out)
+            passed += ok
+            failed += bad
     return passed, failed
 
 
@@ -153,14 +161,17 @@ def main():
     if not a.integration_only:
         for build, env, _ in builds:
             say("\n=== unit tests [%s]\n" % os.path.basename(build))
-            p, f = run_unit(build, env)
+            p, f = run_unit(build, env, a.jobs)
             passed += p
             failed += f
 
     if not a.unit_only:
         modules = sorted(m for m in os.listdir(HERE) if fnmatch.fnmatch(m, a.pattern) and m.endswith(".py"))
         times_file = os.path.join(a.build, "test-times.json")
-        times = load_times(times_file)
+        # a clean clone has no times of its own yet: the committed ones of
+        # a past run order its jobs, or the longest might start last
+        times = load_times(os.path.join(HERE, "test-times.json"))
+        times.update(load_times(times_file))
         jobs = [(m, build, env) for build, env, _ in builds for m in modules]
         # the longest first, so that two workers finish together
         jobs.sort(key=lambda j: -times.get("%s:%s" % (os.path.basename(j[1]), j[0]), 60))

@@ -35,10 +35,8 @@ class DeliveryTest(unittest.TestCase):
         cls.addClassCleanup(cls.srv.cleanup)
         inst = cls.srv.inst
         configure(inst, mailboxes=())
-        cls.boxes = {}
-        for i in range(MAILBOXES):
-            name = "user%d@posta.test" % i
-            cls.boxes[name] = inst.add_mailbox(name)
+        names = ["user%d@posta.test" % i for i in range(MAILBOXES)]
+        cls.boxes = dict(zip(names, inst.add_mailboxes(names)))
         inst.start(services=("posta-send", "posta-smtpd"))
         cls.addClassCleanup(inst.stop)
 

@@ -59,6 +59,16 @@ int assignfile_has(user_ctx const *c)
   return found;
 }
 
+/* The two lines of the mailbox addr (at: its '@') */
+static void mailbox_lines(user_ctx const *c, char const *addr, size_t at, char *lines, size_t size)
+{
+  char const *v = roles_name(ROLE_V);
+  unsigned uid = (unsigned)c->ro.uid[ROLE_V], gid = (unsigned)c->ro.gid[ROLE_V];
+  snprintf(lines, size, "=%s:%s:%u:%u:%s/mailboxes/%s/%.*s:::\n+%.*s-%s:%s:%u:%u:%s/mailboxes/%s/%.*s:-::\n",
+           addr, v, uid, gid, c->home, addr + at + 1, (int)at, addr,
+           (int)at, addr, addr + at, v, uid, gid, c->home, addr + at + 1, (int)at, addr);
+}
+
 /* The new text: every line but ours, ours added before the final "." */
 static int rebuild(user_ctx const *c, stralloc const *in, stralloc *out, int add)
 {
@@ -66,11 +76,7 @@ static int rebuild(user_ctx const *c, stralloc const *in, stralloc *out, int add
   size_t i = 0;
   int changed = 0, dot = 0;
   prefixes(c, exact, prefix, sizeof exact);
-  snprintf(lines, sizeof lines, "%s%s:%u:%u:%s/mailboxes/%s/%.*s:::\n%s%s:%u:%u:%s/mailboxes/%s/%.*s:-::\n",
-           exact, roles_name(ROLE_V), (unsigned)c->ro.uid[ROLE_V], (unsigned)c->ro.gid[ROLE_V], c->home,
-           c->addr + c->at + 1, (int)c->at, c->addr,
-           prefix, roles_name(ROLE_V), (unsigned)c->ro.uid[ROLE_V], (unsigned)c->ro.gid[ROLE_V], c->home,
-           c->addr + c->at + 1, (int)c->at, c->addr);
+  mailbox_lines(c, c->addr, c->at, lines, sizeof lines);
   while (i < in->len) {
     char const *line = in->s + i;
     size_t n = (size_t)((char const *)memchr(line, '\n', in->len - i) - line);
@@ -105,8 +111,9 @@ int assignfile_change(user_ctx *c, int add)
   return r;
 }
 
-/* list: the exact lines whose home is the mailbox posta-user makes */
-void assignfile_print(user_ctx const *c)
+/* The address of each of users/assign's exact lines whose home is the
+ * mailbox posta-user makes, to f */
+static void each_mailbox(user_ctx const *c, void (*f)(char const *key, size_t n, void *), void *arg)
 {
   stralloc sa = STRALLOC_ZERO;
   size_t i = 0;
@@ -123,9 +130,95 @@ void assignfile_print(user_ctx const *c)
     if (!at) continue;
     snprintf(home, sizeof home, "%s/mailboxes/%s/%.*s", c->home, at + 1, (int)(at - a.key), a.key);
     if (strcmp(a.home, home) || a.uid != c->ro.uid[ROLE_V]) continue;
-    if (buffer_put(buffer_1, a.key, a.keylen) < 0 || buffer_put(buffer_1, "\n", 1) < 0)
-      strerr_diefu1sys(111, "write to stdout");
+    f(a.key, a.keylen, arg);
   }
-  if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout");
   stralloc_free(&sa);
+}
+
+static void print_key(char const *key, size_t n, void *arg)
+{
+  if (buffer_put(buffer_1, key, n) < 0 || buffer_put(buffer_1, "\n", 1) < 0)
+    strerr_diefu1sys(111, "write to stdout");
+}
+
+/* list */
+void assignfile_print(user_ctx const *c)
+{
+  each_mailbox(c, &print_key, 0);
+  if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout");
+}
+
+static void collect_key(char const *key, size_t n, void *arg)
+{
+  char a[VBOX_ADDR_MAX], norm[VBOX_ADDR_MAX];
+  char const *why;
+  size_t at;
+  if (n >= sizeof a) return;
+  memcpy(a, key, n);
+  a[n] = 0;
+  if (vbox_addr(a, norm, &at, &why) == 0 && imptab_add(arg, norm, at, 0, 0) < 0)
+    strerr_diefu1sys(111, "allocate");
+}
+
+/* export */
+void assignfile_collect(user_ctx *c)
+{
+  each_mailbox(c, &collect_key, c->imp);
+}
+
+/* 1 when the line is one of an imported address's two lines, "=ADDR:" or
+ * "+LOCAL-@DOMAIN:", compared as add compares them */
+static int imported(imptab const *t, char const *line, size_t n)
+{
+  char a[VBOX_ADDR_MAX + 2];
+  char const *colon = n > 1 ? memchr(line, ':', n) : 0;
+  if (!colon || (line[0] != '=' && line[0] != '+')) return 0;
+  size_t k = (size_t)(colon - line) - 1;
+  char const *key = line + 1, *at = memchr(key, '@', k);
+  if (line[0] == '=') return !!imptab_find(t, key, k);
+  if (!at || at == key || at[-1] != '-' || k > sizeof a) return 0;
+  size_t l = (size_t)(at - key) - 1;
+  memcpy(a, key, l);
+  memcpy(a + l, at, k - l - 1);
+  return !!imptab_find(t, a, k - 1);
+}
+
+/* The new text: every line but the imported addresses', theirs added
+ * before the final "." */
+static void merge(user_ctx const *c, stralloc const *in, stralloc *out)
+{
+  imptab const *t = c->imp;
+  char lines[2 * PATH_MAX];
+  size_t i = 0;
+  int dot = 0;
+  while (i <= in->len) {
+    char const *line = in->s ? in->s + i : "";
+    size_t n = i < in->len ? (size_t)((char const *)memchr(line, '\n', in->len - i) - line) : 0;
+    int last = i == in->len;
+    i += n + 1;
+    if (!last && imported(t, line, n)) continue;
+    if (!dot && (last || (n == 1 && line[0] == '.'))) {
+      dot = 1;
+      for (size_t j = 0; j < t->n; j++) {
+        mailbox_lines(c, imptab_addr(t, t->e + j), t->e[j].at, lines, sizeof lines);
+        if (!stralloc_cats(out, lines)) strerr_diefu1sys(111, "allocate");
+      }
+      if (last && !stralloc_cats(out, ".\n")) strerr_diefu1sys(111, "allocate");
+    }
+    if (!last && !stralloc_catb(out, line, n + 1)) strerr_diefu1sys(111, "allocate");
+  }
+}
+
+/* import, as root: one rewrite of users/assign, one users/cdb */
+void assignfile_import(user_ctx *c)
+{
+  stralloc in = STRALLOC_ZERO, out = STRALLOC_ZERO;
+  int e = newu_lock();
+  if (e) _exit(e);   /* newu said why */
+  linefile_read(ASSIGN, ASSIGN_FILE_MAX, &in);
+  merge(c, &in, &out);
+  if (durable_replace(ASSIGN, ASSIGN ".tmp", out.s, out.len, 0644) < 0) strerr_diefu2sys(111, "rewrite ", ASSIGN);
+  if ((e = newu_compile())) _exit(e);
+  stralloc_free(&in);
+  stralloc_free(&out);
 }

@@ -1,4 +1,4 @@
-/* cmd: the four commands of posta-user. See user.h.
+/* cmd: the commands of posta-user. See user.h.
  * Dies through strerr (100 refused, 111 system error); prints only the
  * answers of list and path. passwd reads the password on stdin, never
  * from an argument. */
@@ -10,7 +10,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
 
-#define USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS"
+#define USAGE USER_USAGE
 
 static void take_addr(user_ctx *c, char const *arg)
 {
@@ -18,7 +18,7 @@ static void take_addr(user_ctx *c, char const *arg)
   if (vbox_addr(arg, c->addr, &c->at, &why) < 0) strerr_dief4x(100, "invalid address ", arg, ": ", why);
 }
 
-static void may_change(user_ctx const *c)
+void user_may_change(user_ctx const *c)
 {
   uid_t u = getuid();
   if (u && u != c->ro.uid[ROLE_V]) strerr_dief1x(100, "only root and posta-v may change virtual mailboxes");
@@ -26,7 +26,7 @@ static void may_change(user_ctx const *c)
 
 /* Root records mailboxes in users/assign (CONTRACT.md); posta-v, which
  * cannot write users/, in mailboxes/.virtual. */
-static int by_root(user_ctx const *c)
+int user_by_root(user_ctx const *c)
 {
   return !getuid() && !c->ro.single;
 }
@@ -53,7 +53,7 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "-p"))) strerr_dieusage(100, USAGE);
   take_addr(c, argv[0]);
-  may_change(c);
+  user_may_change(c);
   /* hashed (and wiped from our arguments) before anything else happens */
   if (argc == 3 && !strcmp(argv[2], "-")) pw_stdin(c);
   else if (argc == 3) pw_arg(c, (char *)argv[2]);
@@ -66,7 +66,7 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
     ctlfile_add("control/locals", domain);
     ctlfile_add("control/rcpthosts", domain);
   }
-  if (by_root(c)) {
+  if (user_by_root(c)) {
     asv_run(c, &asv_mkbox);
     if (!in_vlist(c)) assignfile_change(c, 1);
   } else asv_run(c, &add_as_v);
@@ -75,14 +75,14 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
 
 static int has_box(user_ctx *c)
 {
-  return (by_root(c) && assignfile_has(c)) || in_vlist(c);
+  return (user_by_root(c) && assignfile_has(c)) || in_vlist(c);
 }
 
 void user_passwd(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
   take_addr(c, argv[0]);
-  may_change(c);
+  user_may_change(c);
   pw_stdin(c);
   asv_lock(c);
   if (!has_box(c)) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
@@ -93,10 +93,10 @@ void user_del(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
   take_addr(c, argv[0]);
-  may_change(c);
+  user_may_change(c);
   asv_lock(c);
   int found = 0;
-  if (by_root(c) && assignfile_has(c)) {
+  if (user_by_root(c) && assignfile_has(c)) {
     assignfile_change(c, 0);
     found = 1;
   }
@@ -126,7 +126,7 @@ static void list_as_v(user_ctx *c)
 
 /* Root reads posta-v's files as posta-v too: a link planted among them
  * must not make root print a file posta-v cannot read. */
-static void read_as_v(user_ctx *c, void (*f)(user_ctx *))
+void user_read_as_v(user_ctx *c, void (*f)(user_ctx *))
 {
   if (getuid()) f(c);
   else asv_run(c, f);
@@ -135,15 +135,15 @@ static void read_as_v(user_ctx *c, void (*f)(user_ctx *))
 void user_list(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc) strerr_dieusage(100, USAGE);
-  if (by_root(c)) assignfile_print(c);
-  read_as_v(c, &list_as_v);
+  if (user_by_root(c)) assignfile_print(c);
+  user_read_as_v(c, &list_as_v);
 }
 
 void user_path(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
   take_addr(c, argv[0]);
-  if (!(by_root(c) && assignfile_has(c)) && !in_vlist(c))
+  if (!(user_by_root(c) && assignfile_has(c)) && !in_vlist(c))
     strerr_dief2x(100, "no virtual mailbox for ", c->addr);
   print_path(c);
 }

@@ -1,7 +1,7 @@
 /* posta-user: adds, removes, lists virtual mailboxes.
  *
  * posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS
- * | list | path ADDRESS. passwd and "-p -" read the password on stdin.
+ * | list | path ADDRESS | import FILE | export. passwd and "-p -" read the password on stdin.
  * Works on the instance of POSTA_HOME (else conf-home), as root or posta-v.
  * Exits 0 done, 100 usage or a refused request, 111 temporary error. */
 #include <string.h>
@@ -12,7 +12,6 @@
 #include "common/home.h"
 #include "posta-user/user.h"
 
-#define USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS"
 
 static struct { char const *name; user_cmd *fn; } const commands[] = {
   { "add", &user_add },
@@ -20,6 +19,8 @@ static struct { char const *name; user_cmd *fn; } const commands[] = {
   { "list", &user_list },
   { "path", &user_path },
   { "passwd", &user_passwd },
+  { "import", &user_import },
+  { "export", &user_export },
   { 0, 0 },
 };
 
@@ -28,7 +29,7 @@ int main(int argc, char const *const *argv)
   user_ctx c;
   memset(&c, 0, sizeof c);
   PROG = "posta-user";
-  if (argc < 2) strerr_dieusage(100, USAGE);
+  if (argc < 2) strerr_dieusage(100, USER_USAGE);
   c.home = home_get();
   if (chdir(c.home) < 0) strerr_diefu2sys(111, "chdir to ", c.home);
   if (roles_load(&c.ro, c.home) < 0) strerr_diefu2sys(111, "find the users of ", c.home);
@@ -37,5 +38,5 @@ int main(int argc, char const *const *argv)
       commands[i].fn(&c, argc - 2, argv + 2);
       return 0;
     }
-  strerr_dieusage(100, USAGE);
+  strerr_dieusage(100, USER_USAGE);
 }

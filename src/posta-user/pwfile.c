@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 
 #include "common/durable.h"
@@ -108,5 +109,60 @@ void pwfile_set(user_ctx *c)
   }
   if (durable_replace(PW_FILE, PW_TMP, out, o, 0600) < 0) strerr_diefu2sys(111, "write ", PW_FILE);
   free(out);
+  free(old);
+}
+
+/* The entry of the line's address (the octets before its ':', any case). */
+static impent *entry_of(imptab const *t, char const *line, size_t n)
+{
+  char a[VBOX_ADDR_MAX];
+  char const *colon = memchr(line, ':', n);
+  size_t k = colon ? (size_t)(colon - line) : 0;
+  if (!k || k >= sizeof a) return 0;
+  for (size_t i = 0; i < k; i++)
+    a[i] = (line[i] >= 'A' && line[i] <= 'Z') ? (char)(line[i] + 32) : line[i];
+  return imptab_find(t, a, k);
+}
+
+/* The file without the lines of the imported addresses that have a hash,
+ * then their lines. */
+void pwfile_import(user_ctx *c)
+{
+  imptab const *t = c->imp;
+  stralloc out = STRALLOC_ZERO;
+  size_t len, pos = 0, n;
+  char *old = slurp(&len);
+  char const *line;
+  while ((line = pwline_next(old, len, &pos, &n))) {
+    impent const *e = entry_of(t, line, n);
+    if (n && !(e && e->hash) && (!stralloc_catb(&out, line, n) || !stralloc_append(&out, '\n')))
+      strerr_diefu1sys(111, "allocate");
+  }
+  for (size_t i = 0; i < t->n; i++)
+    if (t->e[i].hash && (!stralloc_cats(&out, imptab_addr(t, t->e + i)) || !stralloc_append(&out, ':')
+                         || !stralloc_cats(&out, imptab_hash(t, t->e + i)) || !stralloc_append(&out, '\n')))
+      strerr_diefu1sys(111, "allocate");
+  if (durable_replace(PW_FILE, PW_TMP, out.s ? out.s : "", out.len, 0600) < 0) strerr_diefu2sys(111, "write ", PW_FILE);
+  stralloc_free(&out);
+  free(old);
+}
+
+/* export: each mailbox's hash, the first usable line's as posta-checkpw
+ * takes it */
+void pwfile_hashes(user_ctx *c)
+{
+  imptab *t = c->imp;
+  size_t len, pos = 0, n;
+  char *old = slurp(&len);
+  char const *line;
+  while ((line = pwline_next(old, len, &pos, &n))) {
+    impent *e = entry_of(t, line, n);
+    if (!e || e->hash) continue;
+    char const *h = memchr(line, ':', n) + 1;
+    size_t k = n - (size_t)(h - line);
+    if (k && h[k - 1] == '\r') k--;
+    if (k && k < USER_HASH_MAX && !memchr(h, 0, k) && imptab_sethash(t, e, h, k) < 0)
+      strerr_diefu1sys(111, "allocate");
+  }
   free(old);
 }

@@ -22,8 +22,42 @@
 #include "common/roles.h"
 #include "sk/vbox.h"
 
+#define USER_USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS | import FILE|- | export"
 #define USER_PASS_MAX 256     /* a password is shorter: posta-smtpd's limit */
 #define USER_HASH_MAX 256
+
+/* imptab.c: the mailboxes of an import or an export. Each entry's strings
+ * are offsets in pool: its address (lower-cased, '@' at offset at) and
+ * its hash (0: none). line is its line in the imported file. */
+typedef struct impent_s impent;
+struct impent_s {
+  size_t addr, hash, at;
+  unsigned line;
+  int seen;
+};
+typedef struct imptab_s imptab;
+struct imptab_s {
+  stralloc pool;
+  impent *e;
+  size_t n, cap;
+};
+#define IMPTAB_ZERO { .pool = STRALLOC_ZERO, .e = 0, .n = 0, .cap = 0 }
+/* Appends an entry (hash "" or 0: none): 0, or -1 (ENOMEM). */
+int imptab_add(imptab *, char const *addr, size_t at, char const *hash, unsigned line);
+/* Gives e the hash of n octets: 0, or -1 (ENOMEM). */
+int imptab_sethash(imptab *, impent *e, char const *hash, size_t n);
+/* Sorts by address (then line): needed before imptab_repeat and _find. */
+void imptab_sort(imptab *);
+/* The first line (in file order) that repeats an earlier line's address,
+ * and *first that earlier line; 0 when none repeats. */
+/* Keeps the first of the entries of one address (table sorted). */
+void imptab_unique(imptab *);
+unsigned imptab_repeat(imptab const *, unsigned *first);
+/* The entry of the n-octet address addr (exact octets), or 0. */
+impent *imptab_find(imptab const *, char const *addr, size_t n);
+char const *imptab_addr(imptab const *, impent const *);
+char const *imptab_hash(imptab const *, impent const *);   /* "" for none */
+void imptab_free(imptab *);
 
 typedef struct user_ctx_s user_ctx;
 struct user_ctx_s {
@@ -32,10 +66,44 @@ struct user_ctx_s {
   char addr[VBOX_ADDR_MAX];   /* lower-cased */
   size_t at;                  /* offset of '@' in addr */
   char hash[USER_HASH_MAX];   /* the password's hash, "" for none */
+  imptab *imp;                /* import and export: the mailboxes */
 };
 
+/* impline.c: one line of an import file (doc: posta-user(8)). */
+typedef struct impline_s impline;
+struct impline_s {
+  char addr[VBOX_ADDR_MAX];   /* lower-cased */
+  size_t at;
+  char hash[USER_HASH_MAX];   /* "" for none */
+};
+/* The n octets of line (without its LF): 1 a mailbox in *out, 0 a blank
+ * or comment line, -1 a bad line (*why says why). */
+int impline_parse(char const *line, size_t n, impline *out, char const **why);
+
 typedef void user_cmd(user_ctx *, int argc, char const *const *argv);
-user_cmd user_add, user_del, user_list, user_path, user_passwd;
+user_cmd user_add, user_del, user_list, user_path, user_passwd, user_import, user_export;
+/* cmd.c, for import.c and export.c */
+int user_by_root(user_ctx const *);
+void user_may_change(user_ctx const *);
+void user_read_as_v(user_ctx *, void (*f)(user_ctx *));
+
+/* The import's steps (asv.c, pwfile.c, vlist.c, assignfile.c), each one
+ * rewrite for the whole
+ * table c->imp (sorted). As posta-v: the Maildirs (then syncfs once), the
+ * passwords, posta-v's list. */
+void asv_mkboxes(user_ctx *);
+void pwfile_import(user_ctx *);
+void vlist_import(user_ctx *);
+/* As root: users/assign and users/cdb. */
+void assignfile_import(user_ctx *);
+/* Export's collectors: adds the addresses of users/assign's mailbox lines,
+ * of posta-v's list, and (table sorted) the hashes of mailboxes/.passwd. */
+void assignfile_collect(user_ctx *);
+void vlist_collect(user_ctx *);
+void pwfile_hashes(user_ctx *);
+/* ctlfile.c: the domains among doms[0..n) that the list file lacks: their
+ * count; with write, they are added (one rewrite). Dies on error. */
+size_t ctlfile_merge(char const *fn, char const *const *doms, size_t n, int write);
 
 /* pwfile.c: passwords (DIR/mailboxes/.passwd). */
 /* Hashes password into ctx->hash; dies on a bad password. */

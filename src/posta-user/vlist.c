@@ -87,3 +87,47 @@ void vlist_print(void)
   if (sa.len && buffer_putflush(buffer_1, sa.s, sa.len) < 0) strerr_diefu1sys(111, "write to stdout");
   stralloc_free(&sa);
 }
+
+/* import as posta-v: the addresses the list lacks appended, one rewrite,
+ * one cdb */
+void vlist_import(user_ctx *c)
+{
+  imptab *t = c->imp;
+  stralloc sa = STRALLOC_ZERO;
+  size_t i = 0, len0;
+  linefile_read(VBOX_LIST, VLIST_MAX, &sa);
+  while (i < sa.len) {
+    char const *nl = memchr(sa.s + i, '\n', sa.len - i);
+    impent *e = imptab_find(t, sa.s + i, (size_t)(nl - sa.s) - i);
+    if (e) e->seen = 1;
+    i = (size_t)(nl - sa.s) + 1;
+  }
+  len0 = sa.len;
+  for (i = 0; i < t->n; i++)
+    if (!t->e[i].seen && (!stralloc_cats(&sa, imptab_addr(t, t->e + i)) || !stralloc_append(&sa, '\n')))
+      strerr_diefu1sys(111, "allocate");
+  if (sa.len != len0 && durable_replace(VBOX_LIST, VBOX_LIST ".tmp", sa.s, sa.len, 0600) < 0)
+    strerr_diefu2sys(111, "rewrite ", VBOX_LIST);
+  write_cdb(&sa);
+  stralloc_free(&sa);
+}
+
+/* export: the list's acceptable addresses */
+void vlist_collect(user_ctx *c)
+{
+  stralloc sa = STRALLOC_ZERO;
+  size_t i = 0;
+  linefile_read(VBOX_LIST, VLIST_MAX, &sa);
+  while (i < sa.len) {
+    char *nl = memchr(sa.s + i, '\n', sa.len - i);
+    char norm[VBOX_ADDR_MAX];
+    char const *why;
+    size_t at;
+    *nl = 0;
+    if (!memchr(sa.s + i, 0, (size_t)(nl - sa.s) - i) && vbox_addr(sa.s + i, norm, &at, &why) == 0
+        && imptab_add(c->imp, norm, at, 0, 0) < 0)
+      strerr_diefu1sys(111, "allocate");
+    i = (size_t)(nl - sa.s) + 1;
+  }
+  stralloc_free(&sa);
+}

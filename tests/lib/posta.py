@@ -255,6 +255,20 @@ class Instance:
             raise AssertionError("posta-user path %s: %s" % (address, p.stderr.decode(errors="replace")))
         return p.stdout.decode().strip()
 
+    def add_mailboxes(self, addresses):
+        """Many mailboxes with one posta-user import (one users/cdb build
+        for all, not one each); returns their Maildirs' paths, in order,
+        as posta-user path prints them."""
+        addresses = list(addresses)
+        p = self.run("posta-user", "import", "-", input="".join(a + "\n" for a in addresses).encode())
+        if p.returncode != 0:
+            raise AssertionError("posta-user import: %s" % p.stderr.decode(errors="replace"))
+        out = []
+        for a in addresses:
+            local, domain = a.lower().rsplit("@", 1)
+            out.append("%s/mailboxes/%s/%s/Maildir/" % (self.home, domain, local))
+        return out
+
     def wait_mail(self, maildir, n=1, timeout=10.0):
         """Waits until a Maildir holds at least n messages; returns their paths."""
         return wait_for(lambda: len(maildir_files(maildir)) >= n and maildir_files(maildir),

@@ -249,8 +249,8 @@ def configure(inst, mailboxes=("alice", "bob"), aliases=()):
     inst.control("me", "mx.posta.test")
     inst.control("locals", ["posta.test", "mx.posta.test"])
     inst.control("rcpthosts", ["posta.test", "mx.posta.test", ".relayed.test", "backup.test"])
-    for name in mailboxes:
-        inst.add_mailbox(name + "@posta.test")
+    if mailboxes:
+        inst.add_mailboxes(name + "@posta.test" for name in mailboxes)
     for name in aliases:
         add_alias(inst, name)
 
