@@ -11,18 +11,9 @@
 #include "sk/qmark.h"
 
 #define USAGE "posta-qflush [ -t seconds ] [ id... | all ]"
-#define dieusage() strerr_dieusage(100, USAGE)
 
 int main(int argc, char const *const *argv)
 {
-  static char const *const all[] = { "all", 0 };
-  unsigned wait = QMARK_WAIT_DEFAULT;
-  char op = CMDREC_FLUSH;
-  int i;
   PROG = "posta-qflush";
-  i = qmark_options(argc, argv, "t:", &op, &wait);
-  if (i < 0) dieusage();
-  argv += i;
-  if (!argv[0]) argv = all;   /* no id: every message */
-  return qmark_tool(op, argv, wait);
+  return qmark_main(argc, argv, CMDREC_FLUSH, "t:", USAGE);
 }

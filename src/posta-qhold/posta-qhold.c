@@ -11,15 +11,9 @@
 #include "sk/qmark.h"
 
 #define USAGE "posta-qhold [ -r ] [ -t seconds ] id..."
-#define dieusage() strerr_dieusage(100, USAGE)
 
 int main(int argc, char const *const *argv)
 {
-  unsigned wait = QMARK_WAIT_DEFAULT;
-  char op = CMDREC_HOLD;
-  int i;
   PROG = "posta-qhold";
-  i = qmark_options(argc, argv, "rt:", &op, &wait);
-  if (i < 0 || !argv[i]) dieusage();
-  return qmark_tool(op, argv + i, wait);
+  return qmark_main(argc, argv, CMDREC_HOLD, "rt:", USAGE);
 }

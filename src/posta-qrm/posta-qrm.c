@@ -11,15 +11,9 @@
 #include "sk/qmark.h"
 
 #define USAGE "posta-qrm [ -t seconds ] id..."
-#define dieusage() strerr_dieusage(100, USAGE)
 
 int main(int argc, char const *const *argv)
 {
-  unsigned wait = QMARK_WAIT_DEFAULT;
-  char op = CMDREC_REMOVE;
-  int i;
   PROG = "posta-qrm";
-  i = qmark_options(argc, argv, "t:", &op, &wait);
-  if (i < 0 || !argv[i]) dieusage();
-  return qmark_tool(op, argv + i, wait);
+  return qmark_main(argc, argv, CMDREC_REMOVE, "t:", USAGE);
 }

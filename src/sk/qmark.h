@@ -60,5 +60,10 @@ int qmark_options(int argc, char const *const *argv, char const *opts, char *op,
  * Returns the exit code: qmark_run's, or 111 (the home cannot be entered
  * or looked at) or 100 (another caller), after a "PROG: fatal:" line. */
 int qmark_tool(char op, char const *const *argv, unsigned wait);
+/* The whole of a tool's main once PROG is set: qmark_options with opts (op
+ * the tool's request), then qmark_tool over the ids; a flush without an id
+ * flushes "all". Returns qmark_tool's exit code, or 100 after a
+ * "PROG: usage: usage" line (a bad option, or no id where one is needed). */
+int qmark_main(int argc, char const *const *argv, char op, char const *opts, char const *usage);
 
 #endif

@@ -1,11 +1,13 @@
 /* qmarktool: what posta-qhold, posta-qrm and posta-qflush do around
- * qmark_run: their options (-t seconds, and -r where the tool has it), then
- * the instance's home, the check that the caller may change the queue, and
- * qmark_run itself, as posta-s when root runs the tool (qscan_allowed).
+ * qmark_run, all of their mains but their names: their options (-t
+ * seconds, and -r where the tool has it), then the instance's home, the
+ * check that the caller may change the queue, and qmark_run itself, as
+ * posta-s when root runs the tool (qscan_allowed).
  *
  * Returns an exit code, never exits; the only things printed are the
- * "PROG: fatal: ..." lines of a home that cannot be entered or a caller
- * who may not change the queue, and what qmark_run prints. See qmark.h. */
+ * "PROG: usage: ..." line, the "PROG: fatal: ..." lines of a home that
+ * cannot be entered or a caller who may not change the queue, and what
+ * qmark_run prints. See qmark.h. */
 #include "sk/qmark.h"
 
 #include <errno.h>
@@ -47,4 +49,18 @@ int qmark_tool(char op, char const *const *argv, unsigned wait)
     return 111;
   }
   return qmark_run(op, argv, wait);
+}
+
+int qmark_main(int argc, char const *const *argv, char op, char const *opts, char const *usage)
+{
+  static char const *const all[] = { "all", 0 };
+  unsigned wait = QMARK_WAIT_DEFAULT;
+  int i = qmark_options(argc, argv, opts, &op, &wait);
+  if (i < 0 || (!argv[i] && op != CMDREC_FLUSH)) {
+    strerr_warn(PROG, ": usage: ", usage);
+    return 100;
+  }
+  argv += i;
+  if (!argv[0]) argv = all;   /* a flush without an id: every message */
+  return qmark_tool(op, argv, wait);
 }
