@@ -10,15 +10,12 @@
  * qmark_run prints. See qmark.h. */
 #include "sk/qmark.h"
 
-#include <errno.h>
-#include <unistd.h>
 
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include "common/cmdrec.h"
-#include "common/home.h"
 #include "sk/qscan.h"
 
 int qmark_options(int argc, char const *const *argv, char const *opts, char *op, unsigned *wait)
@@ -38,17 +35,8 @@ int qmark_options(int argc, char const *const *argv, char const *opts, char *op,
 
 int qmark_tool(char op, char const *const *argv, unsigned wait)
 {
-  char const *home = home_get();
-  if (chdir(home) < 0) {
-    strerr_warnsys(PROG, ": fatal: unable to change to the home folder ", home);
-    return 111;
-  }
-  if (qscan_allowed() < 0) {
-    if (errno == EPERM) { strerr_warn(PROG, ": fatal: only root and posta-s may change the queue"); return 100; }
-    strerr_warnsys(PROG, ": fatal: unable to look at the instance in ", home);
-    return 111;
-  }
-  return qmark_run(op, argv, wait);
+  int r = qscan_enter("change");
+  return r ? r : qmark_run(op, argv, wait);
 }
 
 int qmark_main(int argc, char const *const *argv, char op, char const *opts, char const *usage)
