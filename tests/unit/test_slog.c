@@ -95,6 +95,18 @@ static void unable(void **state)
                            "posta-send: warning: unable to parse queue/info/3/12: malformed record\n");
 }
 
+static void line_msg(slog *l)
+{
+  slog_msg(l, l->fd, "end", 8301);
+}
+
+/* the event about a message: "HEAD msg ID" */
+static void msg_event(void **state)
+{
+  capture(line_msg);
+  assert_string_equal(out, "end msg 8301\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -102,6 +114,7 @@ int main(void)
     cmocka_unit_test(cut),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(unable),
+    cmocka_unit_test(msg_event),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }
