@@ -376,3 +376,13 @@ class InstanceCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.inst.cleanup()
+
+
+class FreshInstanceCase(unittest.TestCase):
+    """A TestCase with a new Instance for every test (self.inst), removed
+    once the test has ended (after its tearDown). A setUp of its own calls
+    super().setUp() first."""
+
+    def setUp(self):
+        self.inst = Instance()
+        self.addCleanup(self.inst.cleanup)
