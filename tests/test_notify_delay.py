@@ -10,7 +10,7 @@ import email.utils
 import time
 import unittest
 
-from bouncekit import parse, read, status_blocks
+from bouncekit import notice_text, parse, read, status_blocks
 from dnsfix import Dns
 from posta import maildir_files, wait_for
 from sendtools import log_events, need_real_remote, queue_empty, remote_instance
@@ -95,7 +95,7 @@ class DelayThenBounceTest(unittest.TestCase):
         # the last attempt's own words
         self.assertRegex(r["Diagnostic-Code"], REFUSED)
         self.assertNotIn("giving up", r["Diagnostic-Code"])
-        text = " ".join(list(bounce.iter_parts())[0].get_content().split())
+        text = notice_text(bounce)
         self.assertIn("so the mail system gave up", text)
         self.assertEqual(list(bounce.iter_parts())[2].get_payload()[0]["Subject"], "are you there")
 
