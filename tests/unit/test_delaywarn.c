@@ -111,10 +111,7 @@ static void one_notice_in_order(void **state)
   sched_step(&F.ctx);
   /* the record durable first, then d, then posta-bounce -d */
   assert_true(F.nwrites >= 4);
-  assert_string_equal(F.writes[0], "w queue/delay/8/7000");
-  assert_string_equal(F.writes[1], "s queue/delay/8");
-  assert_string_equal(F.writes[2], "w queue/info/8/7000");
-  assert_string_equal(F.writes[3], "s queue/info/8");
+  fix_writes_start("w queue/delay/8/7000", "s queue/delay/8", "w queue/info/8/7000", "s queue/info/8");
   assert_int_equal(info_d(7000), FIX_NOW + 3);
   char path[QPATH_MAX], *buf;
   size_t len;

@@ -17,7 +17,7 @@ static char dir[] = "/tmp/posta-test-domains-XXXXXX";
 
 static int setup(void **state)
 {
-  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
+  if (fsfix_enter_mkdir(dir, "control", 0755) < 0) return -1;
   write_file("control/me", "Mail.Example.COM\n");
   write_file("control/locals", "example.com\n# a comment\n\nLocalhost \nmail.example.com\n");
   write_file("control/virtualdomains",

@@ -19,6 +19,23 @@
 
 #include "common/fdwait.h"
 
+/* the pipe of each test: a fresh one, closed after it */
+static int p[2] = { -1, -1 };
+
+static int setup(void **state)
+{
+  (void)state;
+  return pipe(p);
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  if (p[1] >= 0) close(p[1]);
+  close(p[0]);
+  return 0;
+}
+
 static long long now_ms(void)
 {
   struct timespec t;
@@ -42,8 +59,6 @@ static pid_t write_later(int fd, int ms)
 static void test_readable(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   pid_t pid = write_later(p[1], 100);
   long long t0 = now_ms();
   assert_int_equal(fdwait_ms(p[0], POLLIN, 5000), 0);
@@ -55,15 +70,11 @@ static void test_readable(void **state)
   fdwait_deadline(&d, 0);
   assert_int_equal(fdwait(p[0], POLLIN, &d), 0);
   assert_int_equal(fdwait(p[1], POLLOUT, 0), 0);
-  close(p[0]);
-  close(p[1]);
 }
 
 static void test_deadline(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   long long t0 = now_ms();
   errno = 0;
   assert_int_equal(fdwait_ms(p[0], POLLIN, 150), -1);
@@ -78,8 +89,6 @@ static void test_deadline(void **state)
   assert_int_equal(fdwait_left(&d), 0);
   assert_int_equal(fdwait(p[0], POLLIN, &d), -1);
   assert_int_equal(errno, ETIMEDOUT);
-  close(p[0]);
-  close(p[1]);
 }
 
 static void on_alarm(int sig)
@@ -102,8 +111,6 @@ static void alarms(int on)
 static void test_eintr(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   alarms(1);
   /* signals all along: the wait still ends at its deadline, not before,
    * not later (a wait restarted whole on each signal would never end) */
@@ -118,33 +125,29 @@ static void test_eintr(void **state)
   assert_int_equal(fdwait_ms(p[0], POLLIN, 5000), 0);
   alarms(0);
   assert_int_equal(waitpid(pid, 0, 0), pid);
-  close(p[0]);
-  close(p[1]);
 }
 
 static void test_forever(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   pid_t pid = write_later(p[1], 50);
   assert_int_equal(fdwait_ms(p[0], POLLIN, -1), 0);
   assert_int_equal(waitpid(pid, 0, 0), pid);
   /* a closed write end: POLLHUP, ready (the read says end of file) */
   close(p[1]);
+  p[1] = -1;
   char c;
   assert_int_equal(read(p[0], &c, 1), 1);
   assert_int_equal(fdwait(p[0], POLLIN, 0), 0);
-  close(p[0]);
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_readable),
-    cmocka_unit_test(test_deadline),
-    cmocka_unit_test(test_eintr),
-    cmocka_unit_test(test_forever),
+    cmocka_unit_test_setup_teardown(test_readable, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_eintr, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_forever, setup, teardown),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

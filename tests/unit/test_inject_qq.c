@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "sk/inject_qq.h"
 
 static char dir[] = "/tmp/test_inject_qq.XXXXXX";
@@ -51,11 +52,7 @@ static size_t slurp(char const *name, char *buf, size_t size)
 {
   char fn[300];
   snprintf(fn, sizeof fn, "%s/%s", dir, name);
-  FILE *f = fopen(fn, "r");
-  assert_non_null(f);
-  size_t n = fread(buf, 1, size, f);
-  fclose(f);
-  return n;
+  return read_file(fn, buf, size);
 }
 
 static void queued(void **state)

@@ -36,7 +36,7 @@ static unsigned count(char const *sub)
 static int setup(void **state)
 {
   char fn[256];
-  if (fsfix_enter(dir) < 0 || mkdir("Maildir", 0700) < 0) return -1;
+  if (fsfix_enter_mkdir(dir, "Maildir", 0700) < 0) return -1;
   for (char const *const *s = (char const *const[]){ "tmp", "new", "cur", 0 }; *s; s++) {
     snprintf(fn, sizeof fn, "Maildir/%s", *s);
     if (mkdir(fn, 0700) < 0) return -1;

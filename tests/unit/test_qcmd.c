@@ -76,9 +76,7 @@ static void deferred(uint64_t id, char const *to)
   char const *z[] = { "Z4.4.1 - connection refused", 0 };
   fix_new(id, "s@here.example", r);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 0, z);
   assert_int_equal(F.ctx.nactive, 0);
   size_t i = 0;
   while (i < F.ctx.heap.n && F.ctx.heap.v[i].id != id) i++;
@@ -94,8 +92,7 @@ static void hold_then_release(void **state)
   run_requests();
   /* info rewritten durably, the request gone, nothing else touched */
   assert_int_equal(F.replaces, 1);
-  assert_string_equal(F.writes[0], "w queue/info/7/9000");
-  assert_string_equal(F.writes[1], "s queue/info/7");
+  fix_writes_start("w queue/info/7/9000", "s queue/info/7");
   assert_int_equal(read_info(9000).h, 1);
   assert_false(pending(9000));
   assert_true(fix_logged("hold msg 9000 uid 0\n"));
@@ -129,12 +126,8 @@ static void remove_parked(void **state)
   sched_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 0);
   /* the notices first, durably, then info: a notice never outlives it */
-  assert_string_equal(F.writes[0], "u queue/bounce/8/9001");
-  assert_string_equal(F.writes[1], "u queue/delay/8/9001");
-  assert_string_equal(F.writes[2], "s queue/bounce/8");
-  assert_string_equal(F.writes[3], "s queue/delay/8");
-  assert_string_equal(F.writes[4], "u queue/info/8/9001");
-  assert_string_equal(F.writes[5], "s queue/info/8");
+  fix_writes_start("u queue/bounce/8/9001", "u queue/delay/8/9001", "s queue/bounce/8", "s queue/delay/8",
+                   "u queue/info/8/9001", "s queue/info/8");
   assert_true(fix_logged("end msg 9001\n"));
   assert_string_equal(fix_clean_asked(), "todo 9001\nmess 9001\n");
   fix_clean_answer("+9001\n+9001\n");
@@ -159,14 +152,10 @@ static void remove_in_flight(void **state)
   assert_int_equal(F.ctx.nactive, 1);
   assert_int_equal(F.ctx.active->inf.x, 1);
   /* the first result: recorded, the message waits for the other */
-  fix_respond(CHAN_LOCAL, 0, k);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  msg_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 0, k);
   assert_true(fix_exists("info", 9002));
   /* the second: nothing is in flight, it goes, nothing is retried */
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  msg_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 0, z);
   assert_false(fix_exists("info", 9002));
   assert_int_equal(F.ctx.nactive, 0);
   assert_null(mheap_top(&F.ctx.heap));

@@ -21,18 +21,8 @@
 static char dir[] = "/tmp/posta-test-authfail-XXXXXX";
 static smtpd_authfail const cfg = { 3, 100, 50 };
 
-static int setup(void **state)
-{
-  (void)state;
-  if (fsfix_enter(dir) < 0 || mkdir("smtpd", 0700) < 0) return -1;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "smtpd", 0700); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 static int run(char const *ip, enum authfail_op op, time_t now)
 {

@@ -16,15 +16,8 @@
 
 static char dir[] = "/tmp/posta-test-authsend-XXXXXX";
 
-static int setup(void **state)
-{
-  return fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "control", 0755); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 typedef struct use_s use;
 struct use_s {

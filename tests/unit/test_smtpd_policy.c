@@ -31,16 +31,8 @@ static void make_cdb(char const *fn, char const *const *keys)
   close(fd);
 }
 
-static int setup(void **state)
-{
-  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "control", 0755); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 static void nothing(void **state)
 {

@@ -44,15 +44,6 @@ static int teardown(void **state)
   return fsfix_remove(dir);
 }
 
-static size_t slurp(char const *fn, char *buf, size_t size)
-{
-  FILE *f = fopen(fn, "r");
-  assert_non_null(f);
-  size_t n = fread(buf, 1, size, f);
-  fclose(f);
-  return n;
-}
-
 static void commit(void **state)
 {
   static char buf[1 << 20];
@@ -67,8 +58,8 @@ static void commit(void **state)
   for (int i = 0; i < 1000; i++) smtpd_inj_put(&j, "0123456789abcdef0123456789abcdef\n", 33);
   assert_int_equal(smtpd_inj_commit(&j, "a@b.c", 5, rcpts, rlen), 0);
   assert_int_equal(smtpd_inj_wait(&j), 0);
-  assert_int_equal(slurp("msg", buf, sizeof buf), 12 + 33000);
-  size_t n = slurp("env", buf, sizeof buf);
+  assert_int_equal(read_file("msg", buf, sizeof buf), 12 + 33000);
+  size_t n = read_file("env", buf, sizeof buf);
   assert_int_equal(n, 7 + rlen + 1);
   assert_memory_equal(buf, "Fa@b.c\0", 7);
   assert_memory_equal(buf + 7, rcpts, rlen);
@@ -86,9 +77,9 @@ static void abort_run(void **state)
   smtpd_inj_abort(&j);          /* twice is harmless */
   assert_int_equal(smtpd_inj_wait(&j), 54);
   /* the injector saw the end of both: no envelope at all */
-  assert_int_equal(slurp("env", buf, sizeof buf), 0);
+  assert_int_equal(read_file("env", buf, sizeof buf), 0);
   /* nothing flushed before the abort either: the buffer was dropped */
-  assert_int_equal(slurp("msg", buf, sizeof buf), 0);
+  assert_int_equal(read_file("msg", buf, sizeof buf), 0);
   unsetenv("CODE");
 }
 
