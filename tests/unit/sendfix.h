@@ -304,6 +304,21 @@ static __attribute__((unused)) int fix_exists(char const *kind, uint64_t id)
   return stat(path, &st) == 0;
 }
 
+/* Message id's info record as it is on disk: its numbers and flags (the
+ * sender is not kept). */
+static __attribute__((unused)) info fix_read_info(uint64_t id)
+{
+  char path[QPATH_MAX], *buf;
+  size_t len;
+  info i = INFO_ZERO;
+  qpath(path, "info", id);
+  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
+  assert_int_equal(inforec_parse(&i, buf, len), 0);
+  free(buf);
+  info_free(&i);
+  return i;
+}
+
 static __attribute__((unused)) void fix_read_rcpts(char const *kind, uint64_t id, rcptlist *l)
 {
   char path[QPATH_MAX];

@@ -12,6 +12,7 @@
 
 #include "fsfix.h"
 #include "common/domains.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-domains-XXXXXX";
 
@@ -126,13 +127,9 @@ static void load_in(void **state)
   assert_int_equal(chdir(dir), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(route),
     cmocka_unit_test(is_local),
     cmocka_unit_test(missing_files),
     cmocka_unit_test(load_in),
-  };
-  return cmocka_run_group_tests_name("domains", tests, setup, teardown);
-}
+)

@@ -12,6 +12,7 @@
 #include "common/dsn.h"
 #include "common/dsn_fmt.h"
 #include "common/dsn_part.h"
+#include "unit.h"
 
 static void parse_remote(void **state)
 {
@@ -146,9 +147,7 @@ static void status_part_fields(void **state)
   dsn_buf_free(&b);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(parse_remote),
     cmocka_unit_test(parse_local),
     cmocka_unit_test(parse_remote_not_smtp),
@@ -157,6 +156,4 @@ int main(void)
     cmocka_unit_test(parse_garbage),
     cmocka_unit_test(smtp_reply_shapes),
     cmocka_unit_test(status_part_fields),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "common/fdwait.h"
+#include "unit.h"
 
 /* the pipe of each test: a fresh one, closed after it */
 static int p[2] = { -1, -1 };
@@ -56,6 +57,18 @@ static pid_t write_later(int fd, int ms)
   return pid;
 }
 
+/* A wait on the pipe's read end ends with ETIMEDOUT at its deadline, ms
+ * from now: not before, not much later. */
+static void times_out(int ms)
+{
+  long long t0 = now_ms();
+  errno = 0;
+  assert_int_equal(fdwait_ms(p[0], POLLIN, ms), -1);
+  assert_int_equal(errno, ETIMEDOUT);
+  long long took = now_ms() - t0;
+  assert_true(took >= ms && took < 2000);
+}
+
 static void test_readable(void **state)
 {
   (void)state;
@@ -75,12 +88,7 @@ static void test_readable(void **state)
 static void test_deadline(void **state)
 {
   (void)state;
-  long long t0 = now_ms();
-  errno = 0;
-  assert_int_equal(fdwait_ms(p[0], POLLIN, 150), -1);
-  assert_int_equal(errno, ETIMEDOUT);
-  long long took = now_ms() - t0;
-  assert_true(took >= 150 && took < 2000);
+  times_out(150);
   struct timespec d;
   fdwait_deadline(&d, 2500);
   long long left = fdwait_left(&d);
@@ -114,12 +122,7 @@ static void test_eintr(void **state)
   alarms(1);
   /* signals all along: the wait still ends at its deadline, not before,
    * not later (a wait restarted whole on each signal would never end) */
-  long long t0 = now_ms();
-  errno = 0;
-  assert_int_equal(fdwait_ms(p[0], POLLIN, 400), -1);
-  assert_int_equal(errno, ETIMEDOUT);
-  long long took = now_ms() - t0;
-  assert_true(took >= 400 && took < 2000);
+  times_out(400);
   /* and data arriving between signals is seen */
   pid_t pid = write_later(p[1], 200);
   assert_int_equal(fdwait_ms(p[0], POLLIN, 5000), 0);
@@ -141,13 +144,9 @@ static void test_forever(void **state)
   assert_int_equal(fdwait(p[0], POLLIN, 0), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(test_readable, setup, teardown),
     cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
     cmocka_unit_test_setup_teardown(test_eintr, setup, teardown),
     cmocka_unit_test_setup_teardown(test_forever, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -15,6 +15,7 @@
 
 #include "fsfix.h"
 #include "sk/inject_qq.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/test_inject_qq.XXXXXX";
 static char prog[256];
@@ -117,15 +118,11 @@ static void texts(void **state)
   assert_false(inject_qq_permanent(INJECT_QQ_CRASHED));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(queued),
     cmocka_unit_test(exit_code),
     cmocka_unit_test(died_early),
     cmocka_unit_test(crashed),
     cmocka_unit_test(missing),
     cmocka_unit_test(texts),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

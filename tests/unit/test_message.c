@@ -12,6 +12,7 @@
 #include "posta-send/sendloop.h"
 #include "posta-send/bouncerun.h"
 #include "posta-send/bouncerec.h"
+#include "unit.h"
 
 static int setup(void **state) { return fix_setup(10, 10, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -399,9 +400,7 @@ static void load_reconciles_a_bounce_record(void **state)
   assert_int_equal(F.nwrites, 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(results_together_are_one_write, setup, teardown),
     cmocka_unit_test_setup_teardown(finished_message_leaves_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown(failure_recorded_before_b, setup, teardown),
@@ -415,6 +414,4 @@ int main(void)
     cmocka_unit_test_setup_teardown(fast_message_with_info_is_fast_no_more, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
     cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

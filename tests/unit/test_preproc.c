@@ -10,6 +10,7 @@
 #include "sendfix.h"
 #include "posta-send/preproc.h"
 #include "recfix.h"
+#include "unit.h"
 
 static int setup(void **state) { return fix_setup(10, 20, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -210,9 +211,7 @@ static void state3_while_running(void **state)
   assert_string_equal(fix_clean_asked(), "todo 4900\n");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(route),
     cmocka_unit_test(malformed),
     cmocka_unit_test(one_message),
@@ -220,6 +219,4 @@ int main(void)
     cmocka_unit_test(batch),
     cmocka_unit_test(broken_and_missing),
     cmocka_unit_test(state3_while_running),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

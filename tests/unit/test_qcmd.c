@@ -13,6 +13,7 @@
 #include "common/cmdrec.h"
 #include "common/slurp.h"
 #include "posta-send/qcmd.h"
+#include "unit.h"
 
 static char req[SPAWN_PACKET_MAX];
 
@@ -57,18 +58,6 @@ static void run_requests(void)
   qcmd_step(&F.ctx);
 }
 
-static info read_info(uint64_t id)
-{
-  char path[QPATH_MAX], *buf;
-  size_t len;
-  info i = INFO_ZERO;
-  qpath(path, "info", id);
-  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
-  assert_int_equal(inforec_parse(&i, buf, len), 0);
-  free(buf);
-  return i;
-}
-
 /* A message deferred once and parked in the index, as after a restart. */
 static void deferred(uint64_t id, char const *to)
 {
@@ -93,7 +82,7 @@ static void hold_then_release(void **state)
   /* info rewritten durably, the request gone, nothing else touched */
   assert_int_equal(F.replaces, 1);
   fix_writes_start("w queue/info/7/9000", "s queue/info/7");
-  assert_int_equal(read_info(9000).h, 1);
+  assert_int_equal(fix_read_info(9000).h, 1);
   assert_false(pending(9000));
   assert_true(fix_logged("hold msg 9000 uid 0\n"));
   /* due: looked at, held, parked again; no delivery */
@@ -104,7 +93,7 @@ static void hold_then_release(void **state)
   /* released: due at once */
   request(9000, CMDREC_RELEASE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9000).h, 0);
+  assert_int_equal(fix_read_info(9000).h, 0);
   assert_true(fix_logged("release msg 9000 uid 0\n"));
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 20);
   sched_step(&F.ctx);
@@ -119,7 +108,7 @@ static void remove_parked(void **state)
   fix_file("queue/delay/8/9001", "a delay record");
   request(9001, CMDREC_REMOVE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9001).x, 1);
+  assert_int_equal(fix_read_info(9001).x, 1);
   assert_true(fix_logged("remove msg 9001 uid 0\n"));
   /* raised in the index: removed at the next step, never delivered */
   F.nwrites = 0;
@@ -148,7 +137,7 @@ static void remove_in_flight(void **state)
   /* asked while both deliveries are in flight: in memory and on disk */
   request(9002, CMDREC_REMOVE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9002).x, 1);
+  assert_int_equal(fix_read_info(9002).x, 1);
   assert_int_equal(F.ctx.nactive, 1);
   assert_int_equal(F.ctx.active->inf.x, 1);
   /* the first result: recorded, the message waits for the other */
@@ -177,7 +166,7 @@ static void waits_for_preprocessing(void **state)
   /* applied before its first evaluation: no delivery at all */
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
   assert_false(pending(9003));
-  assert_int_equal(read_info(9003).h, 1);
+  assert_int_equal(fix_read_info(9003).h, 1);
   assert_int_equal(msg_load(&F.ctx, 9003, &m), 0);
   assert_int_equal(m->inf.h, 1);
   msg_free(m);
@@ -198,7 +187,7 @@ static void stale_and_strange_requests_dropped(void **state)
   /* a tool's temporary file: not looked at */
   fix_file("queue/cmd/tmp.1.9004", "half");
   run_requests();
-  assert_int_equal(read_info(9004).x, 0);
+  assert_int_equal(fix_read_info(9004).x, 0);
   assert_false(pending(9004));
   assert_false(pending(777));
   assert_false(pending(CMDREC_ALL));
@@ -218,7 +207,7 @@ static void removal_is_final(void **state)
   run_requests();
   request(9005, CMDREC_RELEASE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9005).x, 1);
+  assert_int_equal(fix_read_info(9005).x, 1);
   assert_true(fix_logged("request for msg 9005: the message is being removed: no release"));
 }
 
@@ -251,9 +240,7 @@ static void flush_one(void **state)
   assert_string_equal(fix_field(req, sizeof req, 1), "9030");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(hold_then_release, setup, teardown),
     cmocka_unit_test_setup_teardown(remove_parked, setup, teardown),
     cmocka_unit_test_setup_teardown(remove_in_flight, setup, teardown),
@@ -262,6 +249,4 @@ int main(void)
     cmocka_unit_test_setup_teardown(removal_is_final, setup, teardown),
     cmocka_unit_test_setup_teardown(flush_everything, setup, teardown),
     cmocka_unit_test_setup_teardown(flush_one, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

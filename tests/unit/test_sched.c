@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sendfix.h"
+#include "unit.h"
 
 static int setup2(void **state) { return fix_setup(2, 3, 2); }
 static int setup4(void **state)
@@ -254,9 +255,7 @@ static void held_message_not_delivered(void **state)
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + HELD_RECHECK);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(local_one_per_delivery_and_channel_limit, setup2, teardown),
     cmocka_unit_test_setup_teardown(one_mailbox_holds_at_most_its_share, setup4, teardown),
     cmocka_unit_test_setup_teardown(remote_grouped_by_domain, setup2, teardown),
@@ -264,6 +263,4 @@ int main(void)
     cmocka_unit_test_setup_teardown(dead_destination_costs_one_attempt, setup2, teardown),
     cmocka_unit_test_setup_teardown(deferred_recipient_waits_its_turn, setup2, teardown),
     cmocka_unit_test_setup_teardown(held_message_not_delivered, setup2, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

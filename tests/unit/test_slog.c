@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "posta-send/slog.h"
+#include "unit.h"
 
 static char out[SLOG_LINE_MAX * 2];
 
@@ -107,14 +108,10 @@ static void msg_event(void **state)
   assert_string_equal(out, "end msg 8301\n");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(escapes),
     cmocka_unit_test(cut),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(unable),
     cmocka_unit_test(msg_event),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

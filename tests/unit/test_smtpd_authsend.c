@@ -13,6 +13,7 @@
 #include "fsfix.h"
 
 #include "posta-smtpd/smtpd_auth.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-authsend-XXXXXX";
 
@@ -68,11 +69,7 @@ static void listed(void **state)
   check(v, sizeof v / sizeof v[0]);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(own_address),
     cmocka_unit_test(listed),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -13,6 +13,7 @@
 
 #include "fsfix.h"
 #include "posta-smtpd/smtpd_queue.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-smtpd-queue-XXXXXX";
 static char keep[300], quick[300], killed[300];
@@ -132,14 +133,10 @@ static void replies(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(commit),
     cmocka_unit_test(abort_run),
     cmocka_unit_test(broken),
     cmocka_unit_test(crash_and_exec),
     cmocka_unit_test(replies),
-  };
-  return cmocka_run_group_tests_name("smtpd_queue", tests, setup, teardown);
-}
+)
