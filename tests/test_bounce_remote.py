@@ -38,10 +38,8 @@ class RemoteNoticeTest(unittest.TestCase):
 
     def setUp(self):
         self.inst = remote_instance(self.dns)
+        self.addCleanup(self.inst.cleanup)
         self.alice = self.inst.add_mailbox("alice@posta.example")
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def test_550_for_one_of_three(self):
         self.inst.start(services=("posta-send",))

@@ -38,11 +38,9 @@ class DelayThenBounceTest(unittest.TestCase):
 
     def setUp(self):
         self.inst = remote_instance(self.dns, delaywarning="2", queuelifetime="6")
+        self.addCleanup(self.inst.cleanup)
         self.alice = self.inst.add_mailbox("alice@posta.example")
         self.postmaster = self.inst.path("alias", "Maildir")
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def test_one_delay_notice_then_one_bounce(self):
         self.inst.start(services=("posta-send",))
@@ -128,12 +126,10 @@ class NoDelayNoticeTest(unittest.TestCase):
     def setUp(self):
         need_real_remote()
         self.dns = Dns().mx("dead.test", 10, "mx.dead.test").host("mx.dead.test", DEAD).start()
+        self.addCleanup(self.dns.stop)
         self.inst = remote_instance(self.dns, delaywarning="0", queuelifetime="3")
+        self.addCleanup(self.inst.cleanup)
         self.alice = self.inst.add_mailbox("alice@posta.example")
-
-    def tearDown(self):
-        self.inst.cleanup()
-        self.dns.stop()
 
     def test_delaywarning_0(self):
         self.inst.start(services=("posta-send",))
