@@ -7,8 +7,6 @@ folded header, the slow client. For each: the reply class expected, nothing
 delivered or relayed that should not be, no file created outside the
 Maildirs, no command run (payloads would leave a file in a marker folder)."""
 import os
-import shutil
-import tempfile
 import time
 import unittest
 
@@ -33,11 +31,9 @@ RELAY_FORMS = [
 class AttackTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.marks = tempfile.mkdtemp(prefix="posta-attack-marks-")
-        os.chmod(cls.marks, 0o1777)
         cls.w = World(timeoutsmtpd="3", databytes="20000000")
-        cls.addClassCleanup(shutil.rmtree, cls.marks, True)
         cls.addClassCleanup(cls.w.cleanup)
+        cls.marks = cls.w.marks_dir("posta-attack-marks-", 0o1777)
         cls.w.start()
         cls.before = cls.w.snapshot()
         cls.tmp_before = cls.w.tmp_by_posta()

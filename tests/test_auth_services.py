@@ -11,7 +11,7 @@ import time
 import unittest
 
 from dnsfix import Dns
-from posta import IS_ROOT, Instance, free_port, maildir_files, wait_for
+from posta import IS_ROOT, Instance, free_port, maildir_files, pids, proc_read, wait_for
 from remotekit import need_netns
 from smtppeer import AioPeer
 from tlskit import Ca, install_cert
@@ -100,15 +100,12 @@ class Services(unittest.TestCase):
         c = smtplib.SMTP_SSL("127.0.0.1", self.smtps_port, timeout=30, context=self.ctx())
         c.login("alice@posta.test", PW)
         procs = {}
-        for pid in os.listdir("/proc"):
-            try:
-                exe = os.readlink("/proc/%s/exe" % pid)
-                with open("/proc/%s/status" % pid) as f:
-                    uid = [l for l in f if l.startswith("Uid:")][0].split()[1]
-            except OSError:
+        for pid in pids():
+            exe, status = proc_read(pid, "exe"), proc_read(pid, "status")
+            if exe is None or status is None or not exe.startswith(self.inst.home):
                 continue
-            if exe.startswith(self.inst.home):
-                procs.setdefault(os.path.basename(exe), set()).add(int(uid))
+            uid = [l for l in status.decode().splitlines() if l.startswith("Uid:")][0].split()[1]
+            procs.setdefault(os.path.basename(exe), set()).add(int(uid))
         d = __import__("pwd").getpwnam("posta-d").pw_uid
         self.assertEqual(procs["posta-tlsd"], {d})
         self.assertEqual(procs["posta-smtpd"], {d})

@@ -9,38 +9,26 @@ import time
 import unittest
 
 from bouncekit import parse, status_blocks
-from posta import IS_ROOT, Instance, maildir_files, wait_for
+from lspawn import dotqmail_mailbox, write_dotqmail
+from posta import FreshInstanceCase, maildir_files, wait_for
 from sendtools import queue_empty, send_pid
 
 ORIGINAL = b"Subject: lunch\nMessage-ID: <lunch.1@example.com>\n\nShall we have lunch on Thursday?\n"
 
 
-def owner(name):
-    import pwd
-    if not IS_ROOT:
-        return os.getuid(), os.getgid()
-    pw = pwd.getpwnam(name)
-    return pw.pw_uid, pw.pw_gid
-
-
-class EndToEndTest(unittest.TestCase):
+class EndToEndTest(FreshInstanceCase):
     def setUp(self):
-        self.inst = Instance()
+        super().setUp()
         self.me = self.inst.control("me").strip()
         self.alice = self.inst.add_mailbox("alice@example.com")
         self.alias = self.inst.path("alias", "Maildir")
         self.inst.control("retryschedule", ["1"])
 
-    def tearDown(self):
-        self.inst.cleanup()
-
     def dotqmail(self, address, text, name=".qmail", user="posta-v"):
-        home = os.path.dirname(self.inst.add_mailbox(address).rstrip("/")) if user == "posta-v" else self.inst.path("alias")
-        fn = os.path.join(home, name)
-        with open(fn, "w") as f:
-            f.write(text)
-        os.chmod(fn, 0o644)
-        os.chown(fn, *owner(user))
+        if user == "posta-v":
+            dotqmail_mailbox(self.inst, address, text, name)
+        else:
+            write_dotqmail(self.inst.path("alias"), name, text, user)
 
     def notices(self, maildir, n=1, timeout=20):
         files = self.inst.wait_mail(maildir, n, timeout=timeout)

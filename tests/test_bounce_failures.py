@@ -10,22 +10,17 @@ import unittest
 
 import qrecord
 from bouncekit import bounce_fields, ids, put_message, put_record, queued, run_bounce, todo_ids
-from posta import IS_ROOT, Instance
+from posta import IS_ROOT, InstanceCase
 
 ORIGINAL = b"From: alice@example.com\nSubject: hi\n\nhello\n"
 R550 = "D5.1.1 mx.example.net[127.0.0.2] 550 5.1.1 no such user"
 
 
-class FailureTest(unittest.TestCase):
+class FailureTest(InstanceCase):
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.qq = cls.inst.bin("posta-queue")
         cls.real = cls.inst.bin("posta-queue.real")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
 
     def tearDown(self):
         if os.path.exists(self.real):
@@ -55,6 +50,15 @@ class FailureTest(unittest.TestCase):
         self.assertEqual(open(path, "rb").read(), data, "the record is left as it was")
         self.assertEqual(queued(self.inst, before), [])
         return p.stderr.decode(errors="replace")
+
+    def after_repair(self, msgid, path, before):
+        """posta-queue works again: posta-bounce exits 0 and the record is
+        gone. Returns the notices queued since before."""
+        os.rename(self.real, self.qq)
+        p = run_bounce(self.inst, msgid)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(os.path.exists(path))
+        return queued(self.inst, before)
 
     # --- unusable records: 100 ---------------------------------------------
     def test_bad_crc(self):
@@ -117,11 +121,7 @@ class FailureTest(unittest.TestCase):
         before = todo_ids(self.inst)
         self.assertIn("exit code 53", self.assert_fails(111, msgid, path, before))
         # once posta-queue works again, the notice goes
-        os.rename(self.real, self.qq)
-        p = run_bounce(self.inst, msgid)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertFalse(os.path.exists(path))
-        self.assertEqual(len(queued(self.inst, before)), 1)
+        self.assertEqual(len(self.after_repair(msgid, path, before)), 1)
 
     def test_posta_queue_permanent_failure(self):
         self.fake_queue("exit 11")
@@ -157,11 +157,7 @@ class FailureTest(unittest.TestCase):
         self.assertEqual(p.returncode, -9)
         self.assertTrue(os.path.exists(path))
         self.assertEqual(queued(self.inst, before), [])
-        os.rename(self.real, self.qq)
-        p = run_bounce(self.inst, msgid)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertFalse(os.path.exists(path))
-        self.assertEqual(len(queued(self.inst, before)), 1)
+        self.assertEqual(len(self.after_repair(msgid, path, before)), 1)
 
     def test_killed_after_injection(self):
         # the one window for a duplicate: queued, not yet removed
@@ -172,11 +168,7 @@ class FailureTest(unittest.TestCase):
         self.assertEqual(p.returncode, -9)
         self.assertTrue(os.path.exists(path), "the record outlives the crash")
         self.assertEqual(len(queued(self.inst, before)), 1)
-        os.rename(self.real, self.qq)
-        p = run_bounce(self.inst, msgid)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertFalse(os.path.exists(path))
-        notices = queued(self.inst, before)
+        notices = self.after_repair(msgid, path, before)
         self.assertEqual(len(notices), 2)
         self.assertEqual([env["T"] for env, _ in notices], [["alice@example.com"]] * 2)
 

@@ -9,23 +9,18 @@ import re
 import stat
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir
+from posta import IS_ROOT, InstanceCase, base_dir
 from qrecord import field, rcpts_of, todo_records
 import qrecord
 from qtools import split_received
 
 
-class Injection(unittest.TestCase):
+class Injection(InstanceCase):
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.inst.control("me", "mail.example.com")
         cls.inst.control("defaultdomain", "example.com")
         cls.inst.control("plusdomain", "plus.example.net")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
 
     def setUp(self):
         self.before = set(self.inst.queue_files("todo"))
@@ -237,21 +232,16 @@ class Injection(unittest.TestCase):
         self.assertTrue(out.endswith("\n\nhi\n"))
 
 
-class DotlessHost(unittest.TestCase):
+class DotlessHost(InstanceCase):
     """Issue 20: on a host named "vm", with the settings posta-setup writes
     there (me vm, locals vm and localhost, nothing else), sendmail keeps
     demo@localhost and sends from USER@vm: nothing becomes vm.vm or
     localhost.vm."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.inst.control("me", "vm")
         cls.inst.control("locals", ["vm", "localhost"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
 
     def test_sendmail_demo_localhost(self):
         before = set(self.inst.queue_files("todo"))

@@ -13,7 +13,7 @@ import tempfile
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, maildir_files, wait_for
+from posta import IS_ROOT, InstanceCase, maildir_files, wait_for
 from lspawn import owner, run_local, write_message
 
 MSG = b"Received: from a by b\nSubject: test\n\nFrom here on\n>From there\nbody\n"
@@ -27,10 +27,9 @@ def lock_waiter(path):
         return any(w[1] == "->" and w[6].endswith(ino) for w in (l.split() for l in f) if len(w) > 6)
 
 
-class DeliverTest(unittest.TestCase):
+class DeliverTest(InstanceCase):
     @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
+    def prepare(cls):
         cls.box = cls.inst.add_mailbox("alice@example.com")
         cls.home = os.path.dirname(cls.box.rstrip("/"))
         cls.uid, cls.gid = owner("posta-v")
@@ -38,10 +37,6 @@ class DeliverTest(unittest.TestCase):
         cls.cap = cls.inst.path("capture")
         os.makedirs(cls.cap, exist_ok=True)
         os.chown(cls.cap, cls.uid, cls.gid)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
 
     def tearDown(self):
         for f in os.listdir(self.home):

@@ -18,8 +18,8 @@ import socket
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, maildir_files, wait_for
-from lspawn import SPLIT, LSpawn, LSpawnCase, owner, queue_message
+from posta import IS_ROOT, Instance, maildir_files, pids, proc_read, wait_for
+from lspawn import SPLIT, LSpawn, LSpawnCase, dotqmail_mailbox, owner, queue_message
 from opstools import in_child
 from sendtools import queue_empty
 
@@ -268,13 +268,8 @@ class ProgramTimeout(unittest.TestCase):
     def test_killed_with_its_grandchild_and_deferred(self):
         inst = Instance()
         try:
-            box = inst.add_mailbox("slow@example.com")
-            home = os.path.dirname(box.rstrip("/"))
-            uid, gid = owner("posta-v")
-            fn = os.path.join(home, ".qmail")
-            with open(fn, "w") as f:
-                f.write("|sleep 61 & echo $! > gc.pid; sleep 60\n./Maildir/\n")
-            os.chown(fn, uid, gid)
+            home = dotqmail_mailbox(inst, "slow@example.com", "|sleep 61 & echo $! > gc.pid; sleep 60\n./Maildir/\n")
+            box = os.path.join(home, "Maildir")
             inst.control("timeoutlocal", "2")
             ls = LSpawn(inst)
             try:
@@ -300,16 +295,11 @@ def running(argv, under):
     same module may run against the other build at the same time)."""
     n = 0
     want = "\0".join(argv).encode() + b"\0"
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                with open("/proc/%s/cmdline" % p, "rb") as f:
-                    if f.read() != want:
-                        continue
-                cwd = os.readlink("/proc/%s/cwd" % p)
-                n += cwd == under.rstrip("/") or cwd.startswith(under.rstrip("/") + "/")
-            except OSError:
-                pass
+    for pid in pids():
+        if proc_read(pid, "cmdline") != want:
+            continue
+        cwd = proc_read(pid, "cwd")
+        n += cwd is not None and (cwd == under.rstrip("/") or cwd.startswith(under.rstrip("/") + "/"))
     return n
 
 
@@ -323,14 +313,9 @@ class SlowMailboxShare(unittest.TestCase):
         try:
             inst.control("concurrencylocal", "4")
             inst.control("concurrencymailbox", "2")
-            slow = inst.add_mailbox("slow@example.com")
+            home = dotqmail_mailbox(inst, "slow@example.com", "|sleep 9.017\n./Maildir/\n")
+            slow = os.path.join(home, "Maildir")
             fast = inst.add_mailbox("fast@example.com")
-            home = os.path.dirname(slow.rstrip("/"))
-            uid, gid = owner("posta-v")
-            fn = os.path.join(home, ".qmail")
-            with open(fn, "w") as f:
-                f.write("|sleep 9.017\n./Maildir/\n")
-            os.chown(fn, uid, gid)
             inst.start(services=("posta-send",))
             for i in range(5):
                 inst.sendmail("slow@example.com", message=b"Subject: slow %d\n\nx\n" % i)

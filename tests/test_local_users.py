@@ -8,19 +8,11 @@ import pwd
 import stat
 import unittest
 
-from posta import IS_ROOT, Instance, maildir_files
+from posta import IS_ROOT, Instance, InstanceCase, maildir_files
 from lspawn import LSpawn, owner
 
 
-class UsersTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
-
+class UsersTest(InstanceCase):
     def assign(self, text, inst=None):
         inst = inst or self.inst
         with open(inst.path("users", "assign"), "w") as f:

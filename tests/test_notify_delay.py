@@ -10,7 +10,7 @@ import email.utils
 import time
 import unittest
 
-from bouncekit import parse, read, status_blocks
+from bouncekit import notice_text, parse, read, status_blocks
 from dnsfix import Dns
 from posta import maildir_files, wait_for
 from sendtools import log_events, need_real_remote, queue_empty, remote_instance
@@ -38,11 +38,9 @@ class DelayThenBounceTest(unittest.TestCase):
 
     def setUp(self):
         self.inst = remote_instance(self.dns, delaywarning="2", queuelifetime="6")
+        self.addCleanup(self.inst.cleanup)
         self.alice = self.inst.add_mailbox("alice@posta.example")
         self.postmaster = self.inst.path("alias", "Maildir")
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def test_one_delay_notice_then_one_bounce(self):
         self.inst.start(services=("posta-send",))
@@ -95,7 +93,7 @@ class DelayThenBounceTest(unittest.TestCase):
         # the last attempt's own words
         self.assertRegex(r["Diagnostic-Code"], REFUSED)
         self.assertNotIn("giving up", r["Diagnostic-Code"])
-        text = " ".join(list(bounce.iter_parts())[0].get_content().split())
+        text = notice_text(bounce)
         self.assertIn("so the mail system gave up", text)
         self.assertEqual(list(bounce.iter_parts())[2].get_payload()[0]["Subject"], "are you there")
 
@@ -128,12 +126,10 @@ class NoDelayNoticeTest(unittest.TestCase):
     def setUp(self):
         need_real_remote()
         self.dns = Dns().mx("dead.test", 10, "mx.dead.test").host("mx.dead.test", DEAD).start()
+        self.addCleanup(self.dns.stop)
         self.inst = remote_instance(self.dns, delaywarning="0", queuelifetime="3")
+        self.addCleanup(self.inst.cleanup)
         self.alice = self.inst.add_mailbox("alice@posta.example")
-
-    def tearDown(self):
-        self.inst.cleanup()
-        self.dns.stop()
 
     def test_delaywarning_0(self):
         self.inst.start(services=("posta-send",))

@@ -21,13 +21,11 @@ class DoubleBounceTest(unittest.TestCase):
     def setUp(self):
         need_real_remote()
         self.dns = Dns().null_mx("nullmx.test").start()
+        self.addCleanup(self.dns.stop)
         self.inst = remote_instance(self.dns)
+        self.addCleanup(self.inst.cleanup)
         self.inst.add_mailbox("someone@posta.example")   # makes posta.example local
         self.postmaster = self.inst.path("alias", "Maildir")
-
-    def tearDown(self):
-        self.inst.cleanup()
-        self.dns.stop()
 
     def test_bounce_to_a_domain_without_mail(self):
         self.inst.start(services=("posta-send",))

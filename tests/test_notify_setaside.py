@@ -6,7 +6,7 @@ import os
 import time
 import unittest
 
-from posta import SPLIT, Instance, wait_for
+from posta import SPLIT, FreshInstanceCase, wait_for
 from sendtools import log_events, queue_empty
 
 # posta-bounce damages the record it is given, once, then runs the real one,
@@ -18,9 +18,9 @@ exec bin/posta-bounce.real "$@"
 """
 
 
-class SetAsideTest(unittest.TestCase):
+class SetAsideTest(FreshInstanceCase):
     def setUp(self):
-        self.inst = Instance()
+        super().setUp()
         self.inst.control("retryschedule", ["1"])
         self.alice = self.inst.add_mailbox("alice@example.com")
         spool = self.inst.path("spool")
@@ -30,9 +30,6 @@ class SetAsideTest(unittest.TestCase):
         with open(self.inst.bin("posta-bounce"), "w") as f:
             f.write(WRAPPER % {"spool": spool, "split": SPLIT})
         os.chmod(self.inst.bin("posta-bounce"), 0o755)
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def test_unusable_record_set_aside(self):
         self.inst.start(services=("posta-send",))

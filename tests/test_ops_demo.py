@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from opstools import instance_processes
+from opstools import instance_processes, kill_leftovers
 from posta import BUILD, SERVICES, TOP, base_dir, maildir_files, wait_for
 from sendtools import LOG_FORMS
 
@@ -47,15 +47,7 @@ class Demo(unittest.TestCase):
         self.procs = []
 
     def tearDown(self):
-        for p in self.procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-        for pid, comm in instance_processes(self.home):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_leftovers(self.procs, [self.home])
 
     def demo(self, what):
         return subprocess.run([DEMO, BUILD, what, self.home], stdout=subprocess.PIPE,

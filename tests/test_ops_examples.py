@@ -26,7 +26,7 @@ import unittest
 
 from dnsfix import Dns
 from nodename import on_host
-from opstools import instance_processes
+from opstools import kill_leftovers
 from posta import BIN, BUILD, IS_ROOT, SERVICES, TOP, Instance, base_dir, maildir_files, wait_for
 
 NODE = "vm"
@@ -117,16 +117,7 @@ class Examples(unittest.TestCase):
         self.homes = []
 
     def tearDown(self):
-        for p in self.procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-        for home in self.homes:
-            for pid, comm in instance_processes(home):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        kill_leftovers(self.procs, self.homes)
 
     def nothing_else(self, home, box_count):
         """No bounce queued, nothing for postmaster, no remote delivery,

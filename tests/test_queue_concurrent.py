@@ -6,7 +6,7 @@ import re
 import threading
 import unittest
 
-from posta import IS_ROOT, Instance
+from posta import IS_ROOT, FreshInstanceCase
 import qrecord
 from qrecord import field, rcpts_of, todo_records
 from qtools import envelope, inject, split_received
@@ -27,13 +27,7 @@ def rcpts(i):
     return ["r%d-%d@example.org" % (i, k) for k in range(i % 5 + 1)]
 
 
-class ConcurrentInjection(unittest.TestCase):
-    def setUp(self):
-        self.inst = Instance()
-
-    def tearDown(self):
-        self.inst.cleanup()
-
+class ConcurrentInjection(FreshInstanceCase):
     def test_1000_messages_20_injectors(self):
         users = [None, "nobody", "posta-d", "posta-s"] if IS_ROOT else [None]
         failures = []

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from posta import IS_ROOT, TMPFS_OVER, Instance, base_dir
+from posta import IS_ROOT, TMPFS_OVER, FreshInstanceCase, base_dir
 from qtools import envelope
 
 # Runs "$@" with the instance's queue ($1) on a tmpfs of size $2, made from a
@@ -47,13 +47,10 @@ exit $R
 
 
 @unittest.skipUnless(IS_ROOT, "mounts a tmpfs in a private mount namespace")
-class FullDisk(unittest.TestCase):
+class FullDisk(FreshInstanceCase):
     def setUp(self):
-        self.inst = Instance()
+        super().setUp()
         self.inst.control("queueminfree", "0")
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def in_tmpfs(self, size, *cmd, env=None):
         p = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", SETUP, "sh",

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import unittest
 
-from posta import IS_ROOT, Instance, base_dir, wait_for
+from posta import IS_ROOT, InstanceCase, base_dir, wait_for
 from qtools import envelope, every_file, inject, queue_cmd
 
 MSG = b"Subject: exit codes\n\nbody\n"
@@ -22,15 +22,7 @@ def catches(pid, sig):
     return False
 
 
-class ExitCodes(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.inst = Instance()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.inst.cleanup()
-
+class ExitCodes(InstanceCase):
     def tearDown(self):
         for c in ("maxrcpt", "queueminfree", "databytes"):
             self.inst.remove_control(c)

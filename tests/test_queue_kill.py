@@ -12,7 +12,7 @@ import re
 import subprocess
 import unittest
 
-from posta import Instance, base_dir
+from posta import FreshInstanceCase, base_dir
 import qrecord
 from qrecord import field
 from qtools import envelope, split_received
@@ -26,14 +26,11 @@ def message(n):
     return b"Subject: run %d\n\n" % n + b"body of run %d\n" % n * (n % 7 * 900 + 1)
 
 
-class KillAnywhere(unittest.TestCase):
+class KillAnywhere(FreshInstanceCase):
     def setUp(self):
-        self.inst = Instance()
+        super().setUp()
         self.runs = 0
         self.ok = set()
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def inputs(self, n):
         d = os.path.join(base_dir(), "kill-%d" % os.getpid())

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import unittest
 
-from posta import IS_ROOT, TMPFS_OVER, Instance
+from posta import IS_ROOT, TMPFS_OVER, FreshInstanceCase
 
 # Runs in the namespace: starts N posta-queue as nobody, lets every one of
 # them measure the free space and wait on its input, then feeds them all;
@@ -58,13 +58,7 @@ print(json.dumps({"codes": codes, "errs": errs, "free": sv.f_bavail * sv.f_frsiz
 
 
 @unittest.skipUnless(IS_ROOT, "mounts a tmpfs in a private mount namespace")
-class ConcurrentReserve(unittest.TestCase):
-    def setUp(self):
-        self.inst = Instance()
-
-    def tearDown(self):
-        self.inst.cleanup()
-
+class ConcurrentReserve(FreshInstanceCase):
     def run_all(self, size, n, body):
         script = TMPFS_OVER + 'set -e\ntmpfs_over "$1" "$2"\nshift 2\nexec "$@"\n'
         p = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",

@@ -12,7 +12,7 @@ import stat
 import subprocess
 import unittest
 
-from posta import IS_ROOT, SPLIT, Instance, base_dir
+from posta import IS_ROOT, SPLIT, FreshInstanceCase, base_dir
 from qrecord import field, todo_records
 import qrecord
 from qtools import envelope, inject
@@ -26,13 +26,7 @@ def owner(path):
 
 
 @unittest.skipUnless(IS_ROOT, "privilege separation needs root")
-class QueuePermissions(unittest.TestCase):
-    def setUp(self):
-        self.inst = Instance()
-
-    def tearDown(self):
-        self.inst.cleanup()
-
+class QueuePermissions(FreshInstanceCase):
     def as_user(self, user, *cmd):
         return subprocess.run(["s6-setuidgid", user] + list(cmd), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=30)

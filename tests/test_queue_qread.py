@@ -8,18 +8,12 @@ import re
 import subprocess
 import unittest
 
-from posta import IS_ROOT, Instance
+from posta import IS_ROOT, FreshInstanceCase
 import qrecord
 from qtools import envelope, inject
 
 
-class QueueReaders(unittest.TestCase):
-    def setUp(self):
-        self.inst = Instance()
-
-    def tearDown(self):
-        self.inst.cleanup()
-
+class QueueReaders(FreshInstanceCase):
     def put(self, kind, mid, data):
         fn = self.inst.qpath(kind, mid)
         with open(fn, "wb") as f:

@@ -6,12 +6,12 @@ import pwd
 import unittest
 
 from dnsfix import Dns
-from posta import IS_ROOT, Instance
+from posta import IS_ROOT, FreshInstanceCase
 from remotekit import Result, Spawner, need_netns
 from smtppeer import AioPeer
 
 
-class RemoteInInstance(unittest.TestCase):
+class RemoteInInstance(FreshInstanceCase):
     @classmethod
     def setUpClass(cls):
         need_netns()
@@ -29,11 +29,8 @@ class RemoteInInstance(unittest.TestCase):
         cls.dns.stop()
 
     def setUp(self):
-        self.inst = Instance()
+        super().setUp()
         self.inst.control("me", "posta.me.test")
-
-    def tearDown(self):
-        self.inst.cleanup()
 
     def test_posta_remote_as_posta_r(self):
         msg = self.inst.path("msg")

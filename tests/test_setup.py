@@ -7,7 +7,7 @@ import stat
 import subprocess
 import unittest
 
-from posta import BIN, IS_ROOT, SPLIT, Instance, base_dir
+from posta import BIN, IS_ROOT, SPLIT, FreshInstanceCase, Instance, base_dir
 
 USERS = ["posta-alias", "posta-d", "posta-l", "posta-q", "posta-r", "posta-s", "posta-v"]
 
@@ -20,13 +20,7 @@ def unbuilt_programs():
     return {p for p in table if not os.path.exists(os.path.join(BIN, p))}
 
 
-class SetupTest(unittest.TestCase):
-    def setUp(self):
-        self.inst = Instance()
-
-    def tearDown(self):
-        self.inst.cleanup()
-
+class SetupTest(FreshInstanceCase):
     def check_problems(self, inst=None):
         p = (inst or self.inst).check()
         lines = [l for l in p.stdout.decode().splitlines() if l]

@@ -6,7 +6,7 @@ import os
 import stat
 import unittest
 
-from posta import IS_ROOT, Instance, try_as, wait_for
+from posta import IS_ROOT, FreshInstanceCase, try_as, wait_for
 
 
 def read(fn):
@@ -15,13 +15,7 @@ def read(fn):
 
 
 @unittest.skipUnless(IS_ROOT, "the uids exist in a root-made instance")
-class LogModesTest(unittest.TestCase):
-    def setUp(self):
-        self.inst = Instance()
-
-    def tearDown(self):
-        self.inst.cleanup()
-
+class LogModesTest(FreshInstanceCase):
     def logged(self):
         box = self.inst.add_mailbox("alice@example.com")
         self.inst.start(services=("posta-send",))

@@ -2,14 +2,11 @@
  * each recipient with its state, and what else waits for it; with ids as
  * arguments, those messages only. Runs as root or posta-s. See
  * doc/posta-qread.8. */
-#include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <skalibs/allreadwrite.h>
 #include <skalibs/strerr.h>
 
-#include "common/home.h"
 #include "common/qpath.h"
 #include "posta-qread/qr.h"
 #include "sk/qscan.h"
@@ -45,14 +42,10 @@ int main(int argc, char const *const *argv)
   stralloc out = STRALLOC_ZERO;
   size_t n;
   int missing = 0;
-  char const *home = home_get();
   PROG = "posta-qread";
   if (argc > 1 && argv[1][0] == '-') strerr_dieusage(100, USAGE);
-  if (chdir(home) < 0) strerr_diefusys(111, "change to the home folder ", home);
-  if (qscan_allowed() < 0) {
-    if (errno == EPERM) strerr_dief(100, "only root and posta-s may read the queue");
-    strerr_diefusys(111, "look at the instance in ", home);
-  }
+  int r = qscan_enter("read");
+  if (r) return r;
   uint64_t *ids = which(argv + 1, &n);
   for (size_t i = 0; i < n; i++) {
     size_t before = out.len;

@@ -11,15 +11,9 @@
 #include "sk/qmarktool.h"
 
 #define USAGE "posta-qrm [ -t seconds ] id..."
-#define dieusage() strerr_dieusage(100, USAGE)
 
 int main(int argc, char const *const *argv)
 {
-  unsigned wait = QMARK_WAIT_DEFAULT;
-  char op = CMDREC_REMOVE;
-  int i;
   PROG = "posta-qrm";
-  i = qmarktool_options(argc, argv, "t:", &op, &wait);
-  if (i < 0 || !argv[i]) dieusage();
-  return qmarktool_run(op, argv + i, wait);
+  return qmarktool_main(argc, argv, CMDREC_REMOVE, "t:", USAGE);
 }

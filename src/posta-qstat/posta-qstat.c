@@ -2,9 +2,7 @@
  * posta-send has not preprocessed yet; with -d, the queue in detail (qs.h).
  * Runs as root or posta-s. See doc/posta-qstat.8. */
 #include <dirent.h>
-#include <errno.h>
 #include <stdint.h>
-#include <unistd.h>
 
 #include <skalibs/allreadwrite.h>
 #include <skalibs/sgetopt.h>
@@ -12,7 +10,6 @@
 #include <skalibs/types.h>
 
 #include "common/cmdrec.h"
-#include "common/home.h"
 #include "common/qpath.h"
 #include "posta-qstat/qs.h"
 #include "sk/qscan.h"
@@ -48,8 +45,8 @@ int main(int argc, char const *const *argv)
   uint64_t mess, todo;
   stralloc out = STRALLOC_ZERO;
   int more = 0;
-  char const *home = home_get();
   subgetopt l = SUBGETOPT_ZERO;
+  int r;
   PROG = "posta-qstat";
   for (;;) {
     int opt = subgetopt_r(argc, argv, "d", &l);
@@ -58,11 +55,8 @@ int main(int argc, char const *const *argv)
     else strerr_dieusage(100, USAGE);
   }
   if (argc > l.ind) strerr_dieusage(100, USAGE);
-  if (chdir(home) < 0) strerr_diefusys(111, "change to the home folder ", home);
-  if (qscan_allowed() < 0) {
-    if (errno == EPERM) strerr_dief(100, "only root and posta-s may read the queue");
-    strerr_diefusys(111, "look at the instance in ", home);
-  }
+  r = qscan_enter("read");
+  if (r) return r;
   if (qscan_count("mess", &mess) < 0) strerr_diefusys(111, "read queue/mess");
   if (qscan_count("todo", &todo) < 0) strerr_diefusys(111, "read queue/todo");
   if (!stralloc_cats(&out, "messages in queue: ") || !stralloc_catb(&out, fmt, uint64_fmt(fmt, mess))

@@ -100,40 +100,45 @@ static int put_rcpt(job *j, smtpc *c, unsigned int i)
   return netio_put(&c->io, line, n);
 }
 
-/* PIPELINING (RFC 2920): all commands at once, then all replies in order.
- * 0: DATA was accepted; 1: settled and closed. */
+/* DATA refused, or nothing left to send: settled and closed (1). */
+static int no_data(job *j, smtpc *c)
+{
+  if (accepted(j)) settle_reply(j, c, 1, "DATA refused: ");
+  smtpc_quit(c);
+  return 1;
+}
+
+/* The envelope, in one of two ways; each returns 0 when DATA was accepted,
+ * 1 when the job is settled and the connection closed, or -1 when the
+ * connection was lost. PIPELINING (RFC 2920): all commands at once, then
+ * all replies in order. */
 static int envelope_pipelined(job *j, smtpc *c)
 {
   unsigned int mailcode, datacode;
-  if (put_mail(j, c) < 0) goto lost;
+  if (put_mail(j, c) < 0) return -1;
   for (unsigned int i = 0; i < j->n; i++)
-    if (j->r[i].sent && put_rcpt(j, c, i) < 0) goto lost;
-  if (netio_puts(&c->io, "DATA\r\n") < 0 || netio_flush(&c->io) < 0) goto lost;
-  if (smtpc_read(c) < 0) goto lost;
+    if (j->r[i].sent && put_rcpt(j, c, i) < 0) return -1;
+  if (netio_puts(&c->io, "DATA\r\n") < 0 || netio_flush(&c->io) < 0) return -1;
+  if (smtpc_read(c) < 0) return -1;
   mailcode = c->reply.code;
   if (mailcode / 100 != 2) settle_reply(j, c, 0, "MAIL FROM refused: ");
   for (unsigned int i = 0; i < j->n; i++) {
     if (!j->r[i].sent) continue;
-    if (smtpc_read(c) < 0) goto lost;
+    if (smtpc_read(c) < 0) return -1;
     if (mailcode / 100 == 2) rcpt_reply(j, c, i);
   }
-  if (smtpc_read(c) < 0) goto lost;
+  if (smtpc_read(c) < 0) return -1;
   datacode = c->reply.code;
   if (mailcode / 100 == 2 && accepted(j) && datacode == 354) return 0;
   /* a server in data mode although nothing is to be sent: drop it, a QUIT
    * would become the content of an empty message */
   if (datacode == 354) { smtpc_drop(c); return 1; }
-  if (accepted(j)) settle_reply(j, c, 1, "DATA refused: ");
-  smtpc_quit(c);
-  return 1;
-lost:
-  lost(j, c, "lost during the envelope");
-  return 1;
+  return no_data(j, c);
 }
 
 static int envelope_stepwise(job *j, smtpc *c)
 {
-  if (put_mail(j, c) < 0 || netio_flush(&c->io) < 0 || smtpc_read(c) < 0) goto lost;
+  if (put_mail(j, c) < 0 || netio_flush(&c->io) < 0 || smtpc_read(c) < 0) return -1;
   if (c->reply.code / 100 != 2) {
     settle_reply(j, c, 0, "MAIL FROM refused: ");
     smtpc_quit(c);
@@ -141,18 +146,12 @@ static int envelope_stepwise(job *j, smtpc *c)
   }
   for (unsigned int i = 0; i < j->n; i++) {
     if (!j->r[i].sent) continue;
-    if (put_rcpt(j, c, i) < 0 || netio_flush(&c->io) < 0 || smtpc_read(c) < 0) goto lost;
+    if (put_rcpt(j, c, i) < 0 || netio_flush(&c->io) < 0 || smtpc_read(c) < 0) return -1;
     rcpt_reply(j, c, i);
   }
-  if (!accepted(j)) { smtpc_quit(c); return 1; }
-  if (smtpc_command(c, "DATA\r\n") < 0) goto lost;
-  if (c->reply.code == 354) return 0;
-  settle_reply(j, c, 1, "DATA refused: ");
-  smtpc_quit(c);
-  return 1;
-lost:
-  lost(j, c, "lost during the envelope");
-  return 1;
+  if (!accepted(j)) return no_data(j, c);
+  if (smtpc_command(c, "DATA\r\n") < 0) return -1;
+  return c->reply.code == 354 ? 0 : no_data(j, c);
 }
 
 static void body(job *j, smtpc *c)
@@ -204,5 +203,6 @@ void txn_run(job *j, smtpc *c)
   if (too_big(j, c)) return;
   if (!choose(j)) { smtpc_quit(c); return; }
   int r = c->features & SMTPC_PIPELINING ? envelope_pipelined(j, c) : envelope_stepwise(j, c);
-  if (!r) body(j, c);
+  if (r < 0) lost(j, c, "lost during the envelope");
+  else if (!r) body(j, c);
 }

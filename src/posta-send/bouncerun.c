@@ -28,10 +28,7 @@ char const *bouncerun_folder(int note)
 static void say(send_ctx *ctx, int note, uint64_t id, char const *what, char const *why)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, folders[note]);
-  slog_str(&l, " msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, folders[note], id);
   slog_str(&l, what);
   if (why) slog_str(&l, why);
   slog_end(&l);

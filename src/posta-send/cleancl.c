@@ -97,9 +97,7 @@ static void answer(send_ctx *ctx, char *line)
   if (line[0] == '+' && op == OP_MESS) mess_removed(ctx, id);
   if (line[0] == '!') {
     slog l;
-    slog_start(&l, ctx->logfd);
-    slog_str(&l, "posta-send: warning: posta-clean could not clean msg ");
-    slog_u(&l, id);
+    slog_msg(&l, ctx->logfd, "posta-send: warning: posta-clean could not clean", id);
     slog_str(&l, ":");
     slog_text(&l, p);
     slog_end(&l);

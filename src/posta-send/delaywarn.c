@@ -66,9 +66,7 @@ static int write_info(send_ctx *ctx, msg *m)
 static void say(send_ctx *ctx, uint64_t id, size_t n)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "delay msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, "delay", id);
   slog_str(&l, " written for ");
   slog_u(&l, n);
   slog_str(&l, n == 1 ? " pending recipient" : " pending recipients");

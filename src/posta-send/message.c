@@ -213,9 +213,7 @@ int message_finished(msg const *m)
 static void log_end(send_ctx *ctx, uint64_t id)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "end msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, "end", id);
   slog_end(&l);
 }
 

@@ -15,9 +15,7 @@
 static void warn(send_ctx *ctx, uint64_t id, char const *what, int e)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: unable to remove msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, "posta-send: warning: unable to remove", id);
   slog_str(&l, ": ");
   slog_str(&l, what);
   slog_str(&l, ": ");

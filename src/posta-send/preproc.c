@@ -155,12 +155,9 @@ static int exists(char const *kind, uint64_t id)
 static void log_new(send_ctx *ctx, msg const *m, uint64_t pid)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "new msg ");
-  slog_u(&l, m->id);
+  slog_msg(&l, ctx->logfd, "new", m->id);
   slog_end(&l);
-  slog_str(&l, "info msg ");
-  slog_u(&l, m->id);
+  slog_msg(&l, ctx->logfd, "info", m->id);
   slog_str(&l, ": bytes ");
   slog_u(&l, m->inf.size);
   slog_str(&l, " from ");

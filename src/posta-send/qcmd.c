@@ -19,9 +19,7 @@
 static void warn(send_ctx *ctx, uint64_t id, char const *why)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: warning: request for msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, "posta-send: warning: request for", id);
   slog_str(&l, ": ");
   slog_str(&l, why);
   slog_end(&l);
@@ -62,10 +60,7 @@ static char const ops[] = "hrxf";
 static void logged(send_ctx *ctx, uint64_t id, cmdrec const *c)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, verbs[strchr(ops, c->op) - ops]);
-  slog_str(&l, " msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, verbs[strchr(ops, c->op) - ops], id);
   slog_str(&l, " uid ");
   slog_u(&l, c->uid);
   slog_end(&l);

@@ -26,9 +26,7 @@ static int exists(char const *kind, uint64_t id, struct stat *st)
 static void say(send_ctx *ctx, uint64_t id, char const *what)
 {
   slog l;
-  slog_start(&l, ctx->logfd);
-  slog_str(&l, "posta-send: info: msg ");
-  slog_u(&l, id);
+  slog_msg(&l, ctx->logfd, "posta-send: info:", id);
   slog_str(&l, what);
   slog_end(&l);
 }

@@ -40,6 +40,14 @@ void slog_str(slog *l, char const *s)
   put(l, s, strlen(s));
 }
 
+void slog_msg(slog *l, int fd, char const *head, uint64_t id)
+{
+  slog_start(l, fd);
+  slog_str(l, head);
+  slog_str(l, " msg ");
+  slog_u(l, id);
+}
+
 void slog_u(slog *l, uint64_t u)
 {
   char b[24];

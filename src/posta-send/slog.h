@@ -30,6 +30,8 @@ void slog_str(slog *, char const *);           /* trusted text, as is */
 void slog_u(slog *, uint64_t);
 void slog_addr(slog *, char const *);          /* <escaped address> */
 void slog_text(slog *, char const *);          /* escaped text */
+/* Starts the line of an event about a message: "HEAD msg ID". */
+void slog_msg(slog *, int fd, char const *head, uint64_t id);
 /* Ends the line and writes it. */
 void slog_end(slog *);
 

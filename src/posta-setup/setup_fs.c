@@ -101,31 +101,36 @@ int setup_own(char const *path, uid_t uid, gid_t gid, mode_t mode)
   return r;
 }
 
-int setup_at_dir(int dir, char const *name, char const *path, uid_t uid, gid_t gid, mode_t mode)
+/* The entry name in dir as type (a folder or a named pipe), made when
+ * missing, owned and moded: its O_PATH descriptor, or -1. */
+static int at_make(int dir, char const *name, char const *path, mode_t type, uid_t uid, gid_t gid, mode_t mode)
 {
   int fd = openat(dir, name, PATHFLAGS);
   if (fd < 0) {
+    int dirs = type == S_IFDIR;
     if (errno != ENOENT) { strerr_warnwu2sys("open ", path); return -1; }
-    if (mkdirat(dir, name, 0700) < 0) { strerr_warnwu2sys("mkdir ", path); return -1; }
+    if ((dirs ? mkdirat(dir, name, 0700) : mkfifoat(dir, name, 0600)) < 0) {
+      strerr_warnwu3sys(dirs ? "mkdir" : "mkfifo", " ", path);
+      return -1;
+    }
     fd = openat(dir, name, PATHFLAGS);
     if (fd < 0) { strerr_warnwu2sys("open ", path); return -1; }
   }
-  if (setup_fown(fd, path, S_IFDIR, uid, gid, mode) < 0) { close(fd); return -1; }
+  if (setup_fown(fd, path, type, uid, gid, mode) < 0) { close(fd); return -1; }
   return fd;
+}
+
+int setup_at_dir(int dir, char const *name, char const *path, uid_t uid, gid_t gid, mode_t mode)
+{
+  return at_make(dir, name, path, S_IFDIR, uid, gid, mode);
 }
 
 int setup_at_fifo(int dir, char const *name, char const *path, uid_t uid, gid_t gid, mode_t mode)
 {
-  int fd = openat(dir, name, PATHFLAGS);
-  if (fd < 0) {
-    if (errno != ENOENT) { strerr_warnwu2sys("open ", path); return -1; }
-    if (mkfifoat(dir, name, 0600) < 0) { strerr_warnwu2sys("mkfifo ", path); return -1; }
-    fd = openat(dir, name, PATHFLAGS);
-    if (fd < 0) { strerr_warnwu2sys("open ", path); return -1; }
-  }
-  int r = setup_fown(fd, path, S_IFIFO, uid, gid, mode);
+  int fd = at_make(dir, name, path, S_IFIFO, uid, gid, mode);
+  if (fd < 0) return -1;
   close(fd);
-  return r;
+  return 0;
 }
 
 int setup_at_file(int dir, char const *name, char const *path, char const *content,

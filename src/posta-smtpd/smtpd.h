@@ -84,6 +84,9 @@ int smtpd_next_line(smtpd *);
 /* Ends the session after such a negative value or LINE_BARE, saying why
  * when the client can still hear. */
 void smtpd_lost(smtpd *, int why);
+/* The log line and the 421 of a session that ends on a bare CR or LF
+ * (bare) or a timeout in "a command" or "DATA" (in). */
+void smtpd_closing(smtpd *, int bare, char const *in);
 
 /* smtpd_reply.c */
 /* One reply line: the parts are joined and CRLF added. */

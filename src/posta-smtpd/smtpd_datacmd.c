@@ -116,16 +116,13 @@ static void lost(smtpd *s, smtpd_inj *j, int how)
   int e = errno;
   smtpd_inj_abort(j);
   smtpd_inj_wait(j);
-  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   s->quit = 1;
-  if (how == RECV_BARE) {
-    strerr_warnw("closing session from ", ip, ": bare CR or LF in DATA");
-    smtpd_reply(s, "421 4.5.2 ", s->cfg.greeting, " bare CR or LF received (RFC 5321 2.3.8), closing connection");
-    s->linger = 1;
-  } else if (how == RECV_ERROR && e == ETIMEDOUT) {
-    strerr_warnw("closing session from ", ip, ": timeout in DATA");
-    smtpd_reply(s, "421 4.4.2 ", s->cfg.greeting, " timeout, closing connection");
-  } else strerr_warnw("session from ", ip, " lost in DATA: nothing queued");
+  if (how == RECV_BARE || (how == RECV_ERROR && e == ETIMEDOUT)) {
+    smtpd_closing(s, how == RECV_BARE, "DATA");
+    return;
+  }
+  esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
+  strerr_warnw("session from ", ip, " lost in DATA: nothing queued");
 }
 
 void smtpd_cmd_data(smtpd *s, char *arg, size_t len)

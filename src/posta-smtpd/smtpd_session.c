@@ -73,18 +73,23 @@ void smtpd_reset(smtpd *s)
   s->nrcpt = 0;
 }
 
-void smtpd_lost(smtpd *s, int why)
+void smtpd_closing(smtpd *s, int bare, char const *in)
 {
   char ip[64];
   esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
-  if (why == LINE_BARE) {
-    strerr_warnw("closing session from ", ip, ": bare CR or LF in a command");
+  if (bare) {
+    strerr_warnw("closing session from ", ip, ": bare CR or LF in ", in);
     smtpd_reply(s, "421 4.5.2 ", s->cfg.greeting, " bare CR or LF received (RFC 5321 2.3.8), closing connection");
     s->linger = 1;
-  } else if (why == LINE_ERROR && errno == ETIMEDOUT) {
-    strerr_warnw("closing session from ", ip, ": timeout");
+  } else {
+    strerr_warnw("closing session from ", ip, ": timeout in ", in);
     smtpd_reply(s, "421 4.4.2 ", s->cfg.greeting, " timeout, closing connection");
   }
+}
+
+void smtpd_lost(smtpd *s, int why)
+{
+  if (why == LINE_BARE || (why == LINE_ERROR && errno == ETIMEDOUT)) smtpd_closing(s, why == LINE_BARE, "a command");
   s->quit = 1;
 }
 

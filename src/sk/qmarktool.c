@@ -1,22 +1,20 @@
 /* qmarktool: what posta-qhold, posta-qrm and posta-qflush do around
- * qmarkrun_run: their options (-t seconds, and -r where the tool has it), then
- * the instance's home, the check that the caller may change the queue, and
- * qmarkrun_run itself, as posta-s when root runs the tool (qscan_allowed).
+ * qmarkrun_run, all of their mains but their names: their options (-t
+ * seconds, and -r where the tool has it), then the instance's home, the
+ * check that the caller may change the queue, and qmarkrun_run itself, as
+ * posta-s when root runs the tool (qscan_allowed).
  *
  * Returns an exit code, never exits; the only things printed are the
- * "PROG: fatal: ..." lines of a home that cannot be entered or a caller
- * who may not change the queue, and what qmarkrun_run prints. See qmark.h. */
+ * "PROG: usage: ..." line, the "PROG: fatal: ..." lines of a home that
+ * cannot be entered or a caller who may not change the queue, and what
+ * qmarkrun_run prints. See qmarktool.h. */
 #include "sk/qmarktool.h"
-
-#include <errno.h>
-#include <unistd.h>
 
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include "common/cmdrec.h"
-#include "common/home.h"
 #include "sk/qmarkrun.h"
 #include "sk/qscan.h"
 
@@ -37,15 +35,20 @@ int qmarktool_options(int argc, char const *const *argv, char const *opts, char 
 
 int qmarktool_run(char op, char const *const *argv, unsigned wait)
 {
-  char const *home = home_get();
-  if (chdir(home) < 0) {
-    strerr_warnsys(PROG, ": fatal: unable to change to the home folder ", home);
-    return 111;
+  int r = qscan_enter("change");
+  return r ? r : qmarkrun_run(op, argv, wait);
+}
+
+int qmarktool_main(int argc, char const *const *argv, char op, char const *opts, char const *usage)
+{
+  static char const *const all[] = { "all", 0 };
+  unsigned wait = QMARK_WAIT_DEFAULT;
+  int i = qmarktool_options(argc, argv, opts, &op, &wait);
+  if (i < 0 || (!argv[i] && op != CMDREC_FLUSH)) {
+    strerr_warn(PROG, ": usage: ", usage);
+    return 100;
   }
-  if (qscan_allowed() < 0) {
-    if (errno == EPERM) { strerr_warn(PROG, ": fatal: only root and posta-s may change the queue"); return 100; }
-    strerr_warnsys(PROG, ": fatal: unable to look at the instance in ", home);
-    return 111;
-  }
-  return qmarkrun_run(op, argv, wait);
+  argv += i;
+  if (!argv[0]) argv = all;   /* a flush without an id: every message */
+  return qmarktool_run(op, argv, wait);
 }

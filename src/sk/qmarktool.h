@@ -15,5 +15,10 @@ int qmarktool_options(int argc, char const *const *argv, char const *opts, char 
  * Returns the exit code: qmarkrun_run's, or 111 (the home cannot be entered
  * or looked at) or 100 (another caller), after a "PROG: fatal:" line. */
 int qmarktool_run(char op, char const *const *argv, unsigned wait);
+/* The whole of a tool's main once PROG is set: qmarktool_options with opts
+ * (op the tool's request), then qmarktool_run over the ids; a flush without
+ * an id flushes "all". Returns qmarktool_run's exit code, or 100 after a
+ * "PROG: usage: usage" line (a bad option, or no id where one is needed). */
+int qmarktool_main(int argc, char const *const *argv, char op, char const *opts, char const *usage);
 
 #endif

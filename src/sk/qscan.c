@@ -1,4 +1,5 @@
-/* qscan: who may read the queue, and its message ids. See qscan.h. */
+/* qscan: who may read the queue (and a tool's way in: qscan_enter), and
+ * its message ids. See qscan.h. */
 #include "sk/qscan.h"
 
 #include <dirent.h>
@@ -10,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <skalibs/strerr.h>
+
+#include "common/home.h"
 #include "common/qpath.h"
 #include "common/rec.h"
 #include "common/roles.h"
@@ -37,6 +41,21 @@ int qscan_allowed(void)
   if (euid == r.uid[ROLE_S]) return 0;
   errno = EPERM;
   return -1;
+}
+
+int qscan_enter(char const *verb)
+{
+  char const *home = home_get();
+  if (chdir(home) < 0) {
+    strerr_warnsys(PROG, ": fatal: unable to change to the home folder ", home);
+    return 111;
+  }
+  if (qscan_allowed() < 0) {
+    if (errno == EPERM) { strerr_warn(PROG, ": fatal: only root and posta-s may ", verb, " the queue"); return 100; }
+    strerr_warnsys(PROG, ": fatal: unable to look at the instance in ", home);
+    return 111;
+  }
+  return 0;
 }
 
 /* Calls f for every id in queue/KIND/N/, every N. */

@@ -14,6 +14,11 @@
  * groups of posta-s (its real uid stays 0): root never opens what posta-q
  * or posta-s placed in the queue with more rights than posta-s. */
 int qscan_allowed(void);
+/* What a queue tool does first: changes to the instance's home and checks
+ * qscan_allowed. 0, or the exit code after a "PROG: fatal: ..." line: 100
+ * for a caller who is not root or posta-s ("only root and posta-s may VERB
+ * the queue"), 111 for a home that cannot be entered or looked at. */
+int qscan_enter(char const *verb);
 /* Counts the files named by a message id in queue/KIND/N/, every N.
  * 0, or -1 with errno. */
 int qscan_count(char const *kind, uint64_t *n);

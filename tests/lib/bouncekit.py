@@ -95,6 +95,21 @@ def parse(data):
     return email.message_from_bytes(data, policy=email.policy.default)
 
 
+def notice_text(msg):
+    """The notice's first part (the words for a person), white space folded
+    to single spaces."""
+    return " ".join(list(msg.iter_parts())[0].get_content().split())
+
+
+RCPT_FIELDS = ("Final-Recipient", "Action", "Status", "Remote-MTA", "Diagnostic-Code")
+
+
+def rcpt_fields(block):
+    """The fields of RCPT_FIELDS a per-recipient status block has, as a
+    dict to compare whole."""
+    return {k: block[k] for k in RCPT_FIELDS if block[k] is not None}
+
+
 def status_blocks(msg):
     """The message/delivery-status part's blocks: [per-message, per-recipient...]."""
     parts = list(msg.iter_parts())

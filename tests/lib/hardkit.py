@@ -16,12 +16,14 @@ bob@posta.test are virtual mailboxes. control/tcp.smtp gives RELAYCLIENT to
 """
 import os
 import pwd
+import shutil
 import socket
+import tempfile
 import time
 
 import qrecord
 from dnsfix import Dns
-from posta import Instance, maildir_files, wait_for
+from posta import Instance, maildir_files, pids, proc_read, wait_for
 from smtpd_harness import RawClient
 from smtppeer import AioPeer
 
@@ -48,6 +50,7 @@ class World:
             self.dns.start()
         if catch:
             self.peer = AioPeer(CATCH, 25).start()
+        self.marks = None
         self.inst = Instance()
         self.inst.control("me", ME)
         self.inst.control("locals", [ME])
@@ -61,6 +64,14 @@ class World:
             self.inst.service_env(s, DNSCACHEIP=DNSIP)
         self.alice = self.inst.add_mailbox("alice@" + ME)
         self.bob = self.inst.add_mailbox("bob@" + ME)
+
+    def marks_dir(self, prefix, mode):
+        """A folder outside the instance (mode: 0o777 or 0o1777, so anyone
+        may write there) where a command that an attack smuggled in, or a
+        fault wrapper, leaves its mark; removed by cleanup."""
+        self.marks = tempfile.mkdtemp(prefix=prefix)
+        os.chmod(self.marks, mode)
+        return self.marks
 
     def start(self, services=("posta-send", "posta-smtpd")):
         self.inst.start(services)
@@ -146,6 +157,8 @@ class World:
 
     def cleanup(self):
         self.inst.cleanup()
+        if self.marks:
+            shutil.rmtree(self.marks, True)
         if self.peer:
             self.peer.stop()
         if self.dns:
@@ -215,20 +228,11 @@ def instance_pids(inst):
     """Pids of every process whose executable or working folder lies in the
     instance (its daemons, tcpserver, posta-smtpd sessions)."""
     out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            exe = os.readlink("/proc/%s/exe" % d)
-        except OSError:
-            exe = ""
-        try:
-            with open("/proc/%s/cmdline" % d, "rb") as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        if exe.startswith(inst.home) or inst.home.encode() in cmd:
-            out.append(int(d))
+    for pid in pids():
+        exe = proc_read(pid, "exe") or ""
+        cmd = proc_read(pid, "cmdline")
+        if cmd is not None and (exe.startswith(inst.home) or inst.home.encode() in cmd):
+            out.append(pid)
     return out
 
 

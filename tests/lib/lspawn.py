@@ -60,6 +60,24 @@ def owner(name):
     return pw.pw_uid, pw.pw_gid
 
 
+def write_dotqmail(home, name, text, user="posta-v"):
+    """Writes the dot-qmail file home/name as its owner would: 0644, owned
+    by user (posta-v for a virtual mailbox, posta-alias in alias/)."""
+    fn = os.path.join(home, name)
+    with open(fn, "w") as f:
+        f.write(text)
+    os.chmod(fn, 0o644)
+    os.chown(fn, *owner(user))
+
+
+def dotqmail_mailbox(inst, address, text, name=".qmail"):
+    """Adds the virtual mailbox address with the dot-qmail file name in its
+    home (write_dotqmail); returns that home (its Maildir is home/Maildir)."""
+    home = os.path.dirname(inst.add_mailbox(address).rstrip("/"))
+    write_dotqmail(home, name, text)
+    return home
+
+
 class LSpawn:
     """A running posta-lspawn of an instance."""
 

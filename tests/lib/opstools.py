@@ -2,6 +2,7 @@
 would: the processes of an instance (/proc) and their credentials.
 
     procs = instance_processes(home)      # [(pid, comm)]
+    kill_leftovers(popens, homes)         # a test's tearDown: nothing left running
     creds(pid)                            # {"uid": (r, e, s, fs), "gid": ..., "groups": [...]}
     can(creds(pid), os.listdir, path)     # True when a process with those
                                           # credentials may do it
@@ -11,26 +12,38 @@ would: the processes of an instance (/proc) and their credentials.
 import errno
 import os
 import pwd
+import signal
+
+from posta import pids, proc_read
 
 
 def instance_processes(home):
     """(pid, comm) of every process whose command line or working folder
     is under home."""
     out = []
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            with open("/proc/%s/cmdline" % p, "rb") as f:
-                cmd = f.read()
-            cwd = os.readlink("/proc/%s/cwd" % p)
-            with open("/proc/%s/comm" % p) as f:
-                comm = f.read().strip()
-        except OSError:
+    for pid in pids():
+        cmd, cwd, comm = proc_read(pid, "cmdline"), proc_read(pid, "cwd"), proc_read(pid, "comm")
+        if cmd is None or cwd is None or comm is None:
             continue
         if home.encode() in cmd or cwd == home or cwd.startswith(home + "/"):
-            out.append((int(p), comm))
+            out.append((pid, comm.decode().strip()))
     return sorted(out)
+
+
+def kill_leftovers(popens, homes):
+    """Ends what a test left running: each subprocess.Popen of popens (its
+    process group, as a shell's job has one) and every process of each
+    instance home."""
+    for p in popens:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    for home in homes:
+        for pid, comm in instance_processes(home):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def creds(pid):

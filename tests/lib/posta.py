@@ -84,6 +84,25 @@ def free_port(ip="127.0.0.1"):
         return s.getsockname()[1]
 
 
+def pids():
+    """The pid of every process running now."""
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
+def proc_read(pid, name):
+    """/proc/PID/NAME: where the link points for exe and cwd (a str), else
+    the file's bytes; None when it cannot be read (the process is gone, or
+    not dumpable and not ours)."""
+    path = "/proc/%d/%s" % (pid, name)
+    try:
+        if name in ("exe", "cwd"):
+            return os.readlink(path)
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
 def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
     """Polls predicate until it returns something true; returns that, or
     raises AssertionError naming what after timeout seconds."""
@@ -390,3 +409,13 @@ class InstanceCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.inst.cleanup()
+
+
+class FreshInstanceCase(unittest.TestCase):
+    """A TestCase with a new Instance for every test (self.inst), removed
+    once the test has ended (after its tearDown). A setUp of its own calls
+    super().setUp() first."""
+
+    def setUp(self):
+        self.inst = Instance()
+        self.addCleanup(self.inst.cleanup)

@@ -27,7 +27,7 @@ import subprocess
 import unittest
 
 import qrecord
-from posta import IS_ROOT, Instance, free_port, wait_for
+from posta import IS_ROOT, Instance, free_port, pids, proc_read, wait_for
 
 RELAY = "127.0.0.1"        # tcp rules give it RELAYCLIENT=""
 RELAYLESS = "127.0.0.2"    # no RELAYCLIENT
@@ -124,21 +124,15 @@ class Smtpd:
     def sessions(self):
         """Pids of the posta-smtpd processes running now."""
         out = []
-        for p in os.listdir("/proc"):
-            if not p.isdigit():
-                continue
-            try:
-                exe = os.readlink("/proc/%s/exe" % p)
-            except OSError:
+        for pid in pids():
+            exe = proc_read(pid, "exe")
+            if exe is None:
                 # posta-smtpd is not dumpable: a test run as its own user
                 # (not root) may read its command line only
-                try:
-                    with open("/proc/%s/cmdline" % p, "rb") as f:
-                        exe = f.read().split(b"\0")[0].decode(errors="replace")
-                except OSError:
-                    continue
+                cmd = proc_read(pid, "cmdline")
+                exe = cmd and cmd.split(b"\0")[0].decode(errors="replace")
             if exe == self.inst.bin("posta-smtpd"):
-                out.append(int(p))
+                out.append(pid)
         return out
 
     @staticmethod

@@ -58,6 +58,17 @@ static __attribute__((unused)) void fix_note(char const *op, char const *path)
   if (F.nwrites < 64) snprintf(F.writes[F.nwrites++], sizeof F.writes[0], "%s %s", op, path);
 }
 
+/* The first writes since F.nwrites was 0 are want, in order ("w PATH" a
+ * replace, "u PATH" an unlink, "s DIR" a folder's fsync). */
+#define fix_writes_start(...) fix_writes_startv((char const *const[]){ __VA_ARGS__, 0 })
+static __attribute__((unused)) void fix_writes_startv(char const *const *want)
+{
+  for (unsigned i = 0; want[i]; i++) {
+    assert_true(i < F.nwrites);
+    assert_string_equal(F.writes[i], want[i]);
+  }
+}
+
 static __attribute__((unused)) int fix_put(char const *path, char const *tmp, char const *data, size_t len, mode_t mode)
 {
   F.replaces++;
@@ -252,15 +263,21 @@ static __attribute__((unused)) void fix_respond(int c, unsigned slot, char const
   if (send(F.peer[c], buf, len, 0) != (ssize_t)len) abort();
 }
 
-/* The next request on channel c answered with results (slot 0):
- * posta-send reads the answer and writes the records it changed. */
+/* The delivery in slot on channel c answered with results: posta-send
+ * reads the answer and writes the records it changed. */
+static __attribute__((unused)) void fix_settle(int c, unsigned slot, char const *const *results)
+{
+  fix_respond(c, slot, results);
+  assert_int_equal(results_read(&F.ctx, c), 0);
+  message_flush_all(&F.ctx);
+}
+
+/* The next request on channel c answered with results (slot 0). */
 static __attribute__((unused)) void fix_answer(int c, char const *const *results)
 {
   char buf[SPAWN_PACKET_MAX];
   assert_true(fix_request(c, buf, sizeof buf) > 0);
-  fix_respond(c, 0, results);
-  assert_int_equal(results_read(&F.ctx, c), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(c, 0, results);
 }
 
 /* What posta-send asked posta-clean so far. */
@@ -286,6 +303,21 @@ static __attribute__((unused)) int fix_exists(char const *kind, uint64_t id)
   struct stat st;
   qpath(path, kind, id);
   return stat(path, &st) == 0;
+}
+
+/* Message id's info record as it is on disk: its numbers and flags (the
+ * sender is not kept). */
+static __attribute__((unused)) info fix_read_info(uint64_t id)
+{
+  char path[QPATH_MAX], *buf;
+  size_t len;
+  info i = INFO_ZERO;
+  qpath(path, "info", id);
+  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
+  assert_int_equal(inforec_parse(&i, buf, len), 0);
+  free(buf);
+  inforec_free(&i);
+  return i;
 }
 
 static __attribute__((unused)) void fix_read_rcpts(char const *kind, uint64_t id, rcptlist *l)

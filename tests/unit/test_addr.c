@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "common/addr.h"
+#include "unit.h"
 
 static int parse(char const *path, unsigned opts, addr *a)
 {
@@ -287,9 +288,7 @@ static void random_paths(void **state)
   assert_true(mutated_ok > 1000);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(plain),
     cmocka_unit_test(null_and_bare),
     cmocka_unit_test(syntax),
@@ -301,6 +300,4 @@ int main(void)
     cmocka_unit_test(domains),
     cmocka_unit_test(format),
     cmocka_unit_test(random_paths),
-  };
-  return cmocka_run_group_tests_name("addr", tests, 0, 0);
-}
+)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "posta-lspawn/answer.h"
+#include "unit.h"
 
 #define EXITED(n) ((n) << 8)
 
@@ -54,11 +55,7 @@ static void text_is_clean(void **state)
   assert_string_equal(out + 2, "Z4.3.0 - slot busy");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(codes),
     cmocka_unit_test(text_is_clean),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

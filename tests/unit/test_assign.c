@@ -14,6 +14,7 @@
 #include <skalibs/cdb.h>
 
 #include "sk/assign.h"
+#include "unit.h"
 
 static int parse(char const *text, assign_line *a, char const **why)
 {
@@ -148,12 +149,8 @@ static void compile_and_read(void **state)
   unlink(fn);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(good_lines),
     cmocka_unit_test(bad_lines),
     cmocka_unit_test(compile_and_read),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

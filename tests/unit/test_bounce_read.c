@@ -15,6 +15,7 @@
 #include "fsfix.h"
 #include "recfix.h"
 #include "posta-bounce/bounce.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-bounce-read-XXXXXX";
 
@@ -113,12 +114,8 @@ static void unusable(void **state)
   done(&b, &rb);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(whole_record),
     cmocka_unit_test(delay_kind),
     cmocka_unit_test(unusable),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

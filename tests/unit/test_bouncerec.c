@@ -9,6 +9,7 @@
 
 #include "posta-send/bouncerec.h"
 #include "recfix.h"
+#include "unit.h"
 
 static void roundtrip(void **state)
 {
@@ -61,11 +62,7 @@ static void malformed_refused(void **state)
   assert_int_equal(errno, EPROTO);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(roundtrip),
     cmocka_unit_test(malformed_refused),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -17,6 +17,7 @@
 #include "common/qpath.h"
 #include "conf.h"
 #include "posta-clean/cleanops.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-clean-XXXXXX";
 static char out[512];
@@ -131,13 +132,9 @@ static void bad_requests(void **state)
   assert_string_equal(cleanops_do("mess 1\0x", 8, out, 0) ? out : "", "!0 malformed request\n");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(todo_needs_info),
     cmocka_unit_test(mess_removes_all),
     cmocka_unit_test(stale_and_pid),
     cmocka_unit_test(bad_requests),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

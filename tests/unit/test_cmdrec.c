@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "common/cmdrec.h"
+#include "unit.h"
 
 static void round_trip(void **state)
 {
@@ -85,13 +86,9 @@ static void path(void **state)
   assert_string_equal(buf, "queue/cmd/0");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(round_trip),
     cmocka_unit_test(unknown_op_refused),
     cmocka_unit_test(whole_or_nothing),
     cmocka_unit_test(path),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

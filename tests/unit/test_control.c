@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "common/control.h"
+#include "unit.h"
 
 static char fn[] = "/tmp/posta-test-control-XXXXXX";
 
@@ -85,12 +86,8 @@ static void first_line(void **state)
   assert_int_equal(errno, EINVAL);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(last_line_without_lf),
     cmocka_unit_test(comments_blanks_nul),
     cmocka_unit_test(first_line),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

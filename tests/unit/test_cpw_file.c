@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "posta-checkpw/cpw.h"
+#include "unit.h"
 
 static int lookup(char const *content, char const *login, char *hash, size_t size)
 {
@@ -49,11 +50,7 @@ static void not_found(void **state)
   assert_int_equal(lookup("", "alice@example.org", h, sizeof h), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(found),
     cmocka_unit_test(not_found),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "common/ctlreg.h"
+#include "unit.h"
 
 #define USES_MAX 4096
 
@@ -281,12 +282,8 @@ static void defaults_agree_with_the_programs(void **state)
     if (ctlreg_table[i].kind == CTLREG_NUMBER) number(ctlreg_table[i].name);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, 0,
     cmocka_unit_test(every_file_named_is_registered),
     cmocka_unit_test(every_entry_is_used),
     cmocka_unit_test(defaults_agree_with_the_programs),
-  };
-  return cmocka_run_group_tests(tests, setup, 0);
-}
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sk/date822.h"
+#include "unit.h"
 
 static void dates(void **state)
 {
@@ -40,11 +41,7 @@ static void against_gmtime(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(dates),
     cmocka_unit_test(against_gmtime),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

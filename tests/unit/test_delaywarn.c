@@ -16,6 +16,7 @@
 #include "posta-send/bouncerun.h"
 #include "posta-send/delaywarn.h"
 #include "posta-send/inforec.h"
+#include "unit.h"
 
 static char req[SPAWN_PACKET_MAX];
 
@@ -88,19 +89,6 @@ static unsigned answer_421(void)
   return n;
 }
 
-static uint64_t info_d(uint64_t id)
-{
-  char path[QPATH_MAX], *buf;
-  size_t len;
-  info i = INFO_ZERO;
-  qpath(path, "info", id);
-  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
-  assert_int_equal(inforec_parse(&i, buf, len), 0);
-  free(buf);
-  inforec_free(&i);
-  return i.d;
-}
-
 static void one_notice_in_order(void **state)
 {
   deferred(7000, "s@here.example");
@@ -111,11 +99,8 @@ static void one_notice_in_order(void **state)
   schedq_step(&F.ctx);
   /* the record durable first, then d, then posta-bounce -d */
   assert_true(F.nwrites >= 4);
-  assert_string_equal(F.writes[0], "w queue/delay/8/7000");
-  assert_string_equal(F.writes[1], "s queue/delay/8");
-  assert_string_equal(F.writes[2], "w queue/info/8/7000");
-  assert_string_equal(F.writes[3], "s queue/info/8");
-  assert_int_equal(info_d(7000), FIX_NOW + 3);
+  fix_writes_start("w queue/delay/8/7000", "s queue/delay/8", "w queue/info/8/7000", "s queue/info/8");
+  assert_int_equal(fix_read_info(7000).d, FIX_NOW + 3);
   char path[QPATH_MAX], *buf;
   size_t len;
   rec r;
@@ -149,7 +134,7 @@ static void one_notice_in_order(void **state)
   }
   assert_true(attempts >= 3);
   assert_string_equal(args(), "-d 7000\n");
-  assert_int_equal(info_d(7000), FIX_NOW + 3);
+  assert_int_equal(fix_read_info(7000).d, FIX_NOW + 3);
 }
 
 static void none_for_null_sender_or_zero(void **state)
@@ -162,8 +147,8 @@ static void none_for_null_sender_or_zero(void **state)
   schedq_step(&F.ctx);
   assert_false(fix_exists("delay", 7001));
   assert_false(fix_exists("delay", 7002));
-  assert_int_equal(info_d(7001), 0);
-  assert_int_equal(info_d(7002), 0);
+  assert_int_equal(fix_read_info(7001).d, 0);
+  assert_int_equal(fix_read_info(7002).d, 0);
   assert_int_equal(F.ctx.bounce.inflight, 0);
 }
 
@@ -179,7 +164,7 @@ static void crash_between_record_and_d(void **state)
   F.nwrites = 0;
   schedq_step(&F.ctx);
   assert_string_equal(F.writes[0], "w queue/info/11/7003");
-  assert_int_equal(info_d(7003), FIX_NOW + 3);
+  assert_int_equal(fix_read_info(7003).d, FIX_NOW + 3);
   assert_int_equal(F.ctx.bounce.inflight, 1);
   reap();
   assert_string_equal(args(), "-d 7003\n");
@@ -250,14 +235,10 @@ static void unusable_record_set_aside(void **state)
                          "queue/delay/13/7005.1700000003.bad\n"));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(one_notice_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown(none_for_null_sender_or_zero, setup, teardown),
     cmocka_unit_test_setup_teardown(crash_between_record_and_d, setup, teardown),
     cmocka_unit_test_setup_teardown(not_finished_while_a_record_exists, setup, teardown),
     cmocka_unit_test_setup_teardown(unusable_record_set_aside, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-send/dest.h"
+#include "unit.h"
 
 static retrysched sched(void)
 {
@@ -162,14 +163,10 @@ static void sweep(void **state)
   dest_free_all(&t);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(domain_of),
     cmocka_unit_test(table),
     cmocka_unit_test(backoff_and_probe),
     cmocka_unit_test(verdicts),
     cmocka_unit_test(sweep),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -12,12 +12,13 @@
 
 #include "fsfix.h"
 #include "common/domains.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-domains-XXXXXX";
 
 static int setup(void **state)
 {
-  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
+  if (fsfix_enter_mkdir(dir, "control", 0755) < 0) return -1;
   write_file("control/me", "Mail.Example.COM\n");
   write_file("control/locals", "example.com\n# a comment\n\nLocalhost \nmail.example.com\n");
   write_file("control/virtualdomains",
@@ -126,13 +127,9 @@ static void load_in(void **state)
   assert_int_equal(chdir(dir), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(route),
     cmocka_unit_test(is_local),
     cmocka_unit_test(missing_files),
     cmocka_unit_test(load_in),
-  };
-  return cmocka_run_group_tests_name("domains", tests, setup, teardown);
-}
+)

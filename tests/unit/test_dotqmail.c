@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sk/dotqmail.h"
+#include "unit.h"
 
 /* Checks the whole cascade: names[i] with its DEFAULT offset dflt[i]. */
 static void cascade(char const *dash, char const *ext, char const *const *names, long const *dflt)
@@ -85,13 +86,9 @@ static void exists(void **state)
   rmdir(dir);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(plain),
     cmocka_unit_test(extensions),
     cmocka_unit_test(file_names_are_safe),
     cmocka_unit_test(exists),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

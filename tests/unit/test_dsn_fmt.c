@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "common/dsn_fmt.h"
+#include "unit.h"
 
 static char *text(dsn_buf *b)
 {
@@ -166,9 +167,7 @@ static void buffer_grows(void **state)
   assert_null(b.s);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(field_short),
     cmocka_unit_test(field_folds_at_whitespace),
     cmocka_unit_test(field_cuts_a_word_at_998),
@@ -181,6 +180,4 @@ int main(void)
     cmocka_unit_test(dates),
     cmocka_unit_test(durations),
     cmocka_unit_test(buffer_grows),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

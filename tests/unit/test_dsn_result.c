@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "common/dsn.h"
 #include "common/dsn_part.h"
 
@@ -104,9 +106,7 @@ static void smtp_reply_shapes(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(parse_remote),
     cmocka_unit_test(parse_local),
     cmocka_unit_test(parse_remote_not_smtp),
@@ -114,6 +114,4 @@ int main(void)
     cmocka_unit_test(parse_short_forms),
     cmocka_unit_test(parse_garbage),
     cmocka_unit_test(smtp_reply_shapes),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

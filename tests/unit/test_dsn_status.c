@@ -12,6 +12,7 @@
 #include "common/dsn.h"
 #include "common/dsn_fmt.h"
 #include "common/dsn_part.h"
+#include "unit.h"
 
 static void status_part_fields(void **state)
 {
@@ -52,10 +53,6 @@ static void status_part_fields(void **state)
   dsn_buf_free(&b);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(status_part_fields),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -17,6 +17,7 @@
 
 #include "fsfix.h"
 #include "common/durable.h"
+#include "unit.h"
 
 static char dir[64];
 
@@ -82,12 +83,8 @@ static void test_remove(void **state)
   assert_int_equal(durable_remove("nofolder/c"), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(test_put_and_replace),
     cmocka_unit_test(test_failed_put_keeps_the_old_file),
     cmocka_unit_test(test_remove),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "common/envelope.h"
+#include "unit.h"
 
 static int parse(char const *s, size_t len, size_t maxrcpt, int *complete)
 {
@@ -136,9 +137,7 @@ static void maxrcpt_setting(void **state)
   assert_int_equal(envelope_maxrcpt((unsigned long)-1), ENVELOPE_RCPT_HARDMAX);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(valid),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(malformed),
@@ -148,6 +147,4 @@ int main(void)
     cmocka_unit_test(nul_inside_address),
     cmocka_unit_test(recipient_limit),
     cmocka_unit_test(maxrcpt_setting),
-  };
-  return cmocka_run_group_tests_name("envelope", tests, 0, 0);
-}
+)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "common/esc.h"
+#include "unit.h"
 
 /* what each policy does to c: 0 kept, 1 hex, 2 replaced */
 static int expect(esc_policy p, unsigned c)
@@ -103,14 +104,10 @@ static void dots(void **state)
   assert_int_equal(esc_copy(big, sizeof big, addr, 1024, ESC_ADDR), 4096);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(every_byte),
     cmocka_unit_test(log_rules),
     cmocka_unit_test(spaces_and_word),
     cmocka_unit_test(bounded),
     cmocka_unit_test(dots),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "common/fds.h"
+#include "unit.h"
 
 static void closes_from_and_keeps_below(void **state)
 {
@@ -21,10 +22,6 @@ static void closes_from_and_keeps_below(void **state)
   close(a);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(closes_from_and_keeps_below),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

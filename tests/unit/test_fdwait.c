@@ -18,6 +18,24 @@
 #include <cmocka.h>
 
 #include "common/fdwait.h"
+#include "unit.h"
+
+/* the pipe of each test: a fresh one, closed after it */
+static int p[2] = { -1, -1 };
+
+static int setup(void **state)
+{
+  (void)state;
+  return pipe(p);
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  if (p[1] >= 0) close(p[1]);
+  close(p[0]);
+  return 0;
+}
 
 static long long now_ms(void)
 {
@@ -39,11 +57,21 @@ static pid_t write_later(int fd, int ms)
   return pid;
 }
 
+/* A wait on the pipe's read end ends with ETIMEDOUT at its deadline, ms
+ * from now: not before, not much later. */
+static void times_out(int ms)
+{
+  long long t0 = now_ms();
+  errno = 0;
+  assert_int_equal(fdwait_ms(p[0], POLLIN, ms), -1);
+  assert_int_equal(errno, ETIMEDOUT);
+  long long took = now_ms() - t0;
+  assert_true(took >= ms && took < 2000);
+}
+
 static void test_readable(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   pid_t pid = write_later(p[1], 100);
   long long t0 = now_ms();
   assert_int_equal(fdwait_ms(p[0], POLLIN, 5000), 0);
@@ -55,21 +83,12 @@ static void test_readable(void **state)
   fdwait_deadline(&d, 0);
   assert_int_equal(fdwait(p[0], POLLIN, &d), 0);
   assert_int_equal(fdwait(p[1], POLLOUT, 0), 0);
-  close(p[0]);
-  close(p[1]);
 }
 
 static void test_deadline(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
-  long long t0 = now_ms();
-  errno = 0;
-  assert_int_equal(fdwait_ms(p[0], POLLIN, 150), -1);
-  assert_int_equal(errno, ETIMEDOUT);
-  long long took = now_ms() - t0;
-  assert_true(took >= 150 && took < 2000);
+  times_out(150);
   struct timespec d;
   fdwait_deadline(&d, 2500);
   long long left = fdwait_left(&d);
@@ -78,8 +97,6 @@ static void test_deadline(void **state)
   assert_int_equal(fdwait_left(&d), 0);
   assert_int_equal(fdwait(p[0], POLLIN, &d), -1);
   assert_int_equal(errno, ETIMEDOUT);
-  close(p[0]);
-  close(p[1]);
 }
 
 static void on_alarm(int sig)
@@ -102,49 +119,34 @@ static void alarms(int on)
 static void test_eintr(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   alarms(1);
   /* signals all along: the wait still ends at its deadline, not before,
    * not later (a wait restarted whole on each signal would never end) */
-  long long t0 = now_ms();
-  errno = 0;
-  assert_int_equal(fdwait_ms(p[0], POLLIN, 400), -1);
-  assert_int_equal(errno, ETIMEDOUT);
-  long long took = now_ms() - t0;
-  assert_true(took >= 400 && took < 2000);
+  times_out(400);
   /* and data arriving between signals is seen */
   pid_t pid = write_later(p[1], 200);
   assert_int_equal(fdwait_ms(p[0], POLLIN, 5000), 0);
   alarms(0);
   assert_int_equal(waitpid(pid, 0, 0), pid);
-  close(p[0]);
-  close(p[1]);
 }
 
 static void test_forever(void **state)
 {
   (void)state;
-  int p[2];
-  assert_int_equal(pipe(p), 0);
   pid_t pid = write_later(p[1], 50);
   assert_int_equal(fdwait_ms(p[0], POLLIN, -1), 0);
   assert_int_equal(waitpid(pid, 0, 0), pid);
   /* a closed write end: POLLHUP, ready (the read says end of file) */
   close(p[1]);
+  p[1] = -1;
   char c;
   assert_int_equal(read(p[0], &c, 1), 1);
   assert_int_equal(fdwait(p[0], POLLIN, 0), 0);
-  close(p[0]);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_readable),
-    cmocka_unit_test(test_deadline),
-    cmocka_unit_test(test_eintr),
-    cmocka_unit_test(test_forever),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+UNIT_MAIN(0, 0,
+    cmocka_unit_test_setup_teardown(test_readable, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_eintr, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_forever, setup, teardown),
+)

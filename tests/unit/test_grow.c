@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "common/grow.h"
+#include "unit.h"
 
 static void test_first_then_double(void **state)
 {
@@ -47,11 +48,7 @@ static void test_overflow(void **state)
   free(s);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(test_first_then_double),
     cmocka_unit_test(test_overflow),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

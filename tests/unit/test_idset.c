@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "posta-send/idset.h"
+#include "unit.h"
 
 static void basics(void **state)
 {
@@ -57,11 +58,7 @@ static void against_a_model(void **state)
   idset_free(&s);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(basics),
     cmocka_unit_test(against_a_model),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

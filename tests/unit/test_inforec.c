@@ -9,6 +9,7 @@
 
 #include "posta-send/inforec.h"
 #include "recfix.h"
+#include "unit.h"
 
 static void roundtrip(void **state)
 {
@@ -71,12 +72,8 @@ static void every_field_needed_once(void **state)
   assert_int_equal(parse_fields(unknown, 8), -1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(roundtrip),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(every_field_needed_once),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sk/inject_addr.h"
+#include "unit.h"
 
 struct golden {
   char const *in;
@@ -114,13 +115,9 @@ static void nul_inside(void **state)
   stralloc_free(&out);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(golden_lists),
     cmocka_unit_test(refused),
     cmocka_unit_test(too_long),
     cmocka_unit_test(nul_inside),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

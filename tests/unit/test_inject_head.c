@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "sk/inject_head.h"
+#include "unit.h"
 
 #define FROM "Alice <alice@example.com>"
 #define DATE "Tue, 14 Nov 2023 23:13:20 +0100"
@@ -176,15 +177,11 @@ static void bounded(void **state)
   stralloc_free(&rest);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(fix),
     cmocka_unit_test(no_rcpts_wanted),
     cmocka_unit_test(bad_field),
     cmocka_unit_test(is_field),
     cmocka_unit_test(reading),
     cmocka_unit_test(bounded),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -16,6 +16,7 @@
 
 #include "sk/inject_addr.h"
 #include "sk/inject_host.h"
+#include "unit.h"
 
 static inject_hosts const h = {
   .defaulthost = "mail", .defaultdomain = "example.com", .plusdomain = "plus.example.net",
@@ -243,15 +244,11 @@ static void own_domains(void **state)
   instance_remove(dir);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(rules),
     cmocka_unit_test(defaulthost_with_dot),
     cmocka_unit_test(too_long),
     cmocka_unit_test(load),
     cmocka_unit_test(dotless_host),
     cmocka_unit_test(own_domains),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "sk/inject_in.h"
+#include "unit.h"
 
 /* Everything the reader gives for input s, pieces of at most max bytes. */
 static void all(char const *s, size_t len, int dot, size_t max, stralloc *out, size_t *pieces)
@@ -142,14 +143,10 @@ static void read_error(void **state)
   assert_int_equal(errno, EBADF);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(lines),
     cmocka_unit_test(pieces),
     cmocka_unit_test(dot_after_piece),
     cmocka_unit_test(long_input),
     cmocka_unit_test(read_error),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "sk/inject_make.h"
+#include "unit.h"
 
 static struct { char const *name, *out; } const froms[] = {
   { "Alice Smith", "Alice Smith <a@x.example>" },
@@ -60,12 +61,8 @@ static void msgid(void **state)
   assert_int_equal(inject_make_msgid(a, 10, 1, 1, "x"), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(from),
     cmocka_unit_test(date),
     cmocka_unit_test(msgid),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

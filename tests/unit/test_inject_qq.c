@@ -13,7 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fsfix.h"
 #include "sk/inject_qq.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/test_inject_qq.XXXXXX";
 static char prog[256];
@@ -51,11 +53,7 @@ static size_t slurp(char const *name, char *buf, size_t size)
 {
   char fn[300];
   snprintf(fn, sizeof fn, "%s/%s", dir, name);
-  FILE *f = fopen(fn, "r");
-  assert_non_null(f);
-  size_t n = fread(buf, 1, size, f);
-  fclose(f);
-  return n;
+  return read_file(fn, buf, size);
 }
 
 static void queued(void **state)
@@ -120,15 +118,11 @@ static void texts(void **state)
   assert_false(inject_qq_permanent(INJECT_QQ_CRASHED));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(queued),
     cmocka_unit_test(exit_code),
     cmocka_unit_test(died_early),
     cmocka_unit_test(crashed),
     cmocka_unit_test(missing),
     cmocka_unit_test(texts),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

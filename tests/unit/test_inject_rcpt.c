@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "sk/inject_rcpt.h"
+#include "unit.h"
 
 static inject_hosts const h = {
   .defaulthost = "mail.example.com", .defaultdomain = "example.com", .plusdomain = "example.net",
@@ -85,14 +86,10 @@ static void envelope(void **state)
   stralloc_free(&env);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(add),
     cmocka_unit_test(refused),
     cmocka_unit_test(dedupe),
     cmocka_unit_test(dedupe_many),
     cmocka_unit_test(envelope),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

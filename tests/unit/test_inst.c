@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "common/inst.h"
+#include "unit.h"
 
 static void paths_unique_and_parents_first(void **state)
 {
@@ -91,13 +92,9 @@ static void owners_in_each_kind_of_instance(void **state)
   assert_int_equal(inst_mode(qu, &r), 0711);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(paths_unique_and_parents_first),
     cmocka_unit_test(queue_owners),
     cmocka_unit_test(modes),
     cmocka_unit_test(owners_in_each_kind_of_instance),
-  };
-  return cmocka_run_group_tests_name("inst", tests, 0, 0);
-}
+)

@@ -12,6 +12,7 @@
 
 #include "posta-local/instr.h"
 #include "posta-local/local.h"
+#include "unit.h"
 
 static int run(local_ctx *c, char const *text)
 {
@@ -55,12 +56,8 @@ static void nul_byte(void **state)
   stralloc_free(&c.fwd);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(NULL, NULL,
     cmocka_unit_test(forwards),
     cmocka_unit_test(bad_forward),
     cmocka_unit_test(nul_byte),
-  };
-  return cmocka_run_group_tests(tests, NULL, NULL);
-}
+)

@@ -10,6 +10,7 @@
 
 #include "posta-remote/ipaddr.h"
 #include "posta-remote/ipme.h"
+#include "unit.h"
 
 static ipme M;
 
@@ -65,12 +66,8 @@ static void malformed(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(interfaces),
     cmocka_unit_test(more),
     cmocka_unit_test(malformed),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -15,6 +15,7 @@
 #include <skalibs/stralloc.h>
 
 #include "posta-user/user.h"
+#include "unit.h"
 
 static char dir[64];
 
@@ -55,11 +56,7 @@ static void test_lines(void **state)
   stralloc_free(&sa);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(test_missing),
     cmocka_unit_test(test_lines),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

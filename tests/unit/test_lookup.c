@@ -18,6 +18,7 @@
 #include "sk/assign.h"
 #include "sk/lookup.h"
 #include "sk/vbox.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-lookup-XXXXXX";
 
@@ -195,15 +196,11 @@ static void broken_cdb(void **state)
   assert_int_equal(rename("users/cdb.good", "users/cdb"), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(assign_order),
     cmocka_unit_test(virtual),
     cmocka_unit_test(alias),
     cmocka_unit_test(passwd),
     cmocka_unit_test(exists),
     cmocka_unit_test(broken_cdb),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-local/loopcheck.h"
+#include "unit.h"
 
 static char const dt[] = "Delivered-To: alice@example.com\n";
 
@@ -86,13 +87,9 @@ static void long_lines(void **state)
   free(msg);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(not_looping),
     cmocka_unit_test(looping),
     cmocka_unit_test(hops),
     cmocka_unit_test(long_lines),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

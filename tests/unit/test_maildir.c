@@ -17,6 +17,7 @@
 #include "fsfix.h"
 #include "posta-local/local.h"
 #include "posta-local/maildir.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-maildir-XXXXXX";
 
@@ -36,7 +37,7 @@ static unsigned count(char const *sub)
 static int setup(void **state)
 {
   char fn[256];
-  if (fsfix_enter(dir) < 0 || mkdir("Maildir", 0700) < 0) return -1;
+  if (fsfix_enter_mkdir(dir, "Maildir", 0700) < 0) return -1;
   for (char const *const *s = (char const *const[]){ "tmp", "new", "cur", 0 }; *s; s++) {
     snprintf(fn, sizeof fn, "Maildir/%s", *s);
     if (mkdir(fn, 0700) < 0) return -1;
@@ -142,12 +143,8 @@ static void missing_maildir(void **state)
   assert_int_equal(c.nmaildir, 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(names),
     cmocka_unit_test(deliver),
     cmocka_unit_test(missing_maildir),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

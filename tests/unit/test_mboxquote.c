@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-local/mboxquote.h"
+#include "unit.h"
 
 static void check(char const *in, char const *want)
 {
@@ -46,11 +47,7 @@ static void endings(void **state)
   check(">From ", ">>From \n\n");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(quoting),
     cmocka_unit_test(endings),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -12,6 +12,7 @@
 #include "posta-send/sendloop.h"
 #include "posta-send/bouncerun.h"
 #include "posta-send/bouncerec.h"
+#include "unit.h"
 
 static int setup(void **state) { return fix_setup(10, 10, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -45,8 +46,7 @@ static void results_together_are_one_write(void **state)
   message_flush_all(&F.ctx);
   /* one write per record, however many results came in */
   assert_int_equal(F.replaces, 2);
-  assert_string_equal(F.writes[0], "w queue/local/19/8000");
-  assert_string_equal(F.writes[1], "w queue/remote/19/8000");
+  fix_writes_start("w queue/local/19/8000", "w queue/remote/19/8000");
   assert_int_equal(F.syncs, 2);
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 8000, &l);
@@ -71,8 +71,7 @@ static void finished_message_leaves_in_order(void **state)
   /* the last D is not written: removing info durably says it all */
   assert_int_equal(F.replaces, 0);
   assert_int_equal(F.unlinks, 1);
-  assert_string_equal(F.writes[0], "u queue/info/20/8001");
-  assert_string_equal(F.writes[1], "s queue/info/20");
+  fix_writes_start("u queue/info/20/8001", "s queue/info/20");
   assert_false(fix_exists("info", 8001));
   /* posta-clean removes todo, then mess; the local record stays until it
    * did, to tell recovery what the mess file is if posta-send dies now */
@@ -112,10 +111,8 @@ static void failure_recorded_before_b(void **state)
   F.replaces = F.nwrites = 0;
   message_flush_all(&F.ctx);
   /* the bounce record durable first, then the recipients marked B */
-  assert_string_equal(F.writes[0], "w queue/bounce/21/8002");
-  assert_string_equal(F.writes[1], "s queue/bounce/21");
-  assert_string_equal(F.writes[2], "w queue/remote/21/8002");
-  assert_string_equal(F.writes[3], "s queue/remote/21");
+  fix_writes_start("w queue/bounce/21/8002", "s queue/bounce/21", "w queue/remote/21/8002",
+                   "s queue/remote/21");
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 8002, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
@@ -390,8 +387,7 @@ static void load_reconciles_a_bounce_record(void **state)
   assert_int_equal(m->rc[CHAN_REMOTE].v[0].state, RCPT_BOUNCED);
   assert_int_equal(m->rc[CHAN_REMOTE].v[1].state, RCPT_PENDING);
   message_free(m);
-  assert_string_equal(F.writes[0], "w queue/remote/0/8004");
-  assert_string_equal(F.writes[1], "s queue/remote/0");
+  fix_writes_start("w queue/remote/0/8004", "s queue/remote/0");
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("remote", 8004, &l);
   assert_int_equal(l.v[0].state, RCPT_BOUNCED);
@@ -404,9 +400,7 @@ static void load_reconciles_a_bounce_record(void **state)
   assert_int_equal(F.nwrites, 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(results_together_are_one_write, setup, teardown),
     cmocka_unit_test_setup_teardown(finished_message_leaves_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown(failure_recorded_before_b, setup, teardown),
@@ -420,6 +414,4 @@ int main(void)
     cmocka_unit_test_setup_teardown(fast_message_with_info_is_fast_no_more, setup, teardown),
     cmocka_unit_test_setup_teardown(load_refuses_damage, setup, teardown),
     cmocka_unit_test_setup_teardown(load_reconciles_a_bounce_record, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "posta-lspawn/messfile.h"
+#include "unit.h"
 
 static char top[64];
 
@@ -147,12 +148,8 @@ static void check_owner_and_device(void **state)
   assert_string_equal(messfile_check(&d, &st, 42), "message not in the queue: not a regular file");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(opens_a_message),
     cmocka_unit_test(refuses),
     cmocka_unit_test(check_owner_and_device),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "posta-send/mheap.h"
+#include "unit.h"
 
 static void order(void **state)
 {
@@ -80,13 +81,9 @@ static void raise_one(void **state)
   mheap_free(&h);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(order),
     cmocka_unit_test(far_future_is_clamped),
     cmocka_unit_test(alarm_makes_all_due),
     cmocka_unit_test(raise_one),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/msgbody.h"
+#include "unit.h"
 
 /* Encodes s with an output room of step bytes at a time. */
 static size_t encode(char const *s, size_t len, size_t step, char *out)
@@ -146,9 +147,7 @@ static void load_pipe(void **state)
   close(p[0]);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(lf_becomes_crlf),
     cmocka_unit_test(bare_cr_and_crlf),
     cmocka_unit_test(dots_stuffed),
@@ -157,6 +156,4 @@ int main(void)
     cmocka_unit_test(no_bare_cr_or_lf_ever),
     cmocka_unit_test(load_regular_file_from_offset_zero),
     cmocka_unit_test(load_pipe),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -13,6 +13,7 @@
 
 #include "fsfix.h"
 #include "sk/newu.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-newu-XXXXXX";
 
@@ -61,11 +62,7 @@ static void no_users_folder(void **state)
   assert_int_equal(chdir(dir), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(compiles),
     cmocka_unit_test(no_users_folder),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

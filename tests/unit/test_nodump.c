@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "common/nodump.h"
+#include "unit.h"
 
 static void makes_the_process_undumpable(void **state)
 {
@@ -14,10 +15,6 @@ static void makes_the_process_undumpable(void **state)
   assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(makes_the_process_undumpable),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

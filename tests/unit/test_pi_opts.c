@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "posta-inject/pi_opts.h"
+#include "unit.h"
 
 #define ARGS(...) ((char const *const[]){ "posta-inject", __VA_ARGS__, 0 })
 #define N(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
@@ -44,11 +45,7 @@ static void refused(void **state)
   assert_int_equal(P(&o, "-z", "a"), -1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(flags),
     cmocka_unit_test(refused),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

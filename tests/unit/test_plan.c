@@ -16,6 +16,7 @@
 #include "owf/dnsq.h"
 #include "posta-remote/ipaddr.h"
 #include "posta-remote/plan.h"
+#include "unit.h"
 
 /* The fake zone. A name absent from it does not exist (NXDOMAIN); a name
  * with a 'T' entry fails temporarily for every type. */
@@ -280,9 +281,7 @@ static void bounded(void **state)
   assert_int_equal(P.n, PLAN_MX_MAX);   /* one address each, MX list cut */
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(mx_by_preference_ipv6_first),
     cmocka_unit_test(equal_preferences_shuffled),
     cmocka_unit_test(implicit_mx),
@@ -294,6 +293,4 @@ int main(void)
     cmocka_unit_test(literal_routes),
     cmocka_unit_test(relays),
     cmocka_unit_test(bounded),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -10,6 +10,7 @@
 #include "sendfix.h"
 #include "posta-send/preproc.h"
 #include "recfix.h"
+#include "unit.h"
 
 static int setup(void **state) { return fix_setup(10, 20, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -99,12 +100,8 @@ static void one_message(void **state)
   /* three durable writes, info last, after the others' folders synced */
   assert_int_equal(F.replaces, 3);
   assert_int_equal(F.nwrites, 6);
-  assert_string_equal(F.writes[0], "w queue/local/0/4600");
-  assert_string_equal(F.writes[1], "w queue/remote/0/4600");
-  assert_string_equal(F.writes[2], "s queue/local/0");
-  assert_string_equal(F.writes[3], "s queue/remote/0");
-  assert_string_equal(F.writes[4], "w queue/info/0/4600");
-  assert_string_equal(F.writes[5], "s queue/info/0");
+  fix_writes_start("w queue/local/0/4600", "w queue/remote/0/4600", "s queue/local/0", "s queue/remote/0",
+                   "w queue/info/0/4600", "s queue/info/0");
   rcptlist l = RCPTLIST_ZERO;
   fix_read_rcpts("local", 4600, &l);
   assert_string_equal(l.v[0].addr, "bob@here.example");
@@ -134,11 +131,8 @@ static void rerouted_after_crash(void **state)
   assert_int_equal(settings_load(&F.ctx.set, 2), 0);
   F.nwrites = 0;
   assert_int_equal(preproc_one(&F.ctx, 4601, &m), PREPROC_NEW);
-  assert_string_equal(F.writes[0], "w queue/local/1/4601");
-  assert_string_equal(F.writes[1], "u queue/remote/1/4601");
-  assert_string_equal(F.writes[2], "s queue/local/1");
-  assert_string_equal(F.writes[3], "s queue/remote/1");
-  assert_string_equal(F.writes[4], "w queue/info/1/4601");
+  fix_writes_start("w queue/local/1/4601", "u queue/remote/1/4601", "s queue/local/1", "s queue/remote/1",
+                   "w queue/info/1/4601");
   assert_false(fix_exists("remote", 4601));
   assert_string_equal(m->inf.sender, "");
   message_free(m);
@@ -217,9 +211,7 @@ static void state3_while_running(void **state)
   assert_string_equal(fix_clean_asked(), "todo 4900\n");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(route),
     cmocka_unit_test(malformed),
     cmocka_unit_test(one_message),
@@ -227,6 +219,4 @@ int main(void)
     cmocka_unit_test(batch),
     cmocka_unit_test(broken_and_missing),
     cmocka_unit_test(state3_while_running),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-local/progenv.h"
+#include "unit.h"
 
 static char const *get(char const *const *env, char const *name)
 {
@@ -76,10 +77,6 @@ static void environment(void **state)
   stralloc_free(&sa);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(environment),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

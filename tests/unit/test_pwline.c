@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "common/pwline.h"
+#include "unit.h"
 
 /* addr's hash in the len bytes of file, as a string ("" when none). */
 static char const *find(char const *file, size_t len, char const *addr, size_t max)
@@ -90,13 +91,9 @@ static void test_next_is(void **state)
   assert_null(pwline_next(f, sizeof f - 1, &pos, &n));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(test_case_and_colon),
     cmocka_unit_test(test_nul_cr),
     cmocka_unit_test(test_long_comment_first),
     cmocka_unit_test(test_next_is),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

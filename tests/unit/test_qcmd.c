@@ -13,6 +13,7 @@
 #include "common/cmdrec.h"
 #include "common/slurp.h"
 #include "posta-send/qcmd.h"
+#include "unit.h"
 
 static char req[SPAWN_PACKET_MAX];
 
@@ -57,18 +58,6 @@ static void run_requests(void)
   qcmd_step(&F.ctx);
 }
 
-static info read_info(uint64_t id)
-{
-  char path[QPATH_MAX], *buf;
-  size_t len;
-  info i = INFO_ZERO;
-  qpath(path, "info", id);
-  assert_int_equal(slurp_path(path, 0, 1 << 20, &buf, &len), 0);
-  assert_int_equal(inforec_parse(&i, buf, len), 0);
-  free(buf);
-  return i;
-}
-
 /* A message deferred once and parked in the index, as after a restart. */
 static void deferred(uint64_t id, char const *to)
 {
@@ -76,9 +65,7 @@ static void deferred(uint64_t id, char const *to)
   char const *z[] = { "Z4.4.1 - connection refused", 0 };
   fix_new(id, "s@here.example", r);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 0, z);
   assert_int_equal(F.ctx.nactive, 0);
   size_t i = 0;
   while (i < F.ctx.heap.n && F.ctx.heap.v[i].id != id) i++;
@@ -94,9 +81,8 @@ static void hold_then_release(void **state)
   run_requests();
   /* info rewritten durably, the request gone, nothing else touched */
   assert_int_equal(F.replaces, 1);
-  assert_string_equal(F.writes[0], "w queue/info/7/9000");
-  assert_string_equal(F.writes[1], "s queue/info/7");
-  assert_int_equal(read_info(9000).h, 1);
+  fix_writes_start("w queue/info/7/9000", "s queue/info/7");
+  assert_int_equal(fix_read_info(9000).h, 1);
   assert_false(pending(9000));
   assert_true(fix_logged("hold msg 9000 uid 0\n"));
   /* due: looked at, held, parked again; no delivery */
@@ -107,7 +93,7 @@ static void hold_then_release(void **state)
   /* released: due at once */
   request(9000, CMDREC_RELEASE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9000).h, 0);
+  assert_int_equal(fix_read_info(9000).h, 0);
   assert_true(fix_logged("release msg 9000 uid 0\n"));
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 20);
   schedq_step(&F.ctx);
@@ -122,19 +108,15 @@ static void remove_parked(void **state)
   fix_file("queue/delay/8/9001", "a delay record");
   request(9001, CMDREC_REMOVE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9001).x, 1);
+  assert_int_equal(fix_read_info(9001).x, 1);
   assert_true(fix_logged("remove msg 9001 uid 0\n"));
   /* raised in the index: removed at the next step, never delivered */
   F.nwrites = 0;
   schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 0);
   /* the notices first, durably, then info: a notice never outlives it */
-  assert_string_equal(F.writes[0], "u queue/bounce/8/9001");
-  assert_string_equal(F.writes[1], "u queue/delay/8/9001");
-  assert_string_equal(F.writes[2], "s queue/bounce/8");
-  assert_string_equal(F.writes[3], "s queue/delay/8");
-  assert_string_equal(F.writes[4], "u queue/info/8/9001");
-  assert_string_equal(F.writes[5], "s queue/info/8");
+  fix_writes_start("u queue/bounce/8/9001", "u queue/delay/8/9001", "s queue/bounce/8", "s queue/delay/8",
+                   "u queue/info/8/9001", "s queue/info/8");
   assert_true(fix_logged("end msg 9001\n"));
   assert_string_equal(fix_clean_asked(), "todo 9001\nmess 9001\n");
   fix_clean_answer("+9001\n+9001\n");
@@ -155,18 +137,14 @@ static void remove_in_flight(void **state)
   /* asked while both deliveries are in flight: in memory and on disk */
   request(9002, CMDREC_REMOVE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9002).x, 1);
+  assert_int_equal(fix_read_info(9002).x, 1);
   assert_int_equal(F.ctx.nactive, 1);
   assert_int_equal(F.ctx.active->inf.x, 1);
   /* the first result: recorded, the message waits for the other */
-  fix_respond(CHAN_LOCAL, 0, k);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 0, k);
   assert_true(fix_exists("info", 9002));
   /* the second: nothing is in flight, it goes, nothing is retried */
-  fix_respond(CHAN_REMOTE, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 0, z);
   assert_false(fix_exists("info", 9002));
   assert_int_equal(F.ctx.nactive, 0);
   assert_null(mheap_top(&F.ctx.heap));
@@ -188,7 +166,7 @@ static void waits_for_preprocessing(void **state)
   /* applied before its first evaluation: no delivery at all */
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
   assert_false(pending(9003));
-  assert_int_equal(read_info(9003).h, 1);
+  assert_int_equal(fix_read_info(9003).h, 1);
   assert_int_equal(message_load(&F.ctx, 9003, &m), 0);
   assert_int_equal(m->inf.h, 1);
   message_free(m);
@@ -209,7 +187,7 @@ static void stale_and_strange_requests_dropped(void **state)
   /* a tool's temporary file: not looked at */
   fix_file("queue/cmd/tmp.1.9004", "half");
   run_requests();
-  assert_int_equal(read_info(9004).x, 0);
+  assert_int_equal(fix_read_info(9004).x, 0);
   assert_false(pending(9004));
   assert_false(pending(777));
   assert_false(pending(CMDREC_ALL));
@@ -229,7 +207,7 @@ static void removal_is_final(void **state)
   run_requests();
   request(9005, CMDREC_RELEASE, FIX_NOW);
   run_requests();
-  assert_int_equal(read_info(9005).x, 1);
+  assert_int_equal(fix_read_info(9005).x, 1);
   assert_true(fix_logged("request for msg 9005: the message is being removed: no release"));
 }
 
@@ -262,9 +240,7 @@ static void flush_one(void **state)
   assert_string_equal(fix_field(req, sizeof req, 1), "9030");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(hold_then_release, setup, teardown),
     cmocka_unit_test_setup_teardown(remove_parked, setup, teardown),
     cmocka_unit_test_setup_teardown(remove_in_flight, setup, teardown),
@@ -273,6 +249,4 @@ int main(void)
     cmocka_unit_test_setup_teardown(removal_is_final, setup, teardown),
     cmocka_unit_test_setup_teardown(flush_everything, setup, teardown),
     cmocka_unit_test_setup_teardown(flush_one, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -21,6 +21,7 @@
 #include "common/slurp.h"
 #include "conf.h"
 #include "sk/qmark.h"
+#include "unit.h"
 
 static char home[64];
 static roles R;
@@ -153,12 +154,8 @@ static void states(void **state)
   assert_int_equal(errno, EPROTO);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(requests, setup, teardown),
     cmocka_unit_test_setup_teardown(poke, setup, teardown),
     cmocka_unit_test_setup_teardown(states, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -78,6 +78,22 @@ static void test_no_home(void **state)
   assert_int_equal(qmarktool_run(CMDREC_HOLD, ids, 0), 111);
 }
 
+/* The tools' mains: a usage error is 100 before the home is looked at;
+ * a flush needs no id (it means all), the others do. */
+static void test_main_usage(void **state)
+{
+  (void)state;
+  char const *rm[] = { "posta-qrm", 0 };
+  char const *hold[] = { "posta-qhold", "-r", 0 };
+  char const *rmr[] = { "posta-qrm", "-r", "12", 0 };
+  char const *flush[] = { "posta-qflush", 0 };
+  setenv("POSTA_HOME", "/nonexistent/posta-test-qmarktool", 1);
+  assert_int_equal(qmarktool_main(1, rm, CMDREC_REMOVE, "t:", "u"), 100);
+  assert_int_equal(qmarktool_main(2, hold, CMDREC_HOLD, "rt:", "u"), 100);
+  assert_int_equal(qmarktool_main(3, rmr, CMDREC_REMOVE, "t:", "u"), 100);
+  assert_int_equal(qmarktool_main(1, flush, CMDREC_FLUSH, "t:", "u"), 111);
+}
+
 int main(void)
 {
   PROG = "test_qmarktool";
@@ -87,6 +103,7 @@ int main(void)
     cmocka_unit_test(test_release),
     cmocka_unit_test(test_refused),
     cmocka_unit_test(test_no_home),
+    cmocka_unit_test(test_main_usage),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

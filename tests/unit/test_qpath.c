@@ -8,6 +8,7 @@
 
 #include "common/qpath.h"
 #include "conf.h"
+#include "unit.h"
 
 static void paths(void **state)
 {
@@ -44,12 +45,8 @@ static void ids(void **state)
   assert_true(qpath_id("0", &id));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(paths),
     cmocka_unit_test(split_spreads),
     cmocka_unit_test(ids),
-  };
-  return cmocka_run_group_tests_name("qpath", tests, 0, 0);
-}
+)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-queue/qq.h"
+#include "unit.h"
 
 static void received(void **state)
 {
@@ -48,12 +49,8 @@ static void room(void **state)
   assert_int_equal(qq_room(UINT64_MAX, 0, UINT64_MAX / 2 + 1), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(received),
     cmocka_unit_test(home_from_exe),
     cmocka_unit_test(room),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

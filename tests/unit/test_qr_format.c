@@ -10,6 +10,7 @@
 
 #include "common/rec.h"
 #include "posta-qread/qr.h"
+#include "unit.h"
 
 static void check(stralloc const *out, char const *want)
 {
@@ -126,12 +127,8 @@ static void no_forged_lines(void **state)
   stralloc_free(&out);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(todo),
     cmocka_unit_test(info),
     cmocka_unit_test(no_forged_lines),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

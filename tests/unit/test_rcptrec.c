@@ -9,6 +9,7 @@
 
 #include "posta-send/rcptrec.h"
 #include "recfix.h"
+#include "unit.h"
 
 static void build_list(rcptlist *l)
 {
@@ -92,12 +93,8 @@ static void torn_record_refused(void **state)
   rcptrec_free(&m);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(roundtrip),
     cmocka_unit_test(malformed_refused),
     cmocka_unit_test(torn_record_refused),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

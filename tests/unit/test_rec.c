@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "common/rec.h"
+#include "unit.h"
 
 static void build(rec_buf *b)
 {
@@ -134,9 +135,7 @@ static void numbers(void **state)
   assert_int_equal(v, 120);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(roundtrip),
     cmocka_unit_test(known_crc),
     cmocka_unit_test(every_truncation_refused),
@@ -145,6 +144,4 @@ int main(void)
     cmocka_unit_test(empty_record),
     cmocka_unit_test(empty_field_refused),
     cmocka_unit_test(numbers),
-  };
-  return cmocka_run_group_tests_name("rec", tests, 0, 0);
-}
+)

@@ -11,6 +11,7 @@
 
 #include "sendfix.h"
 #include "posta-send/recover.h"
+#include "unit.h"
 
 static int setup(void **state) { return fix_setup(10, 10, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -99,11 +100,7 @@ static void not_before_its_time(void **state)
   assert_true(fix_exists("local", 1));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(leftovers, setup, teardown),
     cmocka_unit_test_setup_teardown(not_before_its_time, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "posta-lspawn/request.h"
+#include "unit.h"
 
 #define REQ(s) s, sizeof s - 1
 
@@ -117,12 +118,8 @@ static void over_a_socket(void **state)
   close(fd);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(good),
     cmocka_unit_test(bad),
     cmocka_unit_test(over_a_socket),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

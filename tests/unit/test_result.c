@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-local/result.h"
+#include "unit.h"
 
 static void pieces_and_status(void **state)
 {
@@ -50,12 +51,8 @@ static void long_text_cut(void **state)
   assert_memory_equal(line + n - 10, " (#5.3.0)\n", 10);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(NULL, NULL,
     cmocka_unit_test(pieces_and_status),
     cmocka_unit_test(with_errno),
     cmocka_unit_test(long_text_cut),
-  };
-  return cmocka_run_group_tests(tests, NULL, NULL);
-}
+)

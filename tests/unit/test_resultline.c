@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/resultline.h"
+#include "unit.h"
 
 typedef struct status_case_s status_case;
 struct status_case_s {
@@ -92,14 +93,10 @@ static void mta_one_word(void **state)
   assert_string_equal(mta, "bad?name?[1.2.3.4]");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(status_from_reply),
     cmocka_unit_test(status_defaults),
     cmocka_unit_test(format_line),
     cmocka_unit_test(text_bounded),
     cmocka_unit_test(mta_one_word),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

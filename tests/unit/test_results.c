@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sendfix.h"
+#include "unit.h"
 
 static int setup(void **state) { return fix_setup(10, 10, 10); }
 static int teardown(void **state) { return fix_teardown(); }
@@ -110,9 +111,7 @@ static void stray_response_ignored(void **state)
   assert_int_equal(F.ctx.nactive, 1);
   assert_string_equal(fix_clean_asked(), "");
   /* the real answer still counts: delivered (straight from todo), gone */
-  fix_respond(CHAN_LOCAL, 0, ok);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 0, ok);
   assert_int_equal(F.ctx.nactive, 0);
   assert_string_equal(fix_clean_asked(), "mess 9002\n");
 }
@@ -139,15 +138,11 @@ static void spawner_gone(void **state)
   assert_int_equal(F.ctx.nactive, 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(expired_line),
     cmocka_unit_test_setup_teardown(lifetime_turns_deferral_into_failure, setup, teardown),
     cmocka_unit_test_setup_teardown(last_attempt_at_lifetime, setup, teardown),
     cmocka_unit_test_setup_teardown(missing_results_are_deferrals, setup, teardown),
     cmocka_unit_test_setup_teardown(stray_response_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown(spawner_gone, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -14,19 +14,12 @@
 
 #include "fsfix.h"
 #include "posta-send/retrysched.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-retrysched-XXXXXX";
 
-static int setup(void **state)
-{
-  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "control", 0755); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 static void defaults(void **state)
 {
@@ -87,13 +80,9 @@ static void too_many_lines(void **state)
   assert_int_equal(retrysched_load(&r, "control/retryschedule"), -1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(defaults),
     cmocka_unit_test(from_file),
     cmocka_unit_test(bad_files_change_nothing),
     cmocka_unit_test(too_many_lines),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-rspawn/rspawn_req.h"
+#include "unit.h"
 
 #define REQ(s) s, sizeof s - 1
 
@@ -85,14 +86,10 @@ static void too_many_recipients(void **state)
   assert_int_equal(r.n, RSPAWN_RCPT_MAX);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(good),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(unanswerable),
     cmocka_unit_test(refused_but_answerable),
     cmocka_unit_test(too_many_recipients),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

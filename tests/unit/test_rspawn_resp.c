@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-rspawn/rspawn_resp.h"
+#include "unit.h"
 
 #define MISSING "Z4.3.0 - posta-remote crashed"
 
@@ -89,13 +90,9 @@ static void long_lines_cut(void **state)
   free(out);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(all_lines),
     cmocka_unit_test(missing_lines),
     cmocka_unit_test(invalid_lines_replaced),
     cmocka_unit_test(long_lines_cut),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -17,6 +17,7 @@
 #include "fsfix.h"
 #include "posta-local/local.h"
 #include "posta-local/result.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-run-XXXXXX";
 
@@ -138,14 +139,10 @@ static void looping(void **state)
   drop(&c);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(delivered),
     cmocka_unit_test(program_refuses),
     cmocka_unit_test(no_mailbox),
     cmocka_unit_test(writable_home),
     cmocka_unit_test(looping),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sendfix.h"
+#include "unit.h"
 
 static int setup2(void **state) { return fix_setup(2, 3, 2); }
 static int setup4(void **state)
@@ -48,9 +49,7 @@ static void local_one_per_delivery_and_channel_limit(void **state)
   assert_int_equal(F.replaces, 1);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 2);
   fix_respond(CHAN_LOCAL, 0, ok);
-  fix_respond(CHAN_LOCAL, 1, ok);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 1, ok);
   assert_int_equal(F.ctx.nactive, 0);
   assert_false(fix_exists("info", 5000));
   fix_clean_answer("+5000\n+5000\n");
@@ -102,9 +101,7 @@ static void one_mailbox_holds_at_most_its_share(void **state)
   fix_new(5102, "", r3);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 0);
   assert_int_equal(box->waiters.n, 1);
-  fix_respond(CHAN_LOCAL, 0, ok);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 0, ok);
   schedq_step(&F.ctx);
   len = fix_request(CHAN_LOCAL, req, sizeof req);
   assert_true(len > 0);
@@ -164,9 +161,7 @@ static void second_message_waits_for_destination(void **state)
   assert_int_equal(d->waiters.n, 1);
   assert_int_equal(F.ctx.nactive, 2);
   /* one ends: the waiter is woken and starts */
-  fix_respond(CHAN_REMOTE, 0, ok);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 0, ok);
   assert_int_equal(F.ctx.ready.n, 1);
   schedq_step(&F.ctx);
   len = fix_request(CHAN_REMOTE, req, sizeof req);
@@ -190,9 +185,7 @@ static void dead_destination_costs_one_attempt(void **state)
   dest *d = dest_find(&F.ctx.dests, "dead.example", 12);
   assert_int_equal(d->waiters.n, 18);
   fix_respond(CHAN_REMOTE, 0, down);
-  fix_respond(CHAN_REMOTE, 1, down);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 1, down);
   /* closed for the first step of the schedule; nobody else tried */
   assert_int_equal(d->fails, 1);
   assert_int_equal(d->next_try, FIX_NOW + 10);
@@ -212,9 +205,7 @@ static void dead_destination_costs_one_attempt(void **state)
   F.ctx.now = FIX_NOW + 10;
   schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_REMOTE, req, sizeof req, 0), 1);
-  fix_respond(CHAN_REMOTE, 0, down);
-  assert_int_equal(results_read(&F.ctx, CHAN_REMOTE), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_REMOTE, 0, down);
   assert_int_equal(d->fails, 2);
   assert_int_equal(d->next_try, FIX_NOW + 110);
   schedq_step(&F.ctx);
@@ -231,9 +222,7 @@ static void deferred_recipient_waits_its_turn(void **state)
   static char const *const z[] = { "Z4.2.0 - try later", 0 };
   fix_new(7000, "", r);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 1);
-  fix_respond(CHAN_LOCAL, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 0, z);
   assert_int_equal(F.ctx.nactive, 0);
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 10);
   /* not before its time */
@@ -243,9 +232,7 @@ static void deferred_recipient_waits_its_turn(void **state)
   F.ctx.now = FIX_NOW + 10;
   schedq_step(&F.ctx);
   assert_int_equal(fix_drain(CHAN_LOCAL, req, sizeof req, 0), 1);
-  fix_respond(CHAN_LOCAL, 0, z);
-  assert_int_equal(results_read(&F.ctx, CHAN_LOCAL), 0);
-  message_flush_all(&F.ctx);
+  fix_settle(CHAN_LOCAL, 0, z);
   /* the second failure waits the second step */
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + 110);
 }
@@ -268,9 +255,7 @@ static void held_message_not_delivered(void **state)
   assert_int_equal(mheap_top(&F.ctx.heap)->due, FIX_NOW + HELD_RECHECK);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(local_one_per_delivery_and_channel_limit, setup2, teardown),
     cmocka_unit_test_setup_teardown(one_mailbox_holds_at_most_its_share, setup4, teardown),
     cmocka_unit_test_setup_teardown(remote_grouped_by_domain, setup2, teardown),
@@ -278,6 +263,4 @@ int main(void)
     cmocka_unit_test_setup_teardown(dead_destination_costs_one_attempt, setup2, teardown),
     cmocka_unit_test_setup_teardown(deferred_recipient_waits_its_turn, setup2, teardown),
     cmocka_unit_test_setup_teardown(held_message_not_delivered, setup2, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -16,6 +16,7 @@
 
 #include "fsfix.h"
 #include "posta-showctl/showctl.h"
+#include "unit.h"
 
 static char home[64];
 
@@ -136,14 +137,10 @@ static void explained(void **state)
   stralloc_free(&out);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(defaults, setup, teardown),
     cmocka_unit_test_setup_teardown(files, setup, teardown),
     cmocka_unit_test_setup_teardown(hostile_bytes, setup, teardown),
     cmocka_unit_test_setup_teardown(cdb_freshness, setup, teardown),
     cmocka_unit_test_setup_teardown(explained, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "posta-send/slog.h"
+#include "unit.h"
 
 static char out[SLOG_LINE_MAX * 2];
 
@@ -95,13 +96,22 @@ static void unable(void **state)
                            "posta-send: warning: unable to parse queue/info/3/12: malformed record\n");
 }
 
-int main(void)
+static void line_msg(slog *l)
 {
-  const struct CMUnitTest tests[] = {
+  slog_msg(l, l->fd, "end", 8301);
+}
+
+/* the event about a message: "HEAD msg ID" */
+static void msg_event(void **state)
+{
+  capture(line_msg);
+  assert_string_equal(out, "end msg 8301\n");
+}
+
+UNIT_MAIN(0, 0,
     cmocka_unit_test(escapes),
     cmocka_unit_test(cut),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(unable),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+    cmocka_unit_test(msg_event),
+)

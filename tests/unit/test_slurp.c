@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "common/slurp.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-slurp-XXXXXX";
 static char path[64], link_[64], fifo[64];
@@ -142,13 +143,9 @@ static void test_fd(void **state)
   assert_int_equal(errno, EBADF);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(test_path),
     cmocka_unit_test(test_fifo),
     cmocka_unit_test(test_stream),
     cmocka_unit_test(test_fd),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

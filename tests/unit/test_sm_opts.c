@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "sendmail/sm_opts.h"
+#include "unit.h"
 
 #define ARGS(...) ((char const *const[]){ "sendmail", __VA_ARGS__, 0 })
 #define N(a) ((int)(sizeof(a) / sizeof *(a)) - 1)
@@ -80,13 +81,9 @@ static void refused(void **state)
   assert_int_equal(P(&o, "-I"), -1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(defaults),
     cmocka_unit_test(used),
     cmocka_unit_test(ignored),
     cmocka_unit_test(refused),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/smtpcmd.h"
+#include "unit.h"
 
 static void plain(void **state)
 {
@@ -71,13 +72,9 @@ static void domain_checked(void **state)
   assert_string_equal(line, "RCPT TO:<\"a> NOTIFY=NEVER\"@b.test>\r\n");
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(plain),
     cmocka_unit_test(quoted_local_parts),
     cmocka_unit_test(injection_refused),
     cmocka_unit_test(domain_checked),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

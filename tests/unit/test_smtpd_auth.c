@@ -2,6 +2,7 @@
  * checkpassword script that knows alice@example.org / "pw" and records
  * its arguments, so that the password is seen to travel on fd 3 only. */
 #include "smtpd_harness.h"
+#include "unit.h"
 
 #define CHECKPW \
   "#!/bin/sh\n" \
@@ -188,9 +189,7 @@ static int tls_on(void **state)
 
 #define T(f) cmocka_unit_test_setup(f, tls_on)
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(auth_setup, auth_teardown,
     T(offered_only_with_tls),
     T(plain_relays_and_says_esmtpsa),
     T(without_auth_no_relay),
@@ -199,6 +198,4 @@ int main(void)
     T(failures_across_sessions),
     T(submission_needs_auth),
     T(authsenders),
-  };
-  return cmocka_run_group_tests(tests, auth_setup, auth_teardown);
-}
+)

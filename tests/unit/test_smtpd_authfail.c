@@ -17,22 +17,13 @@
 
 #include "fsfix.h"
 #include "posta-smtpd/smtpd_authfail.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-authfail-XXXXXX";
 static smtpd_authfail const cfg = { 3, 100, 50 };
 
-static int setup(void **state)
-{
-  (void)state;
-  if (fsfix_enter(dir) < 0 || mkdir("smtpd", 0700) < 0) return -1;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "smtpd", 0700); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 static int run(char const *ip, enum authfail_op op, time_t now)
 {
@@ -176,14 +167,10 @@ static void foreign_file_refused(void **state)
   assert_int_equal(access(AUTHFAIL_FILE, F_OK), -1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(keys),
     cmocka_unit_test(window_and_penalty),
     cmocka_unit_test(successes_refunded),
     cmocka_unit_test(flood),
     cmocka_unit_test(foreign_file_refused),
-  };
-  return cmocka_run_group_tests_name("smtpd_authfail", tests, setup, teardown);
-}
+)

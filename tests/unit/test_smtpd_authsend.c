@@ -13,18 +13,12 @@
 #include "fsfix.h"
 
 #include "posta-smtpd/smtpd_auth.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-authsend-XXXXXX";
 
-static int setup(void **state)
-{
-  return fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "control", 0755); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 typedef struct use_s use;
 struct use_s {
@@ -75,11 +69,7 @@ static void listed(void **state)
   check(v, sizeof v / sizeof v[0]);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(own_address),
     cmocka_unit_test(listed),
-  };
-  return cmocka_run_group_tests(tests, setup, teardown);
-}
+)

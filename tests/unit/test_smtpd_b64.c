@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "posta-smtpd/smtpd_b64.h"
+#include "unit.h"
 
 static void vectors(void **state)
 {
@@ -59,13 +60,9 @@ static void every_octet(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(vectors),
     cmocka_unit_test(nul_octets),
     cmocka_unit_test(refused),
     cmocka_unit_test(every_octet),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "smtpd_harness.h"
+#include "unit.h"
 
 static void basics(void **state)
 {
@@ -349,9 +350,7 @@ static void bare_lf(void **state)
   expect_end();
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(basics),
     cmocka_unit_test(sequence),
     cmocka_unit_test(mail),
@@ -363,6 +362,4 @@ int main(void)
     cmocka_unit_test(maxbadrcpt),
     cmocka_unit_test(badrcptdelay),
     cmocka_unit_test(bare_lf),
-  };
-  return cmocka_run_group_tests_name("smtpd_cmd", tests, setup, teardown);
-}
+)

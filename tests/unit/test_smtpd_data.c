@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "posta-smtpd/smtpd_data.h"
+#include "unit.h"
 
 typedef struct result_s result;
 struct result_s {
@@ -225,9 +226,7 @@ static void random_input(void **state)
   assert_true(bares > 1000);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(ends),
     cmocka_unit_test(stuffing),
     cmocka_unit_test(smuggling),
@@ -235,6 +234,4 @@ int main(void)
     cmocka_unit_test(nul_and_size),
     cmocka_unit_test(hops),
     cmocka_unit_test(random_input),
-  };
-  return cmocka_run_group_tests_name("smtpd_data", tests, 0, 0);
-}
+)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "smtpd_harness.h"
+#include "unit.h"
 
 #define ENVELOPE_HEAD "HELO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n"
 
@@ -155,14 +156,10 @@ static void injector(void **state)
   setenv("QMAILQUEUE", saved, 1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(data),
     cmocka_unit_test(data_early),
     cmocka_unit_test(data_refused),
     cmocka_unit_test(data_bare),
     cmocka_unit_test(injector),
-  };
-  return cmocka_run_group_tests_name("smtpd_datacmd", tests, setup, teardown);
-}
+)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "posta-smtpd/smtpd_line.h"
+#include "unit.h"
 
 /* Feeds s whole; returns the first event other than LINE_MORE. */
 static int feed(smtpd_line *l, char const *s, size_t n, size_t *consumed)
@@ -132,14 +133,10 @@ static void too_long(void **state)
   assert_int_equal(feed(&l, "zz\nQUIT\r\n", 9, 0), LINE_BARE);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(simple),
     cmocka_unit_test(split_anywhere),
     cmocka_unit_test(bare),
     cmocka_unit_test(nul),
     cmocka_unit_test(too_long),
-  };
-  return cmocka_run_group_tests_name("smtpd_line", tests, 0, 0);
-}
+)

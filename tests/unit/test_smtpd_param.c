@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "posta-smtpd/smtpd_param.h"
+#include "unit.h"
 
 static int parse(char const *s, unsigned which, smtpd_params *p)
 {
@@ -90,13 +91,9 @@ static void rcpt(void **state)
   assert_int_equal(parse(" NOTIFY", PARAM_RCPT, &p), PARAM_EVALUE);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(size_arithmetic),
     cmocka_unit_test(mail),
     cmocka_unit_test(errors),
     cmocka_unit_test(rcpt),
-  };
-  return cmocka_run_group_tests_name("smtpd_param", tests, 0, 0);
-}
+)

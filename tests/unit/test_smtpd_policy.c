@@ -17,6 +17,7 @@
 #include <skalibs/cdbmake.h>
 
 #include "posta-smtpd/smtpd_policy.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-smtpd-policy-XXXXXX";
 
@@ -31,16 +32,8 @@ static void make_cdb(char const *fn, char const *const *keys)
   close(fd);
 }
 
-static int setup(void **state)
-{
-  if (fsfix_enter(dir) < 0 || mkdir("control", 0755) < 0) return -1;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  return fsfix_remove(dir);
-}
+static int setup(void **state) { return fsfix_enter_mkdir(dir, "control", 0755); }
+static int teardown(void **state) { return fsfix_remove(dir); }
 
 static void nothing(void **state)
 {
@@ -125,13 +118,9 @@ static void broken_files(void **state)
   chmod("control/rcpthosts", 0644);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(nothing),
     cmocka_unit_test(rcpthosts),
     cmocka_unit_test(badmailfrom),
     cmocka_unit_test(broken_files),
-  };
-  return cmocka_run_group_tests_name("smtpd_policy", tests, setup, teardown);
-}
+)

@@ -13,6 +13,7 @@
 
 #include "fsfix.h"
 #include "posta-smtpd/smtpd_queue.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/posta-test-smtpd-queue-XXXXXX";
 static char keep[300], quick[300], killed[300];
@@ -44,15 +45,6 @@ static int teardown(void **state)
   return fsfix_remove(dir);
 }
 
-static size_t slurp(char const *fn, char *buf, size_t size)
-{
-  FILE *f = fopen(fn, "r");
-  assert_non_null(f);
-  size_t n = fread(buf, 1, size, f);
-  fclose(f);
-  return n;
-}
-
 static void commit(void **state)
 {
   static char buf[1 << 20];
@@ -67,8 +59,8 @@ static void commit(void **state)
   for (int i = 0; i < 1000; i++) smtpd_inj_put(&j, "0123456789abcdef0123456789abcdef\n", 33);
   assert_int_equal(smtpd_inj_commit(&j, "a@b.c", 5, rcpts, rlen), 0);
   assert_int_equal(smtpd_inj_wait(&j), 0);
-  assert_int_equal(slurp("msg", buf, sizeof buf), 12 + 33000);
-  size_t n = slurp("env", buf, sizeof buf);
+  assert_int_equal(read_file("msg", buf, sizeof buf), 12 + 33000);
+  size_t n = read_file("env", buf, sizeof buf);
   assert_int_equal(n, 7 + rlen + 1);
   assert_memory_equal(buf, "Fa@b.c\0", 7);
   assert_memory_equal(buf + 7, rcpts, rlen);
@@ -86,9 +78,9 @@ static void abort_run(void **state)
   smtpd_inj_abort(&j);          /* twice is harmless */
   assert_int_equal(smtpd_inj_wait(&j), 54);
   /* the injector saw the end of both: no envelope at all */
-  assert_int_equal(slurp("env", buf, sizeof buf), 0);
+  assert_int_equal(read_file("env", buf, sizeof buf), 0);
   /* nothing flushed before the abort either: the buffer was dropped */
-  assert_int_equal(slurp("msg", buf, sizeof buf), 0);
+  assert_int_equal(read_file("msg", buf, sizeof buf), 0);
   unsetenv("CODE");
 }
 
@@ -141,14 +133,10 @@ static void replies(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(setup, teardown,
     cmocka_unit_test(commit),
     cmocka_unit_test(abort_run),
     cmocka_unit_test(broken),
     cmocka_unit_test(crash_and_exec),
     cmocka_unit_test(replies),
-  };
-  return cmocka_run_group_tests_name("smtpd_queue", tests, setup, teardown);
-}
+)

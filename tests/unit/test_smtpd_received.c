@@ -8,6 +8,7 @@
 
 #include "posta-smtpd/smtpd.h"
 #include "posta-smtpd/smtpd_received.h"
+#include "unit.h"
 
 static void protos(void **state)
 {
@@ -116,15 +117,11 @@ static void helo_literal(void **state)
   assert_non_null(strstr(out, "from ?999.1.1.1?\n"));
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(protos),
     cmocka_unit_test(full),
     cmocka_unit_test(tls_comment),
     cmocka_unit_test(unknowns),
     cmocka_unit_test(hostile),
     cmocka_unit_test(helo_literal),
-  };
-  return cmocka_run_group_tests_name("smtpd_received", tests, 0, 0);
-}
+)

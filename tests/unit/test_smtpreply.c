@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/smtpreply.h"
+#include "unit.h"
 
 static smtpreply R;
 
@@ -178,9 +179,7 @@ static void random_bytes(void **state)
   }
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(single_line),
     cmocka_unit_test(multi_line_any_chunking),
     cmocka_unit_test(no_text),
@@ -193,6 +192,4 @@ int main(void)
     cmocka_unit_test(incomplete_needs_more),
     cmocka_unit_test(callback_gets_text),
     cmocka_unit_test(random_bytes),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

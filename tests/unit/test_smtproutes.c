@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/smtproutes.h"
+#include "unit.h"
 
 /* control_lines' form: items NUL-terminated one after the other */
 static char const LIST[] =
@@ -119,9 +120,7 @@ static void literal_keys(void **state)
   assert_int_equal(find(NODEFAULT, sizeof NODEFAULT - 1, "[10.0.0.3]", &r), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(exact_domain),
     cmocka_unit_test(suffix_with_port),
     cmocka_unit_test(exception_means_mx),
@@ -131,6 +130,4 @@ int main(void)
     cmocka_unit_test(malformed_named),
     cmocka_unit_test(suffix_is_not_substring),
     cmocka_unit_test(literal_keys),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "posta-send/spawnproto.h"
+#include "unit.h"
 
 static char buf[SPAWN_PACKET_MAX];
 
@@ -150,9 +151,7 @@ static void recv_too_big(void **state)
   close(sv[0]);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(request_layout_and_fd),
     cmocka_unit_test(null_sender),
     cmocka_unit_test(limits),
@@ -160,6 +159,4 @@ int main(void)
     cmocka_unit_test(response_cleaned),
     cmocka_unit_test(response_refused),
     cmocka_unit_test(recv_too_big),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -13,6 +13,7 @@
 
 #include "posta-remote/ipaddr.h"
 #include "posta-remote/tcpto.h"
+#include "unit.h"
 
 static char path[64];
 
@@ -140,15 +141,11 @@ static void missing_folder_disables(void **state)
   tcpto_ok(&t, a, 25);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(remembered_then_expires, setup, teardown),
     cmocka_unit_test_setup_teardown(shared_between_processes, setup, teardown),
     cmocka_unit_test_setup_teardown(full_table_evicts_oldest, setup, teardown),
     cmocka_unit_test_setup_teardown(ports_apart, setup, teardown),
     cmocka_unit_test_setup_teardown(damaged_file_is_harmless, setup, teardown),
     cmocka_unit_test_setup_teardown(missing_folder_disables, setup, teardown),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/tlsc.h"
+#include "unit.h"
 
 static int required(char const *list, size_t len, char const *domain)
 {
@@ -33,10 +34,6 @@ static void matching(void **state)
   assert_int_equal(required(0, 0, "bank.test"), 0);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(matching),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "posta-remote/tlsdest.h"
+#include "unit.h"
 
 static int find(char const *list, size_t len, char const *domain, tlsdest *d)
 {
@@ -71,12 +72,8 @@ static void malformed(void **state)
   assert_int_equal(tlsdest_find(big, sizeof big, "x.test", &d, 0), -1);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(plain_lines),
     cmocka_unit_test(with_options),
     cmocka_unit_test(malformed),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)

@@ -13,6 +13,7 @@
 #include <skalibs/cdb.h>
 
 #include "sk/vbox.h"
+#include "unit.h"
 
 static void good(void **state)
 {
@@ -75,12 +76,8 @@ static void compile(void **state)
   unlink(fn);
 }
 
-int main(void)
-{
-  const struct CMUnitTest tests[] = {
+UNIT_MAIN(0, 0,
     cmocka_unit_test(good),
     cmocka_unit_test(bad),
     cmocka_unit_test(compile),
-  };
-  return cmocka_run_group_tests(tests, 0, 0);
-}
+)
