@@ -164,11 +164,13 @@ static void packet(lspawn *l, lspawn_worker *w, char const *b, size_t n)
   lspawn_fork(l, slot);
 }
 
-void pool_event(lspawn *l, unsigned k)
+/* Up to max packets: a worker sends one and waits for the next step, so
+ * one per wakeup is enough; more when it has ended. */
+static void hear(lspawn *l, unsigned k, unsigned max)
 {
   char b[16 + ANSWER_MAX];
   lspawn_worker *w = &l->w[k];
-  for (unsigned i = 0; i < 4 && w->fd >= 0; i++) {
+  for (unsigned i = 0; i < max && w->fd >= 0; i++) {
     ssize_t n = recv(w->fd, b, sizeof b - 1, MSG_DONTWAIT);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
@@ -186,13 +188,18 @@ void pool_event(lspawn *l, unsigned k)
   }
 }
 
+void pool_event(lspawn *l, unsigned k)
+{
+  hear(l, k, 1);
+}
+
 int pool_reaped(lspawn *l, pid_t pid, int status)
 {
   char out[ANSWER_MAX];
   for (unsigned k = 0; k < l->nw; k++) {
     lspawn_worker *w = &l->w[k];
     if (w->pid != pid) continue;
-    if (w->fd >= 0) pool_event(l, k);   /* what it said before it ended */
+    if (w->fd >= 0) hear(l, k, 4);   /* what it said before it ended */
     retire(w);
     int busy = w->slot >= 0;
     if (busy) {

@@ -113,7 +113,8 @@ static int serve(char const *home)
   ssize_t n = hear(buf, sizeof buf, &fd);
   if (n <= 0) return (int)n;
   if (fd >= 0) close(fd);
-  if (buf[0] != 'L' || request_parse(buf + 1, (size_t)n - 1, &r, &why) < 0 || chdir(home) < 0) return say("F", 1) < 0 ? -1 : 1;
+  /* the working directory is the instance's: setup, and after each delivery */
+  if (buf[0] != 'L' || request_parse(buf + 1, (size_t)n - 1, &r, &why) < 0) return say("F", 1) < 0 ? -1 : 1;
   char const *at = strrchr(r.rcpt, '@');
   memcpy(local, r.rcpt, (size_t)(at - r.rcpt));
   local[at - r.rcpt] = 0;
