@@ -55,5 +55,8 @@ int main(int argc, char const *const *argv)
   sigaddset(&set, SIGCHLD);
   sigaddset(&set, SIGHUP);  /* nothing to reload: settings are read per delivery */
   if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals");
-  return lspawn_loop(&l);
+  int r = lspawn_loop(&l);
+  free(l.w);
+  free(l.slot);
+  return r;
 }
