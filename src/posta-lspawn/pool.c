@@ -211,7 +211,7 @@ int pool_reaped(lspawn *l, pid_t pid, int status)
       w->slot = -1;
       l->running--;
       strerr_warnw1x("a worker ended with a delivery in flight");
-      lspawn_answer(l, out, answer_build(out, slot, status, "(virtual-mailbox worker)", 24));
+      lspawn_answer(l, out, answer_build(out, slot, status, "a virtual-mailbox worker", 24));
     }
     /* one that failed before serving anything waits a second */
     w->due = lspawn_now() + (!busy && !w->used && status ? 1000 : 0);
