@@ -92,6 +92,13 @@ class PrivSep(unittest.TestCase):
         # the injector daemon: started as root, it became the queue's owner
         injectd = self.supervised("posta-injectd")
         self.assert_runs_as(injectd, "posta-q", "posta", "posta-injectd")
+        # posta-lspawn's virtual-mailbox workers: posta-v, its group alone
+        workers = self.procs("posta-vworker")
+        self.assertEqual(len(workers), int(self.inst.control("concurrencylocal") or "10"))
+        for pid in workers:
+            self.assert_runs_as(pid, "posta-v", "posta-nofiles", "posta-vworker")
+            with open("/proc/%d/stat" % pid) as f:
+                self.assertEqual(int(f.read().rsplit(")", 1)[1].split()[1]), lspawn, "a child of posta-lspawn")
         for service in ("posta-smtpd", "posta-submission"):
             pid = self.supervised(service)
             with open("/proc/%d/comm" % pid) as f:

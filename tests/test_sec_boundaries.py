@@ -123,7 +123,8 @@ class Boundaries(unittest.TestCase):
 
     def who(self):
         """user -> the credentials the instance really gives it."""
-        c = {u: conf_creds(u) for u in ("posta-alias", "posta-v", "nobody")}
+        c = {u: conf_creds(u) for u in ("posta-alias", "nobody")}
+        c["posta-v"] = creds(self.daemon("posta-vworker"))   # posta-lspawn's virtual-mailbox worker
         c["posta-s"] = creds(self.daemon("posta-send"))
         c["posta-q"] = creds(self.daemon("posta-clean"))
         c["posta-r"] = creds(self.daemon("posta-rspawn"))
@@ -253,6 +254,7 @@ class Boundaries(unittest.TestCase):
         daemons = {"posta-s": self.daemon("posta-send"), "posta-q": self.daemon("posta-clean"),
                    "posta-r": self.daemon("posta-rspawn"), "posta-l": self.daemon("s6-log"),
                    "posta-d": self.smtpd, "root (posta-lspawn)": self.daemon("posta-lspawn"),
+                   "posta-v": self.daemon("posta-vworker"),
                    "root (posta-tlsd's tcpserver)": self.daemon("tcpserver"),
                    "root (s6-svscan)": self.inst.svscan.pid}
         who = self.who()

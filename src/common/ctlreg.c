@@ -89,6 +89,9 @@ ctlreg_entry const ctlreg_table[] = {
   { "concurrencydomain", N, "10", "posta-send", "remote deliveries at once to one domain" },
   { "concurrencymailbox", N, "5", "posta-send",
     "local deliveries at once to one mailbox (local part up to its first '-', and domain)" },
+  { "localmaxuse", N, "100", "posta-lspawn",
+    "deliveries one virtual-mailbox worker makes before it is replaced; 0: no workers, a child per delivery "
+    "(read at start)" },
   { "timeoutlocal", N, "3600", "posta-local",
     "seconds the programs of one local delivery may run; then their process group is killed, the delivery deferred" },
   { "retryschedule", S, "60 300 600 1200 1800 3600", "posta-send",

@@ -54,17 +54,28 @@ static instr_fn *dispatch(char first)
   return table[i].fn;
 }
 
+/* The next line of text from *i: its start and its length without the
+ * trailing blanks and CR. 0 at the end. */
+static int next_line(char const *text, size_t len, size_t *i, size_t *start, size_t *n)
+{
+  if (*i >= len) return 0;
+  char const *nl = memchr(text + *i, '\n', len - *i);
+  size_t end = nl ? (size_t)(nl - text) : len;
+  char const *s = text + *i;
+  size_t k = end - *i;
+  while (k && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r')) k--;
+  *start = *i;
+  *n = k;
+  *i = end + 1;
+  return 1;
+}
+
 int instr_run(local_ctx *c, char *text, size_t len)
 {
-  size_t i = 0;
+  size_t i = 0, at, n;
   c->line = 0;
-  while (i < len) {
-    char *nl = memchr(text + i, '\n', len - i);
-    size_t end = nl ? (size_t)(nl - text) : len;
-    size_t n = end - i;
-    char *s = text + i;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
-    i = end + 1;
+  while (next_line(text, len, &i, &at, &n)) {
+    char *s = text + at;
     c->line++;
     if (!n) continue;
     if (memchr(s, 0, n)) return result_set(&c->res, 111, "4.7.0", "a dot-qmail line holds a NUL byte");
@@ -73,4 +84,15 @@ int instr_run(local_ctx *c, char *text, size_t len)
     if (r) return r;
   }
   return 0;
+}
+
+int instr_maildir_only(char const *text, size_t len)
+{
+  size_t i = 0, at, n;
+  while (next_line(text, len, &i, &at, &n)) {
+    char const *s = text + at;
+    if (!n || s[0] == '#') continue;
+    if (memchr(s, 0, n) || (s[0] != '.' && s[0] != '/') || s[n - 1] != '/') return 0;
+  }
+  return 1;
 }

@@ -17,5 +17,8 @@
  * failed (c->res says how). text is
  * modified (lines are cut in place) and text[len] must be writable. */
 int instr_run(local_ctx *c, char *text, size_t len);
+/* 1 when every line of text is blank, a comment or a Maildir ('.' or '/'
+ * first, '/' last, no NUL), as instr_run would cut it; else 0. Pure. */
+int instr_maildir_only(char const *text, size_t len);
 
 #endif

@@ -45,12 +45,26 @@ struct local_ctx_s {
   unsigned long timeout;  /* control/timeoutlocal, seconds; 0 no limit */
   uint64_t deadline;      /* CLOCK_MONOTONIC ms at which a program still
                            * running is killed; 0 none */
+  int maildir_only;       /* a worker's delivery: anything but Maildir
+                           * lines is LOCAL_ELSEWHERE, before any runs */
   local_result res;       /* the outcome, once a step failed or all ran */
 };
+
+/* The code of a delivery that a worker leaves to a forked child: the
+ * dot-qmail file has a program, a forward or an mbox (never an exit code) */
+#define LOCAL_ELSEWHERE 1
+
 
 /* entry.c: the whole run from posta-local's argv (argc 9): checks the
  * arguments, builds the context, delivers. Never returns. */
 void local_main(int argc, char const *const *argv) __attribute__((noreturn));
+/* One delivery in this process, for local_main and for a long-lived
+ * worker: arg[0..7] are posta-local's arguments (checked by the caller),
+ * the message on fd 0. Fills *res and returns its code; keeps nothing
+ * (every buffer freed; the working directory is left in HOME). With
+ * maildir_only, a dot-qmail file with anything but Maildir lines and
+ * comments gives LOCAL_ELSEWHERE before anything is delivered. */
+int local_deliver(char const *const *arg, int maildir_only, local_result *res);
 
 /* Fills the derived fields (rcpt, dtline, rpline, ufline) and the
  * programs' deadline (control/timeoutlocal under $POSTA_HOME, from now);

@@ -186,6 +186,11 @@ int local_run(local_ctx *c)
   size_t len;
   char done[200];
   if (checks(c) < 0 || instructions(c, &text, &len) < 0) return c->res.code;
+  if (c->maildir_only && !instr_maildir_only(text, len)) {
+    free(text);
+    result_set(&c->res, LOCAL_ELSEWHERE, 0, "not a Maildir-only delivery");
+    return c->res.code;
+  }
   int stop = instr_run(c, text, len);
   free(text);
   if (stop < 0 || forward_run(c) < 0) return c->res.code;

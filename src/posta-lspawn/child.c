@@ -77,6 +77,20 @@ extern char **environ;
 /* The only variables posta-local gets, besides PATH and POSTA_HOME. */
 static char const *const passed[] = { "QMAILQUEUE", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS" };
 
+void child_env(char const *home, char const **env, char *envhome, size_t size)
+{
+  snprintf(envhome, size, "POSTA_HOME=%s", home);
+  env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
+  env[1] = envhome;
+  unsigned ne = 2;
+  for (char **e = environ; *e; e++)
+    for (unsigned i = 0; i < sizeof passed / sizeof *passed; i++) {
+      size_t k = strlen(passed[i]);
+      if (!strncmp(*e, passed[i], k) && (*e)[k] == '=' && ne < CHILD_ENV_MAX - 1) env[ne++] = *e;
+    }
+  env[ne] = 0;
+}
+
 void child_run(char const *home, request const *r, int out)
 {
   char local[REQUEST_ADDR_MAX + 1], dd[LSPAWN_DEFAULTDELIVERY_MAX], prog[PATH_MAX], envhome[PATH_MAX + 16];
@@ -101,17 +115,8 @@ void child_run(char const *home, request const *r, int out)
    * and the log (2) may reach the delivery, nor the programs it runs */
   fds_close_from(3);
   snprintf(prog, sizeof prog, "%s/bin/posta-local", home);
-  snprintf(envhome, sizeof envhome, "POSTA_HOME=%s", home);
-  char const *env[3 + sizeof passed / sizeof *passed];   /* environ from here on: local_main never returns */
-  env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
-  env[1] = envhome;
-  unsigned ne = 2;
-  for (char **e = environ; *e; e++)
-    for (unsigned i = 0; i < sizeof passed / sizeof *passed; i++) {
-      size_t k = strlen(passed[i]);
-      if (!strncmp(*e, passed[i], k) && (*e)[k] == '=' && ne < 2 + sizeof passed / sizeof *passed) env[ne++] = *e;
-    }
-  env[ne] = 0;
+  char const *env[CHILD_ENV_MAX];   /* environ from here on: local_main never returns */
+  child_env(home, env, envhome, sizeof envhome);
   char const *argv[] = { prog, u.user, u.home, local, u.dash, u.ext, at + 1, r->sender, dd, 0 };
   char const *x = getenv("POSTA_LSPAWN_EXEC");
   if (x && *x && strcmp(x, "0")) {

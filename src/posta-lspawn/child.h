@@ -17,10 +17,18 @@
 #ifndef POSTA_CHILD_H
 #define POSTA_CHILD_H
 
+#include <stddef.h>
+
 #include "posta-lspawn/request.h"
 
 /* In the child: out is the pipe's write end, r the request (r->fd the
  * message, opened for this delivery alone). */
+#define CHILD_ENV_MAX 8
+/* The environment of a delivery: PATH, POSTA_HOME=home (written into
+ * envhome, size bytes) and those of QMAILQUEUE, TZ, ASAN_OPTIONS,
+ * UBSAN_OPTIONS that environ has; env holds CHILD_ENV_MAX pointers, the
+ * last one 0. */
+void child_env(char const *home, char const **env, char *envhome, size_t size);
 void child_run(char const *home, request const *r, int out) __attribute__((noreturn));
 
 #endif

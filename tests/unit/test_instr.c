@@ -1,7 +1,7 @@
 /* Unit tests for src/posta-local/instr.c and forward.c's forward_add: the
  * lines of a dot-qmail file cut and dispatched, forwards queued, and a
  * refused line ending the run with -1 and its result in the context (no
- * exit, so that the test goes on). */
+ * exit, so that the test goes on); instr_maildir_only. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,8 +56,22 @@ static void nul_byte(void **state)
   stralloc_free(&c.fwd);
 }
 
+/* what a virtual-mailbox worker may deliver itself: Maildirs and comments */
+static void maildir_only(void **state)
+{
+  static char const nul[] = "./Maildir/\n./M\0/\n";
+  assert_int_equal(instr_maildir_only("", 0), 1);
+  assert_int_equal(instr_maildir_only("./Maildir/\n", 11), 1);
+  char const *yes = "# c\n\n./Maildir/ \r\n/abs/Maildir/\t\n#|not a program\n./Other/";
+  assert_int_equal(instr_maildir_only(yes, strlen(yes)), 1);
+  char const *no[] = { "|prog\n", "./Maildir/\n&a@b\n", "a@b\n", "./mbox\n", "./Maildir/\n/var/mail/x\n" };
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++) assert_int_equal(instr_maildir_only(no[i], strlen(no[i])), 0);
+  assert_int_equal(instr_maildir_only(nul, sizeof nul - 1), 0);
+}
+
 UNIT_MAIN(NULL, NULL,
     cmocka_unit_test(forwards),
     cmocka_unit_test(bad_forward),
     cmocka_unit_test(nul_byte),
+    cmocka_unit_test(maildir_only),
 )
