@@ -18,7 +18,7 @@
 #define POOL_IP_MAX 46                 /* INET6_ADDRSTRLEN */
 #define POOL_MSG_MAX 16384             /* smtpd_worker.h's SMTPD_WORKER_MSG_MAX */
 #define POOL_MAX_DEFAULT 100           /* control/concurrencyincoming */
-#define POOL_PERIP_DEFAULT 20          /* control/concurrencyperip; 0: no limit */
+#define POOL_PERIP_DEFAULT 50          /* control/concurrencyperip; 0: no limit */
 #define POOL_MAXUSE_DEFAULT 100        /* control/smtpdmaxuse */
 #define POOL_MINSPARE_DEFAULT 2
 #define POOL_MAXSPARE_DEFAULT 10

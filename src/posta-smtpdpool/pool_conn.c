@@ -5,7 +5,9 @@
  * concurrencyperip connections from one address get a 421 and the end.
  * The total (concurrencyincoming) is held before accept: beyond it, new
  * clients wait in the listen backlog as under tcpserver -c. Our copy of
- * the socket is closed once a worker has it. */
+ * the socket is closed once a worker has it. A client the rules give
+ * RELAYCLIENT is one of ours, exempt from the per-address limit (Postfix
+ * exempts $mynetworks likewise). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -24,6 +26,14 @@ static int worker_for(pool *p)
   if (i >= 0) return i;
   if (pool_now_ms() < p->backoff_until || pool_worker_start(p) < 0) return -1;
   return (int)p->nw - 1;
+}
+
+/* Does the rule set RELAYCLIENT? msg[from..len): its variables. */
+static int relayclient(char const *msg, size_t from, size_t len)
+{
+  for (size_t pos = from; pos < len; pos += strlen(msg + pos) + 1)
+    if (!strncmp(msg + pos, "RELAYCLIENT=", 12)) return 1;
+  return 0;
 }
 
 static void dispatch(pool *p, int fd, char const *msg, size_t len, char const *ip)
@@ -49,13 +59,14 @@ void pool_conn_accept(pool *p)
   }
   msg[0] = 'C';
   if (pool_net_vars(fd, msg, sizeof msg, &len, ip) < 0) goto end;
+  size_t vars = len;
   int r = pool_rules(p->rules, ip, msg, sizeof msg, &len);
   if (r < 0) {
     strerr_warnwu3sys("read ", p->rules, ", dropping the connection");
     goto end;
   }
   if (!r) goto end;
-  if (p->perip && pool_worker_count_ip(p, ip) >= p->perip) {
+  if (p->perip && !relayclient(msg, vars, len) && pool_worker_count_ip(p, ip) >= p->perip) {
     strerr_warnw2x("too many connections from ", ip);
     write(fd, TOOMANY, sizeof TOOMANY - 1);
     goto end;
