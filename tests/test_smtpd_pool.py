@@ -233,7 +233,7 @@ class OneWorker(PoolCase):
         c.close()
         one, two = sorted(self.srv.queued(), key=lambda q: b"Subject: two" in q.body)
         self.assertIn(b" with ESMTPA\n", one.body)
-        self.assertEqual(one.rcpts, ["user@far.test"])
+        self.assertEqual(one.rcpts, [b"user@far.test"])
         self.assertIn(b" with ESMTP\n", two.body)
         self.assertNotIn(b"ESMTPA", two.body)
         self.assertEqual(received_client(two.body), RELAYLESS)
