@@ -43,6 +43,7 @@ struct pool_s {
   unsigned nw;                  /* workers running */
   unsigned busy;                /* of them serving a connection */
   long long backoff_until;      /* ms: no new worker before (one died young) */
+  long long retire_after;       /* ms: no idle worker retired before */
 };
 
 /* pool_net.c: binds addr:port and listens with a backlog of backlog; the

@@ -7,7 +7,8 @@
  * file, after the session it may still be in). A worker that goes away
  * without being retired releases its connection; one that dies before its
  * first session holds back new starts for a second, so that a broken
- * posta-smtpd does not make us fork without pause. */
+ * posta-smtpd does not make us fork without pause; idle workers beyond
+ * maxspare are retired one a second. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "posta-smtpdpool/pool.h"
 
 #define BACKOFF_MS 1000
+#define RETIRE_MS 1000
 
 static void child(pool const *p, int fd)
 {
@@ -136,12 +138,17 @@ void pool_worker_tend(pool *p)
 {
   while (waitpid(-1, 0, WNOHANG) > 0) ;
   unsigned idle = p->nw - p->busy;
-  while (idle > p->maxspare) {
+  long long now = pool_now_ms();
+  /* one a second at most, as Apache's prefork: a burst that comes back
+   * finds its workers still there instead of starting them again */
+  if (idle > p->maxspare && now >= p->retire_after) {
     int i = pool_worker_idle(p);
-    if (i < 0) break;
-    drop(p, (unsigned)i);
-    idle--;
+    if (i >= 0) {
+      drop(p, (unsigned)i);
+      idle--;
+      p->retire_after = now + RETIRE_MS;
+    }
   }
-  if (pool_now_ms() < p->backoff_until) return;
+  if (now < p->backoff_until) return;
   while (idle < p->minspare && p->nw < p->max && pool_worker_start(p) == 0) idle++;
 }
