@@ -101,15 +101,16 @@ class PrivSep(unittest.TestCase):
                 self.assertEqual(int(f.read().rsplit(")", 1)[1].split()[1]), lspawn, "a child of posta-lspawn")
         for service in ("posta-smtpd", "posta-submission"):
             pid = self.supervised(service)
+            cert = os.path.exists(self.inst.path("control", "servercert.pem"))
             with open("/proc/%d/comm" % pid) as f:
-                self.assertEqual(f.read().strip(), "tcpserver", service)
-            # with a certificate tcpserver accepts connections as root, so
-            # that posta-tlsd can read the TLS key; it reads nothing the
-            # client sends, and posta-tlsd becomes posta-d before it does
-            # (doc/tls.md). Submission always has posta-tlsd in front; port
-            # 25 without a certificate does not, and tcpserver is posta-d.
-            if service == "posta-smtpd" and not os.path.exists(self.inst.path("control", "servercert.pem")):
-                self.assert_runs_as(pid, "posta-d", "posta-d", "tcpserver")
+                self.assertEqual(f.read().strip(), "tcpserver" if cert else "posta-smtpdpool", service)
+            # without a certificate posta-smtpdpool binds the port as root
+            # and is posta-d from then on, its workers too; with one,
+            # tcpserver accepts connections as root, so that posta-tlsd can
+            # read the TLS key; it reads nothing the client sends, and
+            # posta-tlsd becomes posta-d before it does (doc/tls.md)
+            if not cert:
+                self.assert_runs_as(pid, "posta-d", "posta-d", "posta-smtpdpool")
             else:
                 self.assertEqual(set(creds(pid)["uid"]), {0}, service)
         loggers = self.procs("s6-log")
@@ -125,8 +126,9 @@ class PrivSep(unittest.TestCase):
         paths = self.queue_and_mailboxes()
         with self.inst.smtp() as s:
             s.ehlo("client.test")
-            (pid,) = wait_for(lambda: self.procs("posta-smtpd"), what="a posta-smtpd")
-            c = self.assert_runs_as(pid, "posta-d", "posta-d", "posta-smtpd")
+            # every posta-smtpd: the pools' workers, the session's among them
+            for pid in wait_for(lambda: self.procs("posta-smtpd"), what="a posta-smtpd"):
+                c = self.assert_runs_as(pid, "posta-d", "posta-d", "posta-smtpd")
             for what in ("queue", "mess", "todo", "info", "maildir", "alias"):
                 self.assertFalse(can(c, os.listdir, paths[what]), what)
             self.assertFalse(can(c, read_file, paths["mail"]))

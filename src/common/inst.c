@@ -35,6 +35,7 @@ inst_entry const inst_table[] = {
   { "bin/posta-injectd", INST_PROG, R, R, 0700, 0 },
   { "bin/posta-setup", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-smtpd", INST_PROG, R, R, 0755, 0 },
+  { "bin/posta-smtpdpool", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-send", INST_PROG, R, R, 0755, 0 },
   { "bin/posta-start", INST_PROG, R, R, 0700, 0 },
   { "bin/posta-clean", INST_PROG, R, R, 0755, 0 },

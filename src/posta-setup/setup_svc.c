@@ -26,7 +26,10 @@ struct subst_s {
 static char *expand(char const *text, subst const *subs, unsigned n)
 {
   size_t len = 0, a = strlen(text) + 1;
-  for (unsigned i = 0; i < n; i++) a += 8 * strlen(subs[i].value);
+  /* room for every placeholder the text holds, however many */
+  for (unsigned i = 0; i < n; i++)
+    for (char const *t = strstr(text, subs[i].key); t; t = strstr(t + 1, subs[i].key))
+      a += strlen(subs[i].value);
   char *out = malloc(a);
   if (!out) return 0;
   while (*text) {

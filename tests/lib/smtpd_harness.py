@@ -1,5 +1,6 @@
-"""smtpd_harness.py: tcpserver + posta-smtpd on a loopback port, over a real
-Instance, for the tests/test_smtpd_*.py integration tests.
+"""smtpd_harness.py: posta-smtpdpool and its posta-smtpd workers (or
+tcpserver + posta-smtpd, one process per connection) on a loopback port, over
+a real Instance, for the tests/test_smtpd_*.py integration tests.
 
     srv = Smtpd()                      # Instance(), tcp rules, the injector
     srv.start()
@@ -12,9 +13,11 @@ SmtpdCase is the test case most smtpd tests are: one Smtpd for the class,
 configure()d (CONFIGURE: its arguments) and started, the queue emptied
 before each test; ehlo() and start_data() open raw sessions on it.
 
-The test starts tcpserver itself (`tcpserver -x RULES.cdb 127.0.0.1 PORT
-posta-smtpd`), as posta-d when run as root, exactly as svc/posta-smtpd/run
-does. Messages go into the instance's real queue through bin/posta-queue;
+The test starts the front end itself, as posta-d when run as root, as
+svc/posta-smtpd/run does: `posta-smtpdpool -x RULES.cdb 127.0.0.1 PORT
+posta-smtpd -w` by default, `tcpserver -x RULES.cdb 127.0.0.1 PORT
+posta-smtpd` with front="tcpserver" (posta-smtpd's one-connection mode) or
+when $POSTA_SMTPD_FRONT is "tcpserver" (to run a whole module so). Messages go into the instance's real queue through bin/posta-queue;
 posta-send does not run, so queued() finds them in queue/todo and
 queue/mess, as posta-queue committed them.
 """
@@ -52,9 +55,41 @@ def is_asan(path):
         return b"__asan_init" in f.read()
 
 
+def tcp_socket_inodes():
+    """The inodes of every TCP socket of this network namespace."""
+    out = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    out.add(line.split()[9])
+        except OSError:
+            pass
+    return out
+
+
+def holds_tcp_socket(pid, inodes):
+    """Does process pid hold one of the TCP sockets inodes?"""
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:[") and link[8:-1] in inodes:
+            return True
+    return False
+
+
 class Smtpd:
-    def __init__(self, inst=None, rules=RULES, env=None, concurrency=300):
+    def __init__(self, inst=None, rules=RULES, env=None, concurrency=300, front=None, args=()):
         self.inst = inst or Instance()
+        self.front = front or os.environ.get("POSTA_SMTPD_FRONT") or "pool"
+        self.args = list(args)
         self.port = free_port()
         self.env = dict(env or {})
         self.concurrency = concurrency
@@ -70,15 +105,23 @@ class Smtpd:
             raise AssertionError("tcprules: %s" % p.stdout.decode(errors="replace"))
 
     def start(self):
-        cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300"]
-        if IS_ROOT:
-            pw = pwd.getpwnam("posta-d")
-            cmd += ["-u", str(pw.pw_uid), "-g", str(pw.pw_gid)]
-        cmd += ["-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd")]
+        env = dict(self.env)
+        if self.front == "tcpserver":
+            cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300"]
+            if IS_ROOT:
+                pw = pwd.getpwnam("posta-d")
+                cmd += ["-u", str(pw.pw_uid), "-g", str(pw.pw_gid)]
+            cmd += ["-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd")] + self.args
+        else:
+            if IS_ROOT:
+                pw = pwd.getpwnam("posta-d")
+                env.update(UID=str(pw.pw_uid), GID=str(pw.pw_gid))
+            cmd = [self.inst.bin("posta-smtpdpool"), "-c", str(self.concurrency), "-x", self.rules, "--",
+                   "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd"), "-w"] + self.args
         self.log = open(self.inst.path("smtpd-test.log"), "ab")
-        self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=self.inst.env(**self.env),
+        self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=self.inst.env(**env),
                                      stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(self._listening, 10, what="tcpserver on port %d" % self.port)
+        wait_for(self._listening, 10, what="%s on port %d" % (self.front, self.port))
 
     def _listening(self):
         try:
@@ -94,8 +137,9 @@ class Smtpd:
             self.proc = None
             self.log.close()
         # sessions still running (a test that left a socket open) end with
-        # their clients; wait for them so that nothing outlives the test
-        wait_for(lambda: not self.sessions(), 30, what="posta-smtpd sessions to end")
+        # their clients, and idle workers with the pool; wait for them so
+        # that nothing outlives the test
+        wait_for(lambda: not self.processes(), 30, what="posta-smtpd processes to end")
 
     def cleanup(self):
         try:
@@ -122,6 +166,20 @@ class Smtpd:
 
     # --- processes -----------------------------------------------------------
     def sessions(self):
+        """Pids of the posta-smtpd processes serving a client now: under
+        tcpserver every one, in the pool the workers that hold a TCP
+        socket."""
+        procs = self.processes()
+        if self.front == "tcpserver":
+            return procs
+        inodes = tcp_socket_inodes()
+        return [p for p in procs if holds_tcp_socket(p, inodes)]
+
+    def workers(self):
+        """Pids of the pool's workers (every posta-smtpd process)."""
+        return self.processes()
+
+    def processes(self):
         """Pids of the posta-smtpd processes running now."""
         out = []
         for pid in pids():

@@ -131,6 +131,7 @@ class TlsSmtpd(Smtpd):
     """tcpserver + posta-tlsd [-i] + posta-smtpd [-s], as svc/ runs them."""
 
     def __init__(self, inst=None, implicit=False, submission=False, **kw):
+        kw.setdefault("front", "tcpserver")
         super().__init__(inst, **kw)
         self.implicit = implicit
         self.submission = submission

@@ -1,0 +1,162 @@
+/* smtpd_worker: serve the pool's connections one after another. See
+ * smtpd_worker.h.
+ *
+ * What one session leaves must never reach the next: the session struct is
+ * allocated for it and wiped (explicit_bzero) before it is freed, the
+ * message that carried its variables too, and the environment is the
+ * worker's own again before the next message is read: RELAYCLIENT of one
+ * client is never another's. Never exits. */
+#include "posta-smtpd/smtpd_worker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "posta-smtpd/smtpd.h"
+#include "sk/lookup.h"
+
+extern char **environ;
+
+char const *const smtpd_worker_session_vars[] = {
+  "PROTO", "TCPLOCALHOST", "TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEHOST",
+  "TCPREMOTEINFO", "TCPREMOTEIP", "TCPREMOTEPORT", "RELAYCLIENT",
+  "POSTA_TLSFD", "SSL_PROTOCOL", "SSL_CIPHER", 0
+};
+
+static size_t name_len(char const *s)
+{
+  char const *eq = strchr(s, '=');
+  return eq ? (size_t)(eq - s) : strlen(s);
+}
+
+static int same_name(char const *a, char const *b)
+{
+  size_t n = name_len(a);
+  return n == name_len(b) && !memcmp(a, b, n);
+}
+
+static int is_session_var(char const *s)
+{
+  size_t n = name_len(s);
+  for (char const *const *v = smtpd_worker_session_vars; *v; v++)
+    if (strlen(*v) == n && !memcmp(*v, s, n)) return 1;
+  return 0;
+}
+
+/* The index of a variable named like s among env[0..n), or n. */
+static size_t find(char **env, size_t n, char const *s)
+{
+  size_t i = 0;
+  while (i < n && !same_name(env[i], s)) i++;
+  return i;
+}
+
+char **smtpd_worker_env(char *const *base, char const *msg, size_t len)
+{
+  size_t nb = 0, nm = 0, n = 0;
+  while (base && base[nb]) nb++;
+  for (size_t i = 0; i < len; i++) nm += !msg[i];
+  char **env = calloc(nb + nm + 1, sizeof *env);
+  if (!env) return 0;
+  for (size_t pos = 0; pos < len;) {
+    char *s = (char *)msg + pos;
+    size_t k = strlen(s);
+    pos += k + 1;
+    if (!k || !strchr(s, '=')) continue;
+    size_t i = find(env, n, s);
+    env[i] = s;
+    if (i == n) n++;
+  }
+  size_t fromsession = n;
+  for (size_t i = 0; i < nb; i++)
+    if (!is_session_var(base[i]) && find(env, fromsession, base[i]) == fromsession) env[n++] = base[i];
+  env[n] = 0;
+  return env;
+}
+
+/* One message from the pool: its length (the client's socket in *fd), 0 at
+ * end of file, -1 on error. A message without exactly one descriptor, or
+ * cut short, is refused (EPROTO), its descriptors closed. */
+static ssize_t receive(int ctl, char *buf, size_t size, int *fd)
+{
+  union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int) * 4)]; } cm;
+  struct iovec v = { buf, size - 1 };
+  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
+  ssize_t r;
+  do r = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC);
+  while (r < 0 && errno == EINTR);
+  if (r <= 0) return r;
+  int n = 0;
+  *fd = -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+    for (int i = 0; i < k; i++) {
+      int f;
+      memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof f);
+      if (!n++) *fd = f;
+      else close(f);
+    }
+  }
+  if (n != 1 || buf[0] != 'C' || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+    if (*fd >= 0) close(*fd);
+    errno = EPROTO;
+    return -1;
+  }
+  buf[r] = 0;
+  return r;
+}
+
+/* One session on fd, with the environment env: the struct fresh, then
+ * wiped. */
+static void session(int fd, int submission)
+{
+  smtpd *s = calloc(1, sizeof *s);
+  if (!s) {
+    write(fd, "421 4.3.0 out of memory\r\n", 25);
+    strerr_warnwu1sys("allocate a session");
+    return;
+  }
+  if (smtpd_init(s, lookup_exists, fd, fd) < 0) {
+    write(fd, "421 4.3.0 unable to read the settings\r\n", 39);
+    strerr_warnwu1sys("read settings in control");
+  } else {
+    s->auth.submission = submission;
+    smtpd_run(s);
+    smtpd_free(s);
+  }
+  explicit_bzero(s, sizeof *s);
+  free(s);
+}
+
+int smtpd_worker_run(int ctl, int submission)
+{
+  static char buf[SMTPD_WORKER_MSG_MAX];
+  char **base = environ;
+  for (;;) {
+    int fd;
+    ssize_t r = receive(ctl, buf, sizeof buf, &fd);
+    if (!r) return 0;
+    if (r < 0) {
+      if (errno == EPROTO) { strerr_warnw1x("a message from the pool that is not a connection"); continue; }
+      return -1;
+    }
+    char **env = smtpd_worker_env(base, buf + 1, (size_t)r - 1);
+    if (!env) {
+      write(fd, "421 4.3.0 out of memory\r\n", 25);
+    } else {
+      environ = env;
+      session(fd, submission);
+      environ = base;
+      free(env);
+    }
+    close(fd);
+    explicit_bzero(buf, sizeof buf);
+    while (send(ctl, "D", 1, MSG_NOSIGNAL) < 0)
+      if (errno != EINTR) return -1;
+  }
+}
