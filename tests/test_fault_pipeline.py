@@ -136,11 +136,12 @@ class FaultPipeline(unittest.TestCase):
             w.inst.svc("posta-send", "-r")
             wait_for(lambda: send_pid(w.inst) not in (old, None), 30, what="posta-send restarted")
             w.inst.wait_service("posta-send", 30)
-        if daemon == "posta-injectd":
-            # long-lived: restarted so that the armed wrapper runs it
-            w.inst.svc("posta-injectd", "-r")
+        if daemon in ("posta-injectd", "posta-smtpd"):
+            # long-lived (posta-smtpd: the pool's workers): the service is
+            # restarted so that the armed wrapper runs them
+            w.inst.svc(daemon, "-r")
             time.sleep(0.5)
-            w.inst.wait_service("posta-injectd", 30)
+            w.inst.wait_service(daemon, 30)
         accepted = {}
         retried = 0
         for rcpt in (b"alice@posta.test", b"bob@posta.test", b"x@far.test"):

@@ -28,7 +28,8 @@ class LoadTest(unittest.TestCase):
     def test_held_connections_and_flow(self):
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * HELD)), hard))
-        w = World(dns=False, catch=False, concurrencyincoming=str(HELD + SENDERS + 20), timeoutsmtpd="300")
+        w = World(dns=False, catch=False, concurrencyincoming=str(HELD + SENDERS + 20), timeoutsmtpd="300",
+                  concurrencyperip="0")   # every held client comes from one address
         self.addCleanup(w.cleanup)
         w.start()
         held = []

@@ -260,11 +260,6 @@ class SessionsApart(unittest.TestCase):
     def procs(self, comm, but=()):
         return [p for p, c in instance_processes(self.inst.home) if c == comm and p not in but]
 
-    def new_proc(self, comm, before, what):
-        """The one process COMM that was not among before."""
-        (pid,) = wait_for(lambda: self.procs(comm, before), 10, what=what)
-        return pid
-
     @staticmethod
     def cmdline(pid):
         with open("/proc/%d/cmdline" % pid, "rb") as f:
@@ -282,37 +277,46 @@ class SessionsApart(unittest.TestCase):
                    for k, e in tries.items() if e not in DENIED]
         self.assertEqual(crossed, [], "%s got into %s: %s" % (who, target, ", ".join(crossed)))
 
+    ROOT = {"uid": (0,) * 4, "gid": (0,) * 4, "groups": [0]}
+
+    def session_holding(self, needle):
+        """The posta-smtpd (a pool's worker, or tcpserver's child) whose
+        memory holds needle, as root finds it."""
+        (pid,) = wait_for(lambda: [p for p in self.procs("posta-smtpd")
+                                   if attempt(self.ROOT, find_in_memory, p, needle) == 0], 10,
+                          what="the posta-smtpd of the session")
+        return pid
+
     def test_sessions_of_posta_d_stay_apart(self):
         marker = b"secret-%d@session.test" % os.getpid()
-        before = self.procs("posta-smtpd")
         with self.inst.smtp() as first:
             first.ehlo("first.test")
-            attacker = self.new_proc("posta-smtpd", before, "a posta-smtpd")
             with self.inst.smtp() as other:
                 other.ehlo("other.test")
                 other.mail(marker.decode())
-                victim = self.new_proc("posta-smtpd", before + [attacker], "a second posta-smtpd")
+                # root finds the marker: the attack aims at the right place
+                victim = self.session_holding(marker)
+                attacker = wait_for(lambda: self.procs("posta-smtpd", [victim]), 10, what="another posta-smtpd")[0]
                 c = creds(attacker)
                 self.assertEqual(set(c["uid"]), {pwd.getpwnam("posta-d").pw_uid})
-                # root finds the marker: the attack aims at the right place
-                self.assertEqual(attempt({"uid": (0,) * 4, "gid": (0,) * 4, "groups": [0]},
-                                         find_in_memory, victim, marker), 0)
                 self.assertShut("posta-d's other session", "posta-smtpd", self.attacks(c, victim, marker))
 
     def test_posta_d_cannot_read_the_injector_of_a_session(self):
-        # posta-queue (setuid posta-q) takes the message during DATA: neither
-        # posta-d nor posta-q gets into it
-        before = self.procs("posta-smtpd")
+        # the injector (posta-injectd, else the setuid posta-queue; both
+        # posta-q) takes the message during DATA: neither posta-d nor
+        # another posta-q process gets into it
+        marker = b"secret-body-in-flight-%d" % os.getpid()
         with self.inst.smtp() as s:
             s.ehlo("client.test")
-            smtpd = self.new_proc("posta-smtpd", before, "a posta-smtpd")
             s.mail("a@client.test")
             s.rcpt("dave@far.test")
             self.assertEqual(s.docmd("DATA")[0], 354)
-            s.send(b"Subject: half\r\n\r\nsecret-body-in-flight\r\n")
-            queue = self.new_proc("posta-queue", (), "a posta-queue")
-            self.assertShut("posta-d", "posta-queue", self.attacks(creds(smtpd), queue))
-            self.assertShut("posta-q", "posta-queue", self.attacks(creds(self.procs("posta-clean")[0]), queue))
+            s.send(b"Subject: half\r\n\r\n" + marker + b"\r\n")
+            smtpd = self.session_holding(marker)
+            queue = wait_for(lambda: self.procs("posta-injectd") or self.procs("posta-queue"), 10,
+                             what="the injector")[0]
+            self.assertShut("posta-d", "the injector", self.attacks(creds(smtpd), queue))
+            self.assertShut("posta-q", "the injector", self.attacks(creds(self.procs("posta-clean")[0]), queue))
             s.send(b".\r\n")
             self.assertEqual(s.getreply()[0], 250)
 
