@@ -18,7 +18,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from posta import BUILD, TOP  # noqa: E402
 
-CHECKED = ("common", "sk", "owf", "posta-send", "posta-remote")
+CHECKED = ("common", "sk", "owf", "posta-send", "posta-remote", "posta-smtpd")
 
 
 def exported(objs):

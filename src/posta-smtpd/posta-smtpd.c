@@ -87,12 +87,12 @@ int main(int argc, char const *const *argv)
     if (smtpd_worker_run(worker_socket(), submission) < 0) strerr_diefu1sys(111, "read from the pool's socket");
     return 0;
   }
-  if (smtpd_init(&s, lookup_exists, 0, 1) < 0) {
+  if (smtpd_session_init(&s, lookup_exists, 0, 1) < 0) {
     write(1, "421 4.3.0 unable to read the settings\r\n", 39);
     strerr_diefusys(111, "read settings in ", home, "/control");
   }
   s.auth.submission = submission;
-  smtpd_run(&s);
-  smtpd_free(&s);
+  smtpd_session_run(&s);
+  smtpd_session_free(&s);
   return 0;
 }

@@ -71,61 +71,61 @@ struct smtpd_s {
 /* smtpd_session.c */
 /* Reads the settings and the environment; the client is on descriptors in
  * and out. 0, or -1 with errno. */
-int smtpd_init(smtpd *, smtpd_exists_func *, int in, int out);
-void smtpd_free(smtpd *);
+int smtpd_session_init(smtpd *, smtpd_exists_func *, int in, int out);
+void smtpd_session_free(smtpd *);
 /* Runs the session to its end: greeting, commands, QUIT or the client gone. */
-void smtpd_run(smtpd *);
+void smtpd_session_run(smtpd *);
 /* Forgets the current transaction (RSET, HELO, after DATA). */
-void smtpd_reset(smtpd *);
+void smtpd_session_reset(smtpd *);
 /* The next command line (for AUTH's answers): LINE_DONE with the line in
  * s->line, LINE_TOOLONG, LINE_BARE, or a negative value at end of file or
  * on an error. Writes out the queued replies before it waits. */
-int smtpd_next_line(smtpd *);
+int smtpd_session_next_line(smtpd *);
 /* Ends the session after such a negative value or LINE_BARE, saying why
  * when the client can still hear. */
-void smtpd_lost(smtpd *, int why);
+void smtpd_session_lost(smtpd *, int why);
 /* The log line and the 421 of a session that ends on a bare CR or LF
  * (bare) or a timeout in "a command" or "DATA" (in). */
-void smtpd_closing(smtpd *, int bare, char const *in);
+void smtpd_session_closing(smtpd *, int bare, char const *in);
 
 /* smtpd_reply.c */
 /* One reply line: the parts are joined and CRLF added. */
-void smtpd_replyv(smtpd *, char const *const *, unsigned);
-#define smtpd_reply(s, ...) smtpd_replyv((s), (char const *const[]){ __VA_ARGS__ }, \
+void smtpd_reply_parts(smtpd *, char const *const *, unsigned);
+#define smtpd_reply(s, ...) smtpd_reply_parts((s), (char const *const[]){ __VA_ARGS__ }, \
     sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
 /* A reply to a command that failed: counted; too many end the session. */
-void smtpd_failv(smtpd *, char const *const *, unsigned);
-#define smtpd_fail(s, ...) smtpd_failv((s), (char const *const[]){ __VA_ARGS__ }, \
+void smtpd_reply_failv(smtpd *, char const *const *, unsigned);
+#define smtpd_fail(s, ...) smtpd_reply_failv((s), (char const *const[]){ __VA_ARGS__ }, \
     sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
 /* A refused recipient: counted apart; control/maxrcpt of them end the
  * session. A permanent refusal (5xx) counts also as a bad recipient: those
  * after the first SMTPD_BADRCPT_FREE wait longer and longer before the
  * reply (control/badrcptdelay more each, at most SMTPD_BADRCPT_DELAY_MAX
  * seconds), to slow down whoever collects which mailboxes exist. */
-void smtpd_refusev(smtpd *, char const *const *, unsigned);
-#define smtpd_refuse(s, ...) smtpd_refusev((s), (char const *const[]){ __VA_ARGS__ }, \
+void smtpd_reply_refusev(smtpd *, char const *const *, unsigned);
+#define smtpd_refuse(s, ...) smtpd_reply_refusev((s), (char const *const[]){ __VA_ARGS__ }, \
     sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
 /* 1 when the session had control/maxbadrcpt bad recipients already: then
  * it is ended with 421 (the caller goes no further). */
-int smtpd_badrcpt_over(smtpd *);
+int smtpd_reply_badrcpt_over(smtpd *);
 /* Text from the network goes into header comments and log lines through
  * esc_str(out, size, in, ESC_WORD) (common/esc.h): every octet outside
  * 0x21..0x7e, and ( ) [ ] \ ; replaced by '?'. The same for a HELO name,
  * but an address literal ("[192.0.2.1]",
  * "[IPv6:...]"), valid as RFC 5321 4.1.3 says, is kept whole. */
-void smtpd_clean_helo(char *out, size_t outsize, char const *in);
+void smtpd_reply_clean_helo(char *out, size_t outsize, char const *in);
 
 /* smtpd_cmd.c */
 /* Runs one command line (NUL-terminated, CRLF removed). */
-void smtpd_dispatch(smtpd *, char *line, size_t len);
+void smtpd_cmd_dispatch(smtpd *, char *line, size_t len);
 
 /* smtpd_mail.c, smtpd_rcpt.c, smtpd_datacmd.c: the handlers */
-void smtpd_cmd_mail(smtpd *, char *arg, size_t len);
-void smtpd_cmd_rcpt(smtpd *, char *arg, size_t len);
-void smtpd_cmd_data(smtpd *, char *arg, size_t len);
+void smtpd_mail_cmd(smtpd *, char *arg, size_t len);
+void smtpd_rcpt_cmd(smtpd *, char *arg, size_t len);
+void smtpd_datacmd_run(smtpd *, char *arg, size_t len);
 /* smtpd_tls.c, smtpd_auth.c */
-void smtpd_cmd_starttls(smtpd *, char *arg, size_t len);
-void smtpd_cmd_auth(smtpd *, char *arg, size_t len);
+void smtpd_tls_cmd(smtpd *, char *arg, size_t len);
+void smtpd_auth_cmd(smtpd *, char *arg, size_t len);
 /* 1 when AUTH may be offered now. */
 int smtpd_auth_offer(smtpd const *);
 /* Before MAIL in submission mode: 1 go on, 0 refused (replied). */

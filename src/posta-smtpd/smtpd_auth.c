@@ -58,9 +58,9 @@ static long decode(smtpd *s, char const *in, size_t n, char *out, size_t outsize
 static long ask(smtpd *s, char const *prompt, char *out, size_t outsize)
 {
   smtpd_reply(s, "334 ", prompt);
-  int r = smtpd_next_line(s);
+  int r = smtpd_session_next_line(s);
   if (r == LINE_TOOLONG) { smtpd_fail(s, "500 5.5.6 authentication exchange line is too long"); return -1; }
-  if (r != LINE_DONE) { smtpd_lost(s, r); return -1; }
+  if (r != LINE_DONE) { smtpd_session_lost(s, r); return -1; }
   long n = decode(s, s->line.s, s->line.len, out, outsize);
   explicit_bzero(s->line.s, sizeof s->line.s);
   return n;
@@ -182,7 +182,7 @@ static int allowed(smtpd *s)
   return 0;
 }
 
-void smtpd_cmd_auth(smtpd *s, char *arg, size_t len)
+void smtpd_auth_cmd(smtpd *s, char *arg, size_t len)
 {
   cred c;
   size_t m = 0;

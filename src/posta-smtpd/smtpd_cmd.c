@@ -19,14 +19,14 @@ struct smtpd_cmd_s {
 
 static void helo_name(smtpd *s, char *arg, size_t len)
 {
-  smtpd_clean_helo(s->helo, sizeof s->helo, arg);
+  smtpd_reply_clean_helo(s->helo, sizeof s->helo, arg);
 }
 
 static void cmd_helo(smtpd *s, char *arg, size_t len)
 {
   if (!len) { smtpd_fail(s, "501 5.5.4 syntax: HELO hostname"); return; }
   helo_name(s, arg, len);
-  smtpd_reset(s);
+  smtpd_session_reset(s);
   s->greeted = 1;
   smtpd_reply(s, "250 ", s->cfg.greeting);
 }
@@ -36,7 +36,7 @@ static void cmd_ehlo(smtpd *s, char *arg, size_t len)
   char size[40] = "250-SIZE";
   if (!len) { smtpd_fail(s, "501 5.5.4 syntax: EHLO hostname"); return; }
   helo_name(s, arg, len);
-  smtpd_reset(s);
+  smtpd_session_reset(s);
   s->greeted = 2;
   if (s->cfg.databytes) {
     size_t n = strlen(size);
@@ -66,7 +66,7 @@ static int no_arg(smtpd *s, char const *verb, size_t len)
 static void cmd_rset(smtpd *s, char *arg, size_t len)
 {
   if (!no_arg(s, "RSET", len)) return;
-  smtpd_reset(s);
+  smtpd_session_reset(s);
   smtpd_reply(s, "250 2.0.0 ok");
 }
 
@@ -101,9 +101,9 @@ static void cmd_notimpl(smtpd *s, char *arg, size_t len)
 static smtpd_cmd const commands[] = {
   { "HELO", cmd_helo },
   { "EHLO", cmd_ehlo },
-  { "MAIL", smtpd_cmd_mail },
-  { "RCPT", smtpd_cmd_rcpt },
-  { "DATA", smtpd_cmd_data },
+  { "MAIL", smtpd_mail_cmd },
+  { "RCPT", smtpd_rcpt_cmd },
+  { "DATA", smtpd_datacmd_run },
   { "RSET", cmd_rset },
   { "NOOP", cmd_noop },
   { "QUIT", cmd_quit },
@@ -113,11 +113,11 @@ static smtpd_cmd const commands[] = {
   { "TURN", cmd_notimpl },
   { "ETRN", cmd_notimpl },
   { "BDAT", cmd_notimpl },
-  { "AUTH", smtpd_cmd_auth },
-  { "STARTTLS", smtpd_cmd_starttls },
+  { "AUTH", smtpd_auth_cmd },
+  { "STARTTLS", smtpd_tls_cmd },
 };
 
-void smtpd_dispatch(smtpd *s, char *line, size_t len)
+void smtpd_cmd_dispatch(smtpd *s, char *line, size_t len)
 {
   size_t v = 0;
   while (v < len && line[v] != ' ') v++;

@@ -35,7 +35,7 @@ static void received(smtpd *s, smtpd_inj *j)
     .tlsversion = s->tls.on ? s->tls.version : 0, .tlscipher = s->tls.on ? s->tls.cipher : 0,
     .rcpt = s->nrcpt == 1 ? s->rcpts + 1 : 0, .when = time(0),
   };
-  smtpd_inj_put(j, line, smtpd_received_fmt(line, &r));
+  smtpd_queue_put(j, line, smtpd_received_fmt(line, &r));
 }
 
 static int bad(smtpd_data const *d)
@@ -49,14 +49,14 @@ static int receive(smtpd *s, smtpd_inj *j, smtpd_data *d)
   char out[SIO_SIZE];
   for (;;) {
     if (!sio_avail(&s->in)) {
-      ssize_t r = sio_fill(&s->in);
+      ssize_t r = smtpd_io_fill(&s->in);
       if (r <= 0) return r ? RECV_ERROR : RECV_EOF;
     }
     size_t used, olen;
     int r = smtpd_data_feed(d, s->in.buf + s->in.pos, sio_avail(&s->in), &used, out, &olen);
     s->in.pos += used;
-    if (bad(d)) { if (!j->broken) smtpd_inj_abort(j); }
-    else smtpd_inj_put(j, out, olen);
+    if (bad(d)) { if (!j->broken) smtpd_queue_abort(j); }
+    else smtpd_queue_put(j, out, olen);
     if (r == DATA_END) return RECV_END;
     if (r == DATA_BARE) return RECV_BARE;
   }
@@ -90,17 +90,17 @@ static void finish(smtpd *s, smtpd_inj *j, smtpd_data const *d, int early)
   char why[16], pid[24], now[24];
   char const *no = refusal(d, early);
   if (no) {
-    smtpd_inj_abort(j);
-    smtpd_inj_wait(j);
+    smtpd_queue_abort(j);
+    smtpd_queue_wait(j);
     log_result(s, j, d, "refused message");
     smtpd_reply(s, no);
     return;
   }
-  int committed = smtpd_inj_commit(j, s->sender, s->sender_len, s->rcpts, s->rcpts_len) == 0;
-  int st = smtpd_inj_wait(j);
+  int committed = smtpd_queue_commit(j, s->sender, s->sender_len, s->rcpts, s->rcpts_len) == 0;
+  int st = smtpd_queue_wait(j);
   if (!committed || st) {
     log_result(s, j, d, "queue failed for message");
-    if (st) smtpd_reply(s, smtpd_inj_reply(st, why), " (", why, ")");
+    if (st) smtpd_reply(s, smtpd_queue_reply(st, why), " (", why, ")");
     else smtpd_reply(s, "451 4.3.0 unable to write to the queue");
     return;
   }
@@ -114,37 +114,37 @@ static void lost(smtpd *s, smtpd_inj *j, int how)
 {
   char ip[64];
   int e = errno;
-  smtpd_inj_abort(j);
-  smtpd_inj_wait(j);
+  smtpd_queue_abort(j);
+  smtpd_queue_wait(j);
   s->quit = 1;
   if (how == RECV_BARE || (how == RECV_ERROR && e == ETIMEDOUT)) {
-    smtpd_closing(s, how == RECV_BARE, "DATA");
+    smtpd_session_closing(s, how == RECV_BARE, "DATA");
     return;
   }
   esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   strerr_warnw("session from ", ip, " lost in DATA: nothing queued");
 }
 
-void smtpd_cmd_data(smtpd *s, char *arg, size_t len)
+void smtpd_datacmd_run(smtpd *s, char *arg, size_t len)
 {
   smtpd_inj j;
   smtpd_data d;
   if (len) { smtpd_fail(s, "501 5.5.4 syntax: DATA takes no argument"); return; }
   if (!s->inmail) { smtpd_fail(s, "503 5.5.1 send MAIL first"); return; }
   if (!s->nrcpt) { smtpd_fail(s, "554 5.5.1 no valid recipients"); return; }
-  if (smtpd_inj_start(&j, s->injector, (unsigned)s->cfg.timeout, s->injectd) < 0) {
+  if (smtpd_queue_start(&j, s->injector, (unsigned)s->cfg.timeout, s->injectd) < 0) {
     strerr_warnwusys("run ", s->injector);
     smtpd_reply(s, "451 4.3.0 unable to run the queue");
     return;
   }
   received(s, &j);
-  int early = sio_drop(&s->in) > 0;
-  if (early) smtpd_inj_abort(&j);
+  int early = smtpd_io_drop(&s->in) > 0;
+  if (early) smtpd_queue_abort(&j);
   smtpd_reply(s, "354 go ahead, end with <CRLF>.<CRLF>");
-  if (sio_flush(&s->out) < 0) s->quit = 1;
+  if (smtpd_io_flush(&s->out) < 0) s->quit = 1;
   smtpd_data_init(&d, s->cfg.linemax, s->cfg.databytes);
   int r = s->quit ? RECV_EOF : receive(s, &j, &d);
   if (r == RECV_END) finish(s, &j, &d, early);
   else lost(s, &j, r);
-  smtpd_reset(s);
+  smtpd_session_reset(s);
 }

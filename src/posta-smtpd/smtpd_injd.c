@@ -2,7 +2,7 @@
  * "posta-smtpd to posta-injectd"). The message goes as netstrings of up to
  * SMTPD_INJ_STAGE bytes, then "0:,", then the envelope (posta-queue's fd 1
  * bytes) as one netstring; the daemon answers one byte, qmail-queue's exit
- * code, once the message is durable. A run abandoned (smtpd_inj_abort)
+ * code, once the message is durable. A run abandoned (smtpd_queue_abort)
  * closes the socket before the envelope: the daemon queues nothing. Every
  * wait lasts at most the session's timeout. Never exits. */
 #include "posta-smtpd/smtpd_queue.h"
@@ -37,7 +37,7 @@ int smtpd_injd_connect(smtpd_inj *j, unsigned timeout)
   j->envfd = -1;
   j->broken = 0;
   j->stagelen = 0;
-  sio_init(&j->msg, fd, timeout);
+  smtpd_io_init(&j->msg, fd, timeout);
   return 0;
 }
 
@@ -47,8 +47,8 @@ static int chunk(smtpd_inj *j)
   char head[24];
   if (!j->stagelen) return 0;
   int n = snprintf(head, sizeof head, "%zu:", j->stagelen);
-  if (sio_put(&j->msg, head, (size_t)n) < 0 || sio_put(&j->msg, j->stage, j->stagelen) < 0
-      || sio_put(&j->msg, ",", 1) < 0)
+  if (smtpd_io_put(&j->msg, head, (size_t)n) < 0 || smtpd_io_put(&j->msg, j->stage, j->stagelen) < 0
+      || smtpd_io_put(&j->msg, ",", 1) < 0)
     return -1;
   j->stagelen = 0;
   return 0;
@@ -70,12 +70,12 @@ void smtpd_injd_put(smtpd_inj *j, char const *s, size_t n)
 int smtpd_injd_commit(smtpd_inj *j, char const *sender, size_t slen, char const *rcpts, size_t rlen)
 {
   char head[32];
-  if (j->broken || j->msg.fd < 0 || chunk(j) < 0) { smtpd_inj_abort(j); return -1; }
+  if (j->broken || j->msg.fd < 0 || chunk(j) < 0) { smtpd_queue_abort(j); return -1; }
   /* "F" sender NUL, the "T" fields, NUL: posta-queue's envelope */
   int n = snprintf(head, sizeof head, "0:,%zu:F", slen + rlen + 3);
-  if (sio_put(&j->msg, head, (size_t)n) < 0 || sio_put(&j->msg, sender, slen) < 0 || sio_put(&j->msg, "", 1) < 0
-      || sio_put(&j->msg, rcpts, rlen) < 0 || sio_put(&j->msg, "\0,", 2) < 0 || sio_flush(&j->msg) < 0) {
-    smtpd_inj_abort(j);
+  if (smtpd_io_put(&j->msg, head, (size_t)n) < 0 || smtpd_io_put(&j->msg, sender, slen) < 0 || smtpd_io_put(&j->msg, "", 1) < 0
+      || smtpd_io_put(&j->msg, rcpts, rlen) < 0 || smtpd_io_put(&j->msg, "\0,", 2) < 0 || smtpd_io_flush(&j->msg) < 0) {
+    smtpd_queue_abort(j);
     return -1;
   }
   return 0;
@@ -87,7 +87,7 @@ int smtpd_injd_wait(smtpd_inj *j)
   if (j->msg.fd < 0) return code;
   j->msg.pos = j->msg.len = 0;
   /* the verdict comes once the message is durable, or never */
-  if (sio_fill(&j->msg) > 0) code = (unsigned char)j->msg.buf[0];
+  if (smtpd_io_fill(&j->msg) > 0) code = (unsigned char)j->msg.buf[0];
   close(j->msg.fd);
   j->msg.fd = -1;
   return code;

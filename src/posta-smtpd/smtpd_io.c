@@ -9,7 +9,7 @@
 
 #include "common/fdwait.h"
 
-void sio_init(sio *s, int fd, unsigned timeout)
+void smtpd_io_init(sio *s, int fd, unsigned timeout)
 {
   int fl = fcntl(fd, F_GETFL);
   if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
@@ -24,7 +24,7 @@ static int wait_for(sio *s, short events)
   return fdwait_ms(s->fd, events, s->timeout_ms);
 }
 
-ssize_t sio_fill(sio *s)
+ssize_t smtpd_io_fill(sio *s)
 {
   s->pos = s->len = 0;
   for (;;) {
@@ -36,7 +36,7 @@ ssize_t sio_fill(sio *s)
   }
 }
 
-size_t sio_drop(sio *s)
+size_t smtpd_io_drop(sio *s)
 {
   size_t n = s->len - s->pos;
   s->pos = s->len = 0;
@@ -55,17 +55,17 @@ static int write_all(sio *s, char const *p, size_t n)
   return 0;
 }
 
-int sio_flush(sio *s)
+int smtpd_io_flush(sio *s)
 {
   size_t n = s->len;
   s->len = 0;
   return write_all(s, s->buf, n);
 }
 
-int sio_put(sio *s, char const *p, size_t n)
+int smtpd_io_put(sio *s, char const *p, size_t n)
 {
   if (n > sizeof s->buf - s->len) {
-    if (sio_flush(s) < 0) return -1;
+    if (smtpd_io_flush(s) < 0) return -1;
     if (n > sizeof s->buf) return write_all(s, p, n);
   }
   memcpy(s->buf + s->len, p, n);
@@ -73,7 +73,7 @@ int sio_put(sio *s, char const *p, size_t n)
   return 0;
 }
 
-void sio_drain(sio *s, int ms, size_t max)
+void smtpd_io_drain(sio *s, int ms, size_t max)
 {
   struct timespec end;
   size_t total = 0;
@@ -86,7 +86,7 @@ void sio_drain(sio *s, int ms, size_t max)
   s->pos = s->len = 0;
 }
 
-int sio_puts(sio *s, char const *p)
+int smtpd_io_puts(sio *s, char const *p)
 {
-  return sio_put(s, p, strlen(p));
+  return smtpd_io_put(s, p, strlen(p));
 }

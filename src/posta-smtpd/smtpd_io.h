@@ -23,21 +23,21 @@ struct sio_s {
 };
 
 /* fd made non-blocking; timeout in seconds, 0 for none. */
-void sio_init(sio *, int fd, unsigned timeout);
+void smtpd_io_init(sio *, int fd, unsigned timeout);
 /* Reads once into an empty buffer: the number of bytes, 0 at end of file,
  * -1 on error. */
-ssize_t sio_fill(sio *);
+ssize_t smtpd_io_fill(sio *);
 /* Unread bytes. */
 #define sio_avail(s) ((s)->len - (s)->pos)
 /* Drops the unread bytes and returns how many there were. */
-size_t sio_drop(sio *);
+size_t smtpd_io_drop(sio *);
 /* Queues bytes for writing, writing out what does not fit: 0 or -1. */
-int sio_put(sio *, char const *, size_t);
-int sio_puts(sio *, char const *);
+int smtpd_io_put(sio *, char const *, size_t);
+int smtpd_io_puts(sio *, char const *);
 /* Writes out everything queued: 0 or -1. */
-int sio_flush(sio *);
+int smtpd_io_flush(sio *);
 /* Reads and throws away input until end of file, for at most ms
  * milliseconds in all and max octets. */
-void sio_drain(sio *, int ms, size_t max);
+void smtpd_io_drain(sio *, int ms, size_t max);
 
 #endif

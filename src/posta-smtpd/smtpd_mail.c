@@ -61,7 +61,7 @@ static int acceptable(smtpd *s, addr const *a, smtpd_params const *p)
   return r > 0;
 }
 
-void smtpd_cmd_mail(smtpd *s, char *arg, size_t len)
+void smtpd_mail_cmd(smtpd *s, char *arg, size_t len)
 {
   addr a;
   smtpd_params p;

@@ -52,7 +52,7 @@ static void child(int m, int e, char const *prog)
   _exit(SMTPD_INJ_EXEC);
 }
 
-int smtpd_inj_start(smtpd_inj *j, char const *prog, unsigned timeout, int usesocket)
+int smtpd_queue_start(smtpd_inj *j, char const *prog, unsigned timeout, int usesocket)
 {
   int m[2], e[2];
   if (usesocket && smtpd_injd_connect(j, timeout) == 0) return 0;
@@ -65,7 +65,7 @@ int smtpd_inj_start(smtpd_inj *j, char const *prog, unsigned timeout, int usesoc
   if (!j->pid) child(m[0], e[0], prog);
   close(m[0]);
   close(e[0]);
-  sio_init(&j->msg, m[1], timeout);
+  smtpd_io_init(&j->msg, m[1], timeout);
   j->envfd = e[1];
   j->broken = 0;
   return 0;
@@ -82,14 +82,14 @@ err1:
   return -1;
 }
 
-void smtpd_inj_put(smtpd_inj *j, char const *s, size_t n)
+void smtpd_queue_put(smtpd_inj *j, char const *s, size_t n)
 {
   if (j->broken || j->msg.fd < 0) return;
   if (j->sock) { smtpd_injd_put(j, s, n); return; }
-  if (sio_put(&j->msg, s, n) < 0) j->broken = 1;
+  if (smtpd_io_put(&j->msg, s, n) < 0) j->broken = 1;
 }
 
-void smtpd_inj_abort(smtpd_inj *j)
+void smtpd_queue_abort(smtpd_inj *j)
 {
   if (j->msg.fd >= 0) close(j->msg.fd);
   if (j->envfd >= 0) close(j->envfd);
@@ -98,18 +98,18 @@ void smtpd_inj_abort(smtpd_inj *j)
   j->broken = 1;
 }
 
-int smtpd_inj_commit(smtpd_inj *j, char const *sender, size_t slen, char const *rcpts, size_t rlen)
+int smtpd_queue_commit(smtpd_inj *j, char const *sender, size_t slen, char const *rcpts, size_t rlen)
 {
   if (j->sock) return smtpd_injd_commit(j, sender, slen, rcpts, rlen);
-  if (j->broken || sio_flush(&j->msg) < 0) { smtpd_inj_abort(j); return -1; }
+  if (j->broken || smtpd_io_flush(&j->msg) < 0) { smtpd_queue_abort(j); return -1; }
   close(j->msg.fd);
   /* the message buffer is free: it carries the envelope now */
-  sio_init(&j->msg, j->envfd, (unsigned)(j->msg.timeout_ms < 0 ? 0 : j->msg.timeout_ms / 1000));
+  smtpd_io_init(&j->msg, j->envfd, (unsigned)(j->msg.timeout_ms < 0 ? 0 : j->msg.timeout_ms / 1000));
   j->envfd = -1;
-  if (sio_put(&j->msg, "F", 1) < 0 || sio_put(&j->msg, sender, slen) < 0 || sio_put(&j->msg, "", 1) < 0
-      || sio_put(&j->msg, rcpts, rlen) < 0 || sio_put(&j->msg, "", 1) < 0 || sio_flush(&j->msg) < 0) {
+  if (smtpd_io_put(&j->msg, "F", 1) < 0 || smtpd_io_put(&j->msg, sender, slen) < 0 || smtpd_io_put(&j->msg, "", 1) < 0
+      || smtpd_io_put(&j->msg, rcpts, rlen) < 0 || smtpd_io_put(&j->msg, "", 1) < 0 || smtpd_io_flush(&j->msg) < 0) {
     /* a torn envelope has no final NUL: the injector refuses it */
-    smtpd_inj_abort(j);
+    smtpd_queue_abort(j);
     return -1;
   }
   close(j->msg.fd);
@@ -117,7 +117,7 @@ int smtpd_inj_commit(smtpd_inj *j, char const *sender, size_t slen, char const *
   return 0;
 }
 
-int smtpd_inj_wait(smtpd_inj *j)
+int smtpd_queue_wait(smtpd_inj *j)
 {
   int status;
   if (j->sock) return smtpd_injd_wait(j);
@@ -127,7 +127,7 @@ int smtpd_inj_wait(smtpd_inj *j)
   return 256 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-char const *smtpd_inj_reply(int status, char *why)
+char const *smtpd_queue_reply(int status, char *why)
 {
   char const *word = status > 255 ? "signal " : "exit ";
   int v = status > 255 ? status - 256 : status;

@@ -4,8 +4,8 @@
  *
  * The injector gets the message on its fd 0 and, after the message's end
  * of file, the envelope on its fd 1 (qmail-queue's protocol, envelope.h).
- * The envelope is written only by smtpd_inj_commit, whole: an injector
- * whose run is abandoned (smtpd_inj_abort, a write error, or posta-smtpd
+ * The envelope is written only by smtpd_queue_commit, whole: an injector
+ * whose run is abandoned (smtpd_queue_abort, a write error, or posta-smtpd
  * itself gone) sees a missing envelope and must queue nothing. Writes wait
  * at most the session's timeout. Never exits. */
 #ifndef POSTA_SMTPD_QUEUE_H
@@ -35,7 +35,7 @@ struct smtpd_inj_s {
  * current folder, the instance's home) and is done; when that fails (the
  * daemon is down, refuses, or is full), or without usesocket, forks and
  * executes prog: 0, or -1 with errno. */
-int smtpd_inj_start(smtpd_inj *, char const *prog, unsigned timeout, int usesocket);
+int smtpd_queue_start(smtpd_inj *, char const *prog, unsigned timeout, int usesocket);
 /* smtpd_injd.c: the same steps over posta-injectd's socket (the protocol
  * of doc/protocols.md): connect (0 or -1), part of the message, the end
  * and the envelope (0 or -1), the one-byte verdict (the code, or
@@ -45,16 +45,16 @@ void smtpd_injd_put(smtpd_inj *, char const *, size_t);
 int smtpd_injd_commit(smtpd_inj *, char const *sender, size_t slen, char const *rcpts, size_t rlen);
 int smtpd_injd_wait(smtpd_inj *);
 /* Part of the message. A failure marks the run broken. */
-void smtpd_inj_put(smtpd_inj *, char const *, size_t);
+void smtpd_queue_put(smtpd_inj *, char const *, size_t);
 /* Closes both pipes without an envelope. */
-void smtpd_inj_abort(smtpd_inj *);
+void smtpd_queue_abort(smtpd_inj *);
 /* Ends the message, writes "F" sender NUL, the recipients (already "T"
  * fields), NUL, and closes: 0, or -1 when a write failed. */
-int smtpd_inj_commit(smtpd_inj *, char const *sender, size_t slen, char const *rcpts, size_t rlen);
+int smtpd_queue_commit(smtpd_inj *, char const *sender, size_t slen, char const *rcpts, size_t rlen);
 /* Waits for the injector: its exit code, or 256 + the signal that killed it. */
-int smtpd_inj_wait(smtpd_inj *);
-/* The reply for a non-zero status of smtpd_inj_wait, without CRLF; why
+int smtpd_queue_wait(smtpd_inj *);
+/* The reply for a non-zero status of smtpd_queue_wait, without CRLF; why
  * (at least 16 bytes) gets "exit N" or "signal N" for the reply's end. */
-char const *smtpd_inj_reply(int status, char *why);
+char const *smtpd_queue_reply(int status, char *why);
 
 #endif

@@ -116,13 +116,13 @@ static void decide(smtpd *s, char const *address)
   smtpd_refuse(s, no);
 }
 
-void smtpd_cmd_rcpt(smtpd *s, char *arg, size_t len)
+void smtpd_rcpt_cmd(smtpd *s, char *arg, size_t len)
 {
   addr a;
   smtpd_params p;
   char address[ENVELOPE_ADDR_MAX + 1];
   size_t i = 3, used;
-  if (smtpd_badrcpt_over(s)) return;
+  if (smtpd_reply_badrcpt_over(s)) return;
   if (!s->inmail) { smtpd_fail(s, "503 5.5.1 send MAIL first"); return; }
   if (len < 3 || strncasecmp(arg, "TO:", 3)) { smtpd_fail(s, "501 5.5.4 syntax: RCPT TO:<address>"); return; }
   while (i < len && arg[i] == ' ') i++;

@@ -70,7 +70,7 @@ size_t smtpd_received_fmt(char *out, smtpd_received const *r)
   out_t o = { out, 0 };
   out[0] = 0;
   char helo[256];
-  smtpd_clean_helo(helo, sizeof helo, r->helo && *r->helo ? r->helo : "unknown");
+  smtpd_reply_clean_helo(helo, sizeof helo, r->helo && *r->helo ? r->helo : "unknown");
   put(&o, "Received: from ");
   put(&o, helo);
   if (r->remotehost || r->remoteip) {

@@ -14,11 +14,11 @@
 
 #include "posta-smtpd/smtpd.h"
 
-void smtpd_replyv(smtpd *s, char const *const *v, unsigned n)
+void smtpd_reply_parts(smtpd *s, char const *const *v, unsigned n)
 {
   int r = 0;
-  for (unsigned i = 0; i < n && !r; i++) r = sio_puts(&s->out, v[i]);
-  if (!r) r = sio_put(&s->out, "\r\n", 2);
+  for (unsigned i = 0; i < n && !r; i++) r = smtpd_io_puts(&s->out, v[i]);
+  if (!r) r = smtpd_io_put(&s->out, "\r\n", 2);
   if (r) s->quit = 1;
 }
 
@@ -31,10 +31,10 @@ static void too_many(smtpd *s, char const *what)
   s->quit = s->linger = 1;
 }
 
-void smtpd_failv(smtpd *s, char const *const *v, unsigned n)
+void smtpd_reply_failv(smtpd *s, char const *const *v, unsigned n)
 {
   if (++s->errors >= SMTPD_ERRORS_MAX) too_many(s, "errors");
-  else smtpd_replyv(s, v, n);
+  else smtpd_reply_parts(s, v, n);
 }
 
 static void slow_down(smtpd const *s)
@@ -45,7 +45,7 @@ static void slow_down(smtpd const *s)
   while (nanosleep(&d, &d) < 0 && errno == EINTR) ;
 }
 
-void smtpd_refusev(smtpd *s, char const *const *v, unsigned n)
+void smtpd_reply_refusev(smtpd *s, char const *const *v, unsigned n)
 {
   unsigned long max = s->cfg.maxrcpt;
   if (++s->refused >= max) { too_many(s, "refused recipients"); return; }
@@ -53,17 +53,17 @@ void smtpd_refusev(smtpd *s, char const *const *v, unsigned n)
     s->badrcpt++;
     slow_down(s);
   }
-  smtpd_replyv(s, v, n);
+  smtpd_reply_parts(s, v, n);
 }
 
-int smtpd_badrcpt_over(smtpd *s)
+int smtpd_reply_badrcpt_over(smtpd *s)
 {
   if (!s->cfg.maxbadrcpt || s->badrcpt < s->cfg.maxbadrcpt) return 0;
   too_many(s, "refused recipients");
   return 1;
 }
 
-void smtpd_clean_helo(char *out, size_t outsize, char const *in)
+void smtpd_reply_clean_helo(char *out, size_t outsize, char const *in)
 {
   size_t n = in ? strlen(in) : 0;
   if (n && n < outsize && in[0] == '[' && addr_domain_ok(in, n, 0)) memcpy(out, in, n + 1);

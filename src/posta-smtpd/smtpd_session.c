@@ -27,7 +27,7 @@ static char const *env_or(char const *name, char const *dflt)
   return v && *v ? v : dflt;
 }
 
-int smtpd_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
+int smtpd_session_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
 {
   memset(s, 0, sizeof *s);
   s->dom = (domains)DOMAINS_ZERO;
@@ -47,15 +47,15 @@ int smtpd_init(smtpd *s, smtpd_exists_func *exists, int in, int out)
   s->localip = env_or("TCPLOCALIP", 0);
   s->relayclient = getenv("RELAYCLIENT");
   smtpd_tls_init(&s->tls);
-  sio_init(&s->in, in, (unsigned)s->cfg.timeout);
-  sio_init(&s->out, out, (unsigned)s->cfg.timeout);
+  smtpd_io_init(&s->in, in, (unsigned)s->cfg.timeout);
+  smtpd_io_init(&s->out, out, (unsigned)s->cfg.timeout);
   smtpd_line_reset(&s->line);
   return 0;
 }
 
-void smtpd_free(smtpd *s)
+void smtpd_session_free(smtpd *s)
 {
-  smtpd_reset(s);
+  smtpd_session_reset(s);
   free(s->rcpts);
   s->rcpts = 0;
   s->rcpts_a = 0;
@@ -63,7 +63,7 @@ void smtpd_free(smtpd *s)
   domains_free(&s->dom);
 }
 
-void smtpd_reset(smtpd *s)
+void smtpd_session_reset(smtpd *s)
 {
   s->inmail = 0;
   s->mailopts = 0;
@@ -73,7 +73,7 @@ void smtpd_reset(smtpd *s)
   s->nrcpt = 0;
 }
 
-void smtpd_closing(smtpd *s, int bare, char const *in)
+void smtpd_session_closing(smtpd *s, int bare, char const *in)
 {
   char ip[64];
   esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
@@ -87,9 +87,9 @@ void smtpd_closing(smtpd *s, int bare, char const *in)
   }
 }
 
-void smtpd_lost(smtpd *s, int why)
+void smtpd_session_lost(smtpd *s, int why)
 {
-  if (why == LINE_BARE || (why == LINE_ERROR && errno == ETIMEDOUT)) smtpd_closing(s, why == LINE_BARE, "a command");
+  if (why == LINE_BARE || (why == LINE_ERROR && errno == ETIMEDOUT)) smtpd_session_closing(s, why == LINE_BARE, "a command");
   s->quit = 1;
 }
 
@@ -98,11 +98,11 @@ void smtpd_lost(smtpd *s, int why)
 static ssize_t fill_by(sio *in, struct timespec const *deadline)
 {
   int saved = in->timeout_ms;
-  if (saved < 0) return sio_fill(in);
+  if (saved < 0) return smtpd_io_fill(in);
   long long ms = fdwait_left(deadline);
   if (ms <= 0) { errno = ETIMEDOUT; return -1; }
   if (ms < saved) in->timeout_ms = (int)ms;
-  ssize_t r = sio_fill(in);
+  ssize_t r = smtpd_io_fill(in);
   in->timeout_ms = saved;
   return r;
 }
@@ -111,7 +111,7 @@ static ssize_t fill_by(sio *in, struct timespec const *deadline)
  * LINE_EOF, LINE_ERROR (errno). A whole command line must arrive within
  * timeoutsmtpd of the first wait for it (RFC 5321 4.5.3.2.7 bounds the
  * wait for a command, not for each of its octets). */
-int smtpd_next_line(smtpd *s)
+int smtpd_session_next_line(smtpd *s)
 {
   struct timespec deadline;
   int started = 0;
@@ -123,7 +123,7 @@ int smtpd_next_line(smtpd *s)
       if (r != LINE_MORE) return r;
       continue;
     }
-    if (sio_flush(&s->out) < 0) return LINE_ERROR;
+    if (smtpd_io_flush(&s->out) < 0) return LINE_ERROR;
     if (!started) {
       fdwait_deadline(&deadline, s->in.timeout_ms < 0 ? 0 : s->in.timeout_ms);
       started = 1;
@@ -135,12 +135,12 @@ int smtpd_next_line(smtpd *s)
 
 static void one_line(smtpd *s)
 {
-  int r = smtpd_next_line(s);
+  int r = smtpd_session_next_line(s);
   if (r == LINE_TOOLONG) smtpd_fail(s, "500 5.5.2 command line too long (RFC 5321 4.5.3.1.4: 512 octets)");
-  else if (r != LINE_DONE) smtpd_lost(s, r);
+  else if (r != LINE_DONE) smtpd_session_lost(s, r);
   else if (s->line.toolong) return;
   else if (s->line.nul) smtpd_fail(s, "501 5.5.2 NUL octet in command");
-  else smtpd_dispatch(s, s->line.s, s->line.len);
+  else smtpd_cmd_dispatch(s, s->line.s, s->line.len);
 }
 
 /* Closing a socket that still has unread input makes the kernel send a
@@ -149,12 +149,12 @@ static void one_line(smtpd *s)
 static void linger(smtpd *s)
 {
   if (shutdown(s->out.fd, SHUT_WR) < 0) return;
-  sio_drain(&s->in, SMTPD_LINGER_MS, SMTPD_LINGER_MAX);
+  smtpd_io_drain(&s->in, SMTPD_LINGER_MS, SMTPD_LINGER_MAX);
 }
 
-void smtpd_run(smtpd *s)
+void smtpd_session_run(smtpd *s)
 {
   smtpd_reply(s, "220 ", s->cfg.greeting, " ESMTP");
   while (!s->quit) one_line(s);
-  if (sio_flush(&s->out) == 0 && s->linger) linger(s);
+  if (smtpd_io_flush(&s->out) == 0 && s->linger) linger(s);
 }

@@ -93,7 +93,7 @@ static int drain(sio *in)
 
 static void forget(smtpd *s)
 {
-  smtpd_reset(s);
+  smtpd_session_reset(s);
   s->greeted = 0;
   s->helo[0] = 0;
   s->auth.user[0] = 0;
@@ -115,23 +115,23 @@ static void switched(smtpd *s, char const *msg)
   strerr_warni("TLS ", s->tls.version, " ", s->tls.cipher, " with ", ip);
 }
 
-void smtpd_cmd_starttls(smtpd *s, char *arg, size_t len)
+void smtpd_tls_cmd(smtpd *s, char *arg, size_t len)
 {
   char msg[160];
   if (len) { smtpd_fail(s, "501 5.5.4 syntax: STARTTLS takes no argument"); return; }
   if (s->tls.on) { smtpd_fail(s, "503 5.5.1 TLS is already on"); return; }
   if (!smtpd_tls_offer(&s->tls)) { smtpd_fail(s, "502 5.5.1 STARTTLS not offered here"); return; }
   if (s->inmail) { smtpd_fail(s, "503 5.5.1 STARTTLS not allowed in a mail transaction"); return; }
-  sio_drop(&s->in);
+  smtpd_io_drop(&s->in);
   int timeout = (int)(s->cfg.timeout > 2000000 ? 2000000000 : s->cfg.timeout * 1000);
-  if (sio_flush(&s->out) < 0 || put(s->tls.fd, READY, sizeof READY - 1) < 0
+  if (smtpd_io_flush(&s->out) < 0 || put(s->tls.fd, READY, sizeof READY - 1) < 0
       || get(s->tls.fd, msg, sizeof msg, timeout) < 2 || msg[0] != 'Y' || drain(&s->in) < 0
       || put(s->tls.fd, "A\n", 2) < 0) {
     /* posta-tlsd said why in its log, and has closed the connection */
     s->quit = 1;
     return;
   }
-  sio_drop(&s->in);
+  smtpd_io_drop(&s->in);
   forget(s);
   switched(s, msg + 1);
 }

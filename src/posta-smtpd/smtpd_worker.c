@@ -121,13 +121,13 @@ static void session(int fd, int submission)
     strerr_warnwu1sys("allocate a session");
     return;
   }
-  if (smtpd_init(s, lookup_exists, fd, fd) < 0) {
+  if (smtpd_session_init(s, lookup_exists, fd, fd) < 0) {
     write(fd, "421 4.3.0 unable to read the settings\r\n", 39);
     strerr_warnwu1sys("read settings in control");
   } else {
     s->auth.submission = submission;
-    smtpd_run(s);
-    smtpd_free(s);
+    smtpd_session_run(s);
+    smtpd_session_free(s);
   }
   explicit_bzero(s, sizeof *s);
   free(s);

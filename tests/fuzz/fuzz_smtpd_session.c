@@ -70,9 +70,9 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
   FUZZ_CHECK(lseek(in, 0, SEEK_SET) == 0);
   if (size && (data[0] & 1)) setenv("RELAYCLIENT", "", 1);
   else unsetenv("RELAYCLIENT");
-  FUZZ_CHECK(smtpd_init(&s, exists, in, out) == 0);
-  smtpd_run(&s);
-  smtpd_free(&s);
+  FUZZ_CHECK(smtpd_session_init(&s, exists, in, out) == 0);
+  smtpd_session_run(&s);
+  smtpd_session_free(&s);
   off_t n = lseek(out, 0, SEEK_END);
   FUZZ_CHECK(n >= 0);
   char *replies = mmap(0, n ? (size_t)n : 1, PROT_READ, MAP_PRIVATE, out, 0);

@@ -85,10 +85,10 @@ static inline void session_as(char const *input, size_t n, int submission)
   int o = open("out", O_RDWR | O_CREAT | O_TRUNC, 0600);
   unlink("fq/msg");
   unlink("fq/env");
-  assert_int_equal(smtpd_init(&s, exists, in, o), 0);
+  assert_int_equal(smtpd_session_init(&s, exists, in, o), 0);
   if (submission) s.auth.submission = 1;
-  smtpd_run(&s);
-  smtpd_free(&s);
+  smtpd_session_run(&s);
+  smtpd_session_free(&s);
   close(in);
   ssize_t r = pread(o, out, sizeof out - 1, 0);
   assert_true(r >= 0);
@@ -138,8 +138,8 @@ static inline void dialog_n(char const *before, char const *after, size_t alen)
     /* as posta-smtpd's main does: a dead injector is an error, not a signal */
     signal(SIGPIPE, SIG_IGN);
     close(sv[0]);
-    if (smtpd_init(&s, exists, sv[1], sv[1]) < 0) _exit(1);
-    smtpd_run(&s);
+    if (smtpd_session_init(&s, exists, sv[1], sv[1]) < 0) _exit(1);
+    smtpd_session_run(&s);
     _exit(0);
   }
   close(sv[1]);

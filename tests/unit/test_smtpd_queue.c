@@ -54,11 +54,11 @@ static void commit(void **state)
   /* 2000 recipients: the envelope is far bigger than a pipe's buffer */
   for (int i = 0; i < 2000; i++) rlen += (size_t)sprintf(rcpts + rlen, "Trecipient-number-%04d@example.org", i) + 1;
   unsetenv("CODE");
-  assert_int_equal(smtpd_inj_start(&j, keep, 10, 0), 0);
-  smtpd_inj_put(&j, "Received: x\n", 12);
-  for (int i = 0; i < 1000; i++) smtpd_inj_put(&j, "0123456789abcdef0123456789abcdef\n", 33);
-  assert_int_equal(smtpd_inj_commit(&j, "a@b.c", 5, rcpts, rlen), 0);
-  assert_int_equal(smtpd_inj_wait(&j), 0);
+  assert_int_equal(smtpd_queue_start(&j, keep, 10, 0), 0);
+  smtpd_queue_put(&j, "Received: x\n", 12);
+  for (int i = 0; i < 1000; i++) smtpd_queue_put(&j, "0123456789abcdef0123456789abcdef\n", 33);
+  assert_int_equal(smtpd_queue_commit(&j, "a@b.c", 5, rcpts, rlen), 0);
+  assert_int_equal(smtpd_queue_wait(&j), 0);
   assert_int_equal(read_file("msg", buf, sizeof buf), 12 + 33000);
   size_t n = read_file("env", buf, sizeof buf);
   assert_int_equal(n, 7 + rlen + 1);
@@ -72,11 +72,11 @@ static void abort_run(void **state)
   static char buf[4096];
   smtpd_inj j;
   setenv("CODE", "54", 1);
-  assert_int_equal(smtpd_inj_start(&j, keep, 10, 0), 0);
-  smtpd_inj_put(&j, "half a message\n", 15);
-  smtpd_inj_abort(&j);
-  smtpd_inj_abort(&j);          /* twice is harmless */
-  assert_int_equal(smtpd_inj_wait(&j), 54);
+  assert_int_equal(smtpd_queue_start(&j, keep, 10, 0), 0);
+  smtpd_queue_put(&j, "half a message\n", 15);
+  smtpd_queue_abort(&j);
+  smtpd_queue_abort(&j);          /* twice is harmless */
+  assert_int_equal(smtpd_queue_wait(&j), 54);
   /* the injector saw the end of both: no envelope at all */
   assert_int_equal(read_file("env", buf, sizeof buf), 0);
   /* nothing flushed before the abort either: the buffer was dropped */
@@ -89,29 +89,29 @@ static void broken(void **state)
   static char big[1 << 16];
   smtpd_inj j;
   memset(big, 'x', sizeof big);
-  assert_int_equal(smtpd_inj_start(&j, quick, 10, 0), 0);
-  for (int i = 0; i < 64 && !j.broken; i++) smtpd_inj_put(&j, big, sizeof big);
+  assert_int_equal(smtpd_queue_start(&j, quick, 10, 0), 0);
+  for (int i = 0; i < 64 && !j.broken; i++) smtpd_queue_put(&j, big, sizeof big);
   assert_true(j.broken);
-  assert_int_equal(smtpd_inj_commit(&j, "a@b.c", 5, "Tx@y.z", 7), -1);
-  assert_int_equal(smtpd_inj_wait(&j), 71);
+  assert_int_equal(smtpd_queue_commit(&j, "a@b.c", 5, "Tx@y.z", 7), -1);
+  assert_int_equal(smtpd_queue_wait(&j), 71);
 }
 
 static void crash_and_exec(void **state)
 {
   char why[16];
   smtpd_inj j;
-  assert_int_equal(smtpd_inj_start(&j, killed, 10, 0), 0);
-  smtpd_inj_put(&j, "x\n", 2);
-  smtpd_inj_commit(&j, "a@b.c", 5, "Tx@y.z", 7);
-  int st = smtpd_inj_wait(&j);
+  assert_int_equal(smtpd_queue_start(&j, killed, 10, 0), 0);
+  smtpd_queue_put(&j, "x\n", 2);
+  smtpd_queue_commit(&j, "a@b.c", 5, "Tx@y.z", 7);
+  int st = smtpd_queue_wait(&j);
   assert_int_equal(st, 256 + SIGKILL);
-  assert_string_equal(smtpd_inj_reply(st, why), "451 4.3.0 the queue crashed");
+  assert_string_equal(smtpd_queue_reply(st, why), "451 4.3.0 the queue crashed");
   assert_string_equal(why, "signal 9");
-  assert_int_equal(smtpd_inj_start(&j, "/nonexistent/posta-queue", 10, 0), 0);
-  smtpd_inj_abort(&j);
-  st = smtpd_inj_wait(&j);
+  assert_int_equal(smtpd_queue_start(&j, "/nonexistent/posta-queue", 10, 0), 0);
+  smtpd_queue_abort(&j);
+  st = smtpd_queue_wait(&j);
   assert_int_equal(st, SMTPD_INJ_EXEC);
-  assert_string_equal(smtpd_inj_reply(st, why), "451 4.3.0 unable to run the queue");
+  assert_string_equal(smtpd_queue_reply(st, why), "451 4.3.0 unable to run the queue");
 }
 
 static void replies(void **state)
@@ -127,7 +127,7 @@ static void replies(void **state)
     { 256 + 11, "451 4.3.0", "signal 11" },
   };
   for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-    char const *r = smtpd_inj_reply(t[i].st, why);
+    char const *r = smtpd_queue_reply(t[i].st, why);
     assert_memory_equal(r, t[i].prefix, 9);
     assert_string_equal(why, t[i].why);
   }

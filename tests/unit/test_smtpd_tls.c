@@ -28,8 +28,8 @@ static void start(fake *f)
     smtpd s;
     signal(SIGPIPE, SIG_IGN);
     close(in[1]); close(o[0]); close(c[0]);
-    if (smtpd_init(&s, exists, in[0], o[1]) < 0) _exit(1);
-    smtpd_run(&s);
+    if (smtpd_session_init(&s, exists, in[0], o[1]) < 0) _exit(1);
+    smtpd_session_run(&s);
     _exit(0);
   }
   unsetenv("POSTA_TLSFD");
