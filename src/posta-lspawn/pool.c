@@ -21,6 +21,8 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/fdpass.h"
+
 #include "posta-lspawn/answer.h"
 #include "posta-lspawn/worker.h"
 
@@ -69,25 +71,9 @@ int pool_start(lspawn *l)
 static int tell(lspawn_worker *w, char kind, char const *data, size_t len, int fd)
 {
   char b[1 + REQUEST_MAX];
-  union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } ctl;
-  struct iovec iov = { .iov_base = b, .iov_len = 1 + len };
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
   b[0] = kind;
   memcpy(b + 1, data, len);
-  if (fd >= 0) {
-    memset(&ctl, 0, sizeof ctl);
-    m.msg_control = ctl.b;
-    m.msg_controllen = sizeof ctl.b;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  }
-  for (;;) {
-    if (sendmsg(w->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) return 0;
-    if (errno != EINTR) return -1;
-  }
+  return fdpass_send(w->fd, b, 1 + len, fd);
 }
 
 /* The worker is of no more use: its end of file makes it exit. */

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
+
 static int decimal(char const *s, size_t max, unsigned long long *v)
 {
   size_t n = strlen(s);
@@ -58,35 +60,19 @@ int request_parse(char const *buf, size_t len, request *r, char const **why)
   return 0;
 }
 
-/* Closes every descriptor of the packet: posta-lspawn opens the message
- * itself (messfile.h), never one that came from posta-send. Returns how
- * many there were. */
-static unsigned drop_fds(struct msghdr *m)
-{
-  unsigned k = 0;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    int fds[n ? n : 1];
-    memcpy(fds, CMSG_DATA(c), n * sizeof(int));
-    for (size_t i = 0; i < n; i++, k++) close(fds[i]);
-  }
-  return k;
-}
-
 int request_recv(int fd, char *buf, request *r, int *bad, char const **why)
 {
-  union { struct cmsghdr h; char b[CMSG_SPACE(4 * sizeof(int))]; } ctl;
-  struct iovec iov = { .iov_base = buf, .iov_len = REQUEST_MAX };
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
-  ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+  /* every descriptor of the packet is closed: posta-lspawn opens the
+   * message itself (messfile.h), never one that came from posta-send */
+  fdpass_got got;
+  ssize_t n = fdpass_recv(fd, buf, REQUEST_MAX, 0, &got);
   if (n < 0) return -1;
-  unsigned nfd = drop_fds(&m);
+  if (got.fd >= 0) close(got.fd);
   r->fd = -1;
-  if (!n && !nfd) return 0;
+  if (!n && !got.nfd) return 0;
   *bad = 0;
   if (request_parse(buf, (size_t)n, r, why) < 0) *bad = 1;
-  else if (m.msg_flags & MSG_TRUNC) { *bad = 1; *why = "request too long"; }
-  else if (nfd || m.msg_flags & MSG_CTRUNC) { *bad = 1; *why = "a descriptor came with the request"; }
+  else if (got.truncated) { *bad = 1; *why = "request too long"; }
+  else if (got.nfd) { *bad = 1; *why = "a descriptor came with the request"; }
   return 1;
 }

@@ -26,6 +26,7 @@
 #include "common/fds.h"
 #include "common/nodump.h"
 #include "common/slurp.h"
+#include "common/fdpass.h"
 #include "posta-local/local.h"
 #include "posta-lspawn/child.h"
 #include "posta-lspawn/lspawn.h"
@@ -47,24 +48,10 @@ static int say(char const *s, size_t len)
  * -1 on error. */
 static ssize_t hear(char *buf, size_t size, int *fd)
 {
-  union { struct cmsghdr h; char b[CMSG_SPACE(2 * sizeof(int))]; } ctl;
-  struct iovec iov = { .iov_base = buf, .iov_len = size - 1 };
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
-  ssize_t n;
-  *fd = -1;
-  do n = recvmsg(WORKER_FD, &m, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
+  fdpass_got got;
+  ssize_t n = fdpass_recv(WORKER_FD, buf, size - 1, 0, &got);
+  *fd = got.fd;
   if (n < 0) return -1;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    int fds[2];
-    memcpy(fds, CMSG_DATA(c), (k > 2 ? 2 : k) * sizeof(int));
-    for (size_t i = 0; i < k && i < 2; i++) {
-      if (*fd < 0) *fd = fds[i];
-      else close(fds[i]);
-    }
-  }
   buf[n] = 0;
   return n;
 }

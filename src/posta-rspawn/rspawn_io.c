@@ -10,24 +10,8 @@
 
 #include <skalibs/strerr.h>
 
-#define FDS_MAX 8
+#include "common/fdpass.h"
 
-/* The first descriptor passed with msg (others are closed), or -1. */
-static int take_fd(struct msghdr *msg)
-{
-  int fd = -1;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < n; i++) {
-      int x;
-      memcpy(&x, CMSG_DATA(c) + i * sizeof(int), sizeof x);
-      if (fd < 0) fd = x;
-      else close(x);
-    }
-  }
-  return fd;
-}
 
 static void one_request(rspawn *r, size_t len, int truncated, int fd)
 {
@@ -51,21 +35,17 @@ static void one_request(rspawn *r, size_t len, int truncated, int fd)
 
 void rspawn_requests(rspawn *r)
 {
-  union { struct cmsghdr align; char buf[CMSG_SPACE(FDS_MAX * sizeof(int))]; } ctl;
   for (;;) {
-    struct iovec v = { r->req, RSPAWN_REQ_MAX + 4096 };
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &v;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = sizeof ctl.buf;
-    ssize_t n = recvmsg(0, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
+    fdpass_got got;
+    ssize_t n = fdpass_recv(0, r->req, RSPAWN_REQ_MAX + 4096, MSG_DONTWAIT, &got);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n < 0) strerr_warnwusys("read requests");
-    if (n <= 0) { r->eof = 1; return; }
-    one_request(r, (size_t)n, (msg.msg_flags & MSG_TRUNC) != 0, take_fd(&msg));
+    if (n <= 0) {
+      if (got.fd >= 0) close(got.fd);
+      r->eof = 1;
+      return;
+    }
+    one_request(r, (size_t)n, got.truncated, got.fd);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include "common/esc.h"
+#include "common/fdpass.h"
 
 int spawnproto_req_start(spawnreq *q, unsigned slot, uint64_t id, char const *sender)
 {
@@ -32,27 +33,7 @@ int spawnproto_req_add(spawnreq *q, char const *rcpt)
 
 int spawnproto_req_send(int sock, spawnreq const *q, int fd)
 {
-  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
-  struct iovec v = { .iov_base = q->s, .iov_len = q->len };
-  struct msghdr m;
-  memset(&m, 0, sizeof m);
-  memset(&c, 0, sizeof c);
-  m.msg_iov = &v;
-  m.msg_iovlen = 1;
-  if (fd >= 0) {
-    m.msg_control = c.buf;
-    m.msg_controllen = sizeof c.buf;
-    struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-    h->cmsg_level = SOL_SOCKET;
-    h->cmsg_type = SCM_RIGHTS;
-    h->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(h), &fd, sizeof fd);
-  }
-  for (;;) {
-    ssize_t r = sendmsg(sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (r >= 0) return (size_t)r == q->len ? 0 : (errno = EPROTO, -1);
-    if (errno != EINTR) return -1;
-  }
+  return fdpass_send(sock, q->s, q->len, fd);
 }
 
 static int valid_code(char const *s)

@@ -16,6 +16,8 @@
 
 #include <skalibs/strerr.h>
 
+#include "common/fdpass.h"
+
 #include "posta-smtpd/smtpd.h"
 #include "sk/lookup.h"
 
@@ -83,32 +85,17 @@ char **smtpd_worker_env(char *const *base, char const *msg, size_t len)
  * cut short, is refused (EPROTO), its descriptors closed. */
 static ssize_t receive(int ctl, char *buf, size_t size, int *fd)
 {
-  union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int) * 4)]; } cm;
-  struct iovec v = { buf, size - 1 };
-  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
-  ssize_t r;
-  do r = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
-  if (r <= 0) return r;
-  int n = 0;
+  fdpass_got got;
+  ssize_t r = fdpass_recv(ctl, buf, size - 1, 0, &got);
   *fd = -1;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-    for (int i = 0; i < k; i++) {
-      int f;
-      memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof f);
-      if (!n++) *fd = f;
-      else close(f);
-    }
+  if (r > 0 && got.nfd == 1 && buf[0] == 'C' && !got.truncated) {
+    *fd = got.fd;
+    buf[r] = 0;
+    return r;
   }
-  if (n != 1 || buf[0] != 'C' || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-    if (*fd >= 0) close(*fd);
-    errno = EPROTO;
-    return -1;
-  }
-  buf[r] = 0;
-  return r;
+  if (got.fd >= 0) close(got.fd);
+  if (r > 0) errno = EPROTO;
+  return r > 0 ? -1 : r;
 }
 
 /* One session on fd, with the environment env: the struct fresh, then

@@ -20,6 +20,7 @@
 #include <skalibs/types.h>
 
 #include "common/fds.h"
+#include "common/fdpass.h"
 #include "posta-smtpdpool/pool.h"
 
 #define BACKOFF_MS 1000
@@ -70,19 +71,8 @@ static void drop(pool *p, unsigned i)
 
 int pool_worker_give(pool *p, unsigned i, int fd, char const *msg, size_t len, char const *ip)
 {
-  union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } cm;
   pool_worker *w = &p->w[i];
-  struct iovec v = { (void *)msg, len };
-  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ssize_t r;
-  do r = sendmsg(w->ctl, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-  while (r < 0 && errno == EINTR);
-  if (r != (ssize_t)len) {
+  if (fdpass_send(w->ctl, msg, len, fd) < 0) {
     char pid[PID_FMT];
     pid[pid_fmt(pid, w->pid)] = 0;
     strerr_warnwu3sys("give a connection to worker ", pid, ", retiring it");
