@@ -13,6 +13,7 @@ tests of remote delivery ask for the real one and skip without it.
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -167,9 +168,24 @@ def log_events(inst):
     return out
 
 
-def inject(inst, rcpts_of, n, threads=4, message_of=None):
-    """Runs sendmail n times, threads at once; rcpts_of(i) gives the
-    recipients of message i, message_of(i) its bytes."""
+def inject_socket(inst, rcpts, message, sender=b""):
+    """Queues one message through posta-injectd's socket, as posta-smtpd
+    does (doc/protocols.md); returns the daemon's answer, qmail-queue's
+    exit code (-1: none came)."""
+    env = b"F" + sender + b"\0" + b"".join(b"T" + r.encode() + b"\0" for r in rcpts) + b"\0"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(60)
+        s.connect(inst.path("injectd", "socket"))
+        s.sendall(b"%d:%s,0:,%d:%s," % (len(message), message, len(env), env))
+        code = s.recv(1)
+    return code[0] if code else -1
+
+
+def inject(inst, rcpts_of, n, threads=4, message_of=None, via="sendmail"):
+    """Queues n messages, threads at once; rcpts_of(i) gives the recipients
+    of message i, message_of(i) its bytes. via: "sendmail" runs sendmail
+    for each (and so posta-queue); "injectd" talks to posta-injectd, which
+    must be running, and starts no process."""
     errors = []
     nxt = [0]
     lock = threading.Lock()
@@ -182,6 +198,11 @@ def inject(inst, rcpts_of, n, threads=4, message_of=None):
             if i >= n:
                 return
             msg = message_of(i) if message_of else b"Subject: m%d\n\nbody %d\n" % (i, i)
+            if via == "injectd":
+                code = inject_socket(inst, rcpts_of(i), msg)
+                if code != 0:
+                    errors.append((i, code, b""))
+                continue
             p = inst.run("sendmail", *rcpts_of(i), input=msg)
             if p.returncode != 0:
                 errors.append((i, p.returncode, p.stderr))
@@ -192,7 +213,7 @@ def inject(inst, rcpts_of, n, threads=4, message_of=None):
     for t in ts:
         t.join()
     if errors:
-        raise AssertionError("sendmail failed: %r" % errors[:3])
+        raise AssertionError("%s failed: %r" % (via, errors[:3]))
 
 
 def queue_empty(inst):
