@@ -9,6 +9,8 @@
 #include "posta-smtpd/smtpd_worker.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +19,7 @@
 #include <skalibs/strerr.h>
 
 #include "common/fdpass.h"
+#include "common/fdwait.h"
 
 #include "posta-smtpd/smtpd.h"
 #include "sk/lookup.h"
@@ -80,22 +83,66 @@ char **smtpd_worker_env(char *const *base, char const *msg, size_t len)
   return env;
 }
 
-/* One message from the pool: its length (the client's socket in *fd), 0 at
- * end of file, -1 on error. A message without exactly one descriptor, or
- * cut short, is refused (EPROTO), its descriptors closed. */
+/* One message from the pool: its length (the client's socket in fd[0],
+ * posta-tlsd's control socket in fd[1] for "T" and "I"), 0 at end of
+ * file, -1 on error. A message with other descriptors than its kind
+ * wants, or cut short, is refused (EPROTO), its descriptors closed. */
 static ssize_t receive(int ctl, char *buf, size_t size, int *fd)
 {
   fdpass_got got;
-  ssize_t r = fdpass_recv(ctl, buf, size - 1, 0, &got);
-  *fd = -1;
-  if (r > 0 && got.nfd == 1 && buf[0] == 'C' && !got.truncated) {
-    *fd = got.fd;
+  ssize_t r = fdpass_recvn(ctl, buf, size - 1, 0, &got, 2);
+  fd[0] = fd[1] = -1;
+  unsigned want = r > 0 && buf[0] == 'C' ? 1 : r > 0 && (buf[0] == 'T' || buf[0] == 'I') ? 2 : 0;
+  if (r > 0 && want && got.nfd == want && !got.truncated) {
+    fd[0] = got.fds[0];
+    fd[1] = got.fds[1];
     buf[r] = 0;
     return r;
   }
-  if (got.fd >= 0) close(got.fd);
+  for (unsigned i = 0; i < 2; i++)
+    if (got.fds[i] >= 0) close(got.fds[i]);
   if (r > 0) errno = EPROTO;
   return r > 0 ? -1 : r;
+}
+
+/* posta-tlsd's word on an implicit TLS session, "Yversion cipher\n", into
+ * line (the LF dropped): 0, or -1 (the handshake failed, it said why). */
+static int handshake_done(int fd, char *line, size_t size)
+{
+  size_t n = 0;
+  while (n + 1 < size) {
+    if (fdwait_ms(fd, POLLIN, SMTPD_WORKER_TLS_WAIT_MS) < 0) return -1;
+    ssize_t k = read(fd, line + n, 1);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return -1;
+    if (line[n++] == '\n') {
+      line[n - 1] = 0;
+      return line[0] == 'Y' && n > 2 ? 0 : -1;
+    }
+  }
+  return -1;
+}
+
+/* The TLS variables of the session, after the pool's (which they
+ * replace: a tcprules rule never sets them): POSTA_TLSFD for "T",
+ * SSL_PROTOCOL and SSL_CIPHER for "I" once the handshake is done, all
+ * empty for "C". Added to buf at *len (of size): 0, or -1 (the session
+ * ends). */
+static int tls_vars(char kind, int ctl, char *buf, size_t size, size_t *len)
+{
+  char line[160], fdnum[16] = "";
+  char const *version = "", *cipher = "";
+  if (kind == 'T') snprintf(fdnum, sizeof fdnum, "%d", ctl);
+  if (kind == 'I') {
+    if (handshake_done(ctl, line, sizeof line) < 0) return -1;
+    char *sp = strchr(line, ' ');
+    if (sp) { *sp = 0; cipher = sp + 1; }
+    version = line + 1;
+  }
+  int k = snprintf(buf + *len, size - *len, "POSTA_TLSFD=%s%cSSL_PROTOCOL=%s%cSSL_CIPHER=%s%c", fdnum, 0, version, 0, cipher, 0);
+  if (k < 0 || (size_t)k >= size - *len) return -1;
+  *len += (size_t)k;
+  return 0;
 }
 
 /* One session on fd, with the environment env: the struct fresh, then
@@ -125,23 +172,28 @@ int smtpd_worker_run(int ctl, int submission)
   static char buf[SMTPD_WORKER_MSG_MAX];
   char **base = environ;
   for (;;) {
-    int fd;
-    ssize_t r = receive(ctl, buf, sizeof buf, &fd);
+    int fd[2];
+    ssize_t r = receive(ctl, buf, sizeof buf - SMTPD_WORKER_TLS_ROOM, fd);
     if (!r) return 0;
     if (r < 0) {
       if (errno == EPROTO) { strerr_warnw1x("a message from the pool that is not a connection"); continue; }
       return -1;
     }
-    char **env = smtpd_worker_env(base, buf + 1, (size_t)r - 1);
-    if (!env) {
-      write(fd, "421 4.3.0 out of memory\r\n", 25);
-    } else {
+    size_t len = (size_t)r;
+    char **env = 0;
+    if (tls_vars(buf[0], fd[1], buf, sizeof buf, &len) == 0) {
+      env = smtpd_worker_env(base, buf + 1, len - 1);
+      if (!env && buf[0] != 'I') write(fd[0], "421 4.3.0 out of memory\r\n", 25);
+    }
+    if (buf[0] == 'I' && fd[1] >= 0) { close(fd[1]); fd[1] = -1; }
+    if (env) {
       environ = env;
-      session(fd, submission);
+      session(fd[0], submission);
       environ = base;
       free(env);
     }
-    close(fd);
+    close(fd[0]);
+    if (fd[1] >= 0) close(fd[1]);
     explicit_bzero(buf, sizeof buf);
     while (send(ctl, "D", 1, MSG_NOSIGNAL) < 0)
       if (errno != EINTR) return -1;

@@ -3,7 +3,14 @@
  * The pool's socket (SOCK_SEQPACKET) brings one connection at a time: a
  * message "C" followed by the session's variables, each NAME=VALUE and
  * NUL-terminated (TCPREMOTEIP... as tcpserver sets them, then those of
- * the tcprules rule), with the client's socket as SCM_RIGHTS. The worker
+ * the tcprules rule), with the client's socket as SCM_RIGHTS. With TLS
+ * (posta-smtpdpool -t or -i), "T" (STARTTLS may come) or "I" (implicit
+ * TLS) instead of "C", and two descriptors: a socket to a posta-tlsd -w
+ * worker in place of the client's, and posta-tlsd's control socket, the
+ * POSTA_TLSFD of the one-connection mode; for "I" the worker waits there
+ * for the end of the handshake ("Yversion cipher"), whose protocol and
+ * cipher become SSL_PROTOCOL and SSL_CIPHER, before the session starts.
+ * The worker
  * runs that one session with a session struct built fresh for it, then
  * wipes the struct, closes the socket, puts back the environment it was
  * started with and answers "D". End of file on the pool's socket (the
@@ -15,6 +22,8 @@
 #include <stddef.h>
 
 #define SMTPD_WORKER_MSG_MAX 16384   /* one connection's message */
+#define SMTPD_WORKER_TLS_ROOM 256    /* of it, kept for the TLS variables */
+#define SMTPD_WORKER_TLS_WAIT_MS 1200000 /* for an implicit TLS handshake */
 
 /* The variables a session gets from the pool, never from the worker's own
  * environment (tcpserver's, and posta-tlsd's). */
