@@ -1,5 +1,8 @@
 /* posta-tlsd: TLS between the client's socket and posta-smtpd.
  *
+ * posta-tlsd -w: a long-lived worker of posta-smtpdpool, started by it as
+ * root, relaying for one connection after another (tlsd_worker.c).
+ *
  * posta-tlsd [-i] PROG [ARGS...], run by tcpserver (as root, so that it
  * can read the key; it becomes $UID/$GID before it reads from the client).
  * Without -i, PROG may start TLS with STARTTLS (POSTA_TLSFD); with -i, TLS
@@ -18,23 +21,30 @@
 #include "common/home.h"
 #include "posta-tlsd/tlsd.h"
 
-#define USAGE "posta-tlsd [-i] prog..."
+#define USAGE "posta-tlsd [-i] prog... | posta-tlsd -w"
 
 int main(int argc, char const *const *argv)
 {
   static tlsd t;
   subgetopt l = SUBGETOPT_ZERO;
+  int worker = 0;
   PROG = "posta-tlsd";
-  for (int opt; (opt = subgetopt_r(argc, argv, "i", &l)) != -1;) {
+  for (int opt; (opt = subgetopt_r(argc, argv, "iw", &l)) != -1;) {
     if (opt == 'i') t.implicit = 1;
+    else if (opt == 'w') worker = 1;
     else strerr_dieusage(100, USAGE);
   }
   argc -= l.ind;
   argv += l.ind;
-  if (argc < 1 || argv[0][0] != '/') strerr_dieusage(100, USAGE " (prog: an absolute path)");
+  if (worker ? argc != 0 : argc < 1 || argv[0][0] != '/') strerr_dieusage(100, USAGE " (prog: an absolute path)");
   signal(SIGPIPE, SIG_IGN);
   char const *home = home_get();
   if (chdir(home) < 0) strerr_diefu2sys(111, "chdir to ", home);
+  if (worker) {
+    int cert = tlsd_conf_load(&t);
+    tlsd_drop();
+    return tlsd_worker_run(&t, cert);
+  }
   t.netin = 0;
   t.netout = 1;
   t.ctl = -1;

@@ -7,7 +7,9 @@
  * then reads a byte from the network: the key is never in a process that
  * parses SMTP, nor in one that the SMTP parser's uid may trace. TLS starts
  * at once (-i, port 465) or when posta-smtpd asks for it on the control
- * descriptor (STARTTLS, doc/protocols.md). Module functions die through
+ * descriptor (STARTTLS, doc/protocols.md). With -w it is a long-lived
+ * worker of posta-smtpdpool instead (tlsd_worker.c), which relays for one
+ * connection after another with the key loaded once. Module functions die through
  * strerr on errors that end the session. */
 #ifndef POSTA_TLSD_H
 #define POSTA_TLSD_H
@@ -54,6 +56,13 @@ int tlsd_conf_load(tlsd *);
 void tlsd_drop(void);
 /* tlsd_priv.c: the client's address for the log, from TCPREMOTEIP. */
 void tlsd_client_ip(tlsd *);
+/* tlsd_priv.c: the client's address for the log, from s (cleaned). */
+void tlsd_set_ip(tlsd *, char const *s);
+
+/* tlsd_worker.c: -w, serves the pool's connections until end of file on
+ * descriptor 0, with the configuration of tlsd_conf_load (cert: what it
+ * returned). The exit code. */
+int tlsd_worker_run(tlsd *, int cert);
 
 /* tlsd_child.c: runs argv with pipes on 0 and 1, the control socket on
  * TLSD_CTLFD when ctl is set, and in its environment POSTA_TLSFD, or

@@ -28,7 +28,11 @@ void tlsd_drop(void)
 
 void tlsd_client_ip(tlsd *t)
 {
-  char const *s = getenv("TCPREMOTEIP");
+  tlsd_set_ip(t, getenv("TCPREMOTEIP"));
+}
+
+void tlsd_set_ip(tlsd *t, char const *s)
+{
   size_t n = 0;
   for (; s && *s && n + 1 < sizeof t->ip; s++)
     t->ip[n++] = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F') || *s == '.' || *s == ':' ? *s : '?';

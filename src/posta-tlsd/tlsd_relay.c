@@ -10,6 +10,8 @@
  * posta-smtpd while in plain text starts TLS (tlsd_switch). See tlsd.h. */
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "posta-tlsd/tlsd.h"
@@ -49,6 +51,15 @@ static void net_side(tlsd *t, relay *x)
   if (x->a2n.pos == x->a2n.len || x->net_dead) x->a2n.pos = x->a2n.len = 0;
 }
 
+/* End of file for posta-smtpd: a pipe closed, or (-w) the socket shut
+ * for writing, its other descriptor still ours for reading. */
+static void app_close_in(tlsd *t)
+{
+  shutdown(t->toapp, SHUT_WR);
+  close(t->toapp);
+  t->toapp = -1;
+}
+
 /* posta-smtpd's side: hand over what the client said, take its replies. */
 static void app_side(tlsd *t, relay *x)
 {
@@ -57,10 +68,10 @@ static void app_side(tlsd *t, relay *x)
     if (r > 0) x->n2a.pos += (size_t)r;
     else if (r < 0 && errno == EINTR) continue;
     else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) x->toapp_blocked = 1;
-    else { close(t->toapp); t->toapp = -1; }
+    else app_close_in(t);
   }
   if (x->n2a.pos == x->n2a.len || t->toapp < 0) x->n2a.pos = x->n2a.len = 0;
-  if ((x->net_eof || x->net_dead) && !x->n2a.len && t->toapp >= 0) { close(t->toapp); t->toapp = -1; }
+  if ((x->net_eof || x->net_dead) && !x->n2a.len && t->toapp >= 0) app_close_in(t);
   if (!x->app_eof && !x->fromapp_wait && x->a2n.len == 0) {
     ssize_t r = read(t->fromapp, x->a2n.s, sizeof x->a2n.s);
     if (r > 0) { x->a2n.pos = 0; x->a2n.len = (size_t)r; if (x->net_dead) x->a2n.len = 0; }
@@ -129,6 +140,8 @@ static int wait_any(tlsd *t, relay *x, int *ctlready)
 void tlsd_relay(tlsd *t)
 {
   static relay x;
+  /* -w: nothing of the last connection */
+  memset(&x, 0, sizeof x);
   for (;;) {
     int ctlready = 0;
     net_side(t, &x);
@@ -146,4 +159,5 @@ void tlsd_relay(tlsd *t)
       if (poll(&p, 1, CLOSE_WAIT_MS) <= 0) break;
     }
   }
+  explicit_bzero(&x, sizeof x);
 }
