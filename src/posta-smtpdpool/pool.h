@@ -8,7 +8,14 @@
  * (pool_conn.c). Workers are posta-smtpd -w processes, started ahead of
  * need and kept between minspare and maxspare idle ones, each retired
  * after smtpdmaxuse sessions (pool_worker.c). Since every connection goes
- * through this one process, the limits are exact without shared memory. */
+ * through this one process, the limits are exact without shared memory.
+ *
+ * With TLS (-t: STARTTLS, -i: implicit TLS), each connection also gets a
+ * posta-tlsd -w worker (pool_tls.c), which holds the key and the client's
+ * socket; the posta-smtpd worker gets a socket to it and its control
+ * socket instead. TLS workers are started by the keeper, a process of
+ * ours that stays root to that end alone (pool_keeper.c), and replaced
+ * when control/servercert.pem or serverkey.pem change. */
 #ifndef POSTA_POOL_H
 #define POSTA_POOL_H
 
@@ -33,6 +40,36 @@ struct pool_worker_s {
   char ip[POOL_IP_MAX];      /* the client's address while busy */
 };
 
+typedef struct pool_tlsw_s pool_tlsw;
+struct pool_tlsw_s {
+  pid_t pid;
+  int ctl;                   /* our end of its socket */
+  int busy;
+  unsigned uses;
+  unsigned gen;              /* of the certificate it loaded */
+};
+
+/* What the certificate files were when last looked at. */
+typedef struct pool_certsig_s pool_certsig;
+struct pool_certsig_s {
+  long long v[2][6];         /* servercert.pem, serverkey.pem: dev, ino, size, mtime (s, ns), ctime */
+};
+
+typedef struct pool_tls_s pool_tls;
+struct pool_tls_s {
+  char mode;                 /* 0: no TLS; 'S': STARTTLS (-t); 'I': implicit (-i) */
+  char const *prog;          /* posta-tlsd */
+  int keeper;                /* the keeper's socket */
+  pool_tlsw *w;              /* max of them */
+  unsigned nw, busy;
+  unsigned gen;              /* of the certificate files now */
+  int cert;                  /* 1 servercert.pem exists, 0 not */
+  int bad;                   /* this gen's certificate cannot be used */
+  pool_certsig sig;
+  long long backoff_until;
+  long long retire_after;
+};
+
 typedef struct pool_s pool;
 struct pool_s {
   int lfd;                      /* the listening socket */
@@ -44,6 +81,7 @@ struct pool_s {
   unsigned busy;                /* of them serving a connection */
   long long backoff_until;      /* ms: no new worker before (one died young) */
   long long retire_after;       /* ms: no idle worker retired before */
+  pool_tls tls;
 };
 
 /* pool_net.c: binds addr:port and listens with a backlog of backlog; the
@@ -65,9 +103,13 @@ int pool_rules(char const *fn, char const *ip, char *msg, size_t size, size_t *l
 /* pool_worker.c */
 /* Starts one worker: 0, or -1 (logged). */
 int pool_worker_start(pool *);
-/* Hands the connection fd and its message to worker i: 0, or -1 (the
- * worker is broken: it is retired, the caller tries another). */
-int pool_worker_give(pool *, unsigned i, int fd, char const *msg, size_t len, char const *ip);
+/* Hands the connection (n descriptors: the client's socket; or with TLS,
+ * the socket to the TLS worker and its control socket) and its message to
+ * worker i: 0, or -1 (the worker is broken: it is retired, the caller
+ * tries another). */
+int pool_worker_give(pool *, unsigned i, int const *fds, unsigned n, char const *msg, size_t len, char const *ip);
+/* The first idle worker, starting one when none is: its index, or -1. */
+int pool_worker_for(pool *);
 /* Worker i said something or went away: a session over, or the worker
  * gone (its connection released, it is removed). */
 void pool_worker_event(pool *, unsigned i);
@@ -78,6 +120,26 @@ void pool_worker_tend(pool *);
 int pool_worker_idle(pool const *);
 /* How many busy workers serve ip. */
 unsigned pool_worker_count_ip(pool const *, char const *ip);
+
+/* pool_keeper.c: forks the keeper (still root), which starts prog -w on
+ * request; our end of its socket. Dies on failure. */
+int pool_keeper_start(pool const *, char const *prog);
+
+/* pool_tls.c */
+/* Looks at the certificate files: a change starts a new generation (idle
+ * workers of the old one retired, busy ones after their session). 1: TLS
+ * can be offered; 0: not (no certificate, or one that cannot be used). */
+int pool_tls_ready(pool *);
+/* Hands the TLS side of a connection to a TLS worker: the client's socket
+ * fd, the socket to the posta-smtpd worker, the control socket. Picks or
+ * starts a worker: 0, or -1 (none could take it; logged). */
+int pool_tls_give(pool *, int fd, int app, int ctl, char const *ip);
+/* An idle TLS worker of this generation, or one started: 0, or -1. */
+int pool_tls_reserve(pool *);
+/* TLS worker i said something or went away. */
+void pool_tls_event(pool *, unsigned i);
+/* Keeps spare TLS workers as pool_worker_tend keeps SMTP ones. */
+void pool_tls_tend(pool *);
 
 /* pool_conn.c: accepts one connection and gives it to a worker, or refuses
  * it as the rules and limits say. Never exits. */

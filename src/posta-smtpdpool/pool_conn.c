@@ -7,7 +7,8 @@
  * clients wait in the listen backlog as under tcpserver -c. Our copy of
  * the socket is closed once a worker has it. A client the rules give
  * RELAYCLIENT is one of ours, exempt from the per-address limit (Postfix
- * exempts $mynetworks likewise). */
+ * exempts $mynetworks likewise). With TLS (-t, -i), the connection goes
+ * to a TLS worker and an SMTP worker paired for it (pool_tls.c). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,15 +20,6 @@
 
 #define TOOMANY "421 4.7.0 too many connections from your address, try again later\r\n"
 
-/* The first idle worker, starting one when none is: its index, or -1. */
-static int worker_for(pool *p)
-{
-  int i = pool_worker_idle(p);
-  if (i >= 0) return i;
-  if (pool_now_ms() < p->backoff_until || pool_worker_start(p) < 0) return -1;
-  return (int)p->nw - 1;
-}
-
 /* Does the rule set RELAYCLIENT? msg[from..len): its variables. */
 static int relayclient(char const *msg, size_t from, size_t len)
 {
@@ -36,13 +28,61 @@ static int relayclient(char const *msg, size_t from, size_t len)
   return 0;
 }
 
-static void dispatch(pool *p, int fd, char const *msg, size_t len, char const *ip)
+static int give(pool *p, int const *fds, unsigned n, char const *msg, size_t len, char const *ip)
 {
   for (int tries = 0; tries < 3; tries++) {
-    int i = worker_for(p);
+    int i = pool_worker_for(p);
     if (i < 0) break;
-    if (pool_worker_give(p, (unsigned)i, fd, msg, len, ip) == 0) return;
+    if (pool_worker_give(p, (unsigned)i, fds, n, msg, len, ip) == 0) return 0;
   }
+  return -1;
+}
+
+/* With TLS: a TLS worker first (none: port 25 and 587 go on in plain text
+ * when the certificate is the reason, as posta-tlsd does); then the SMTP
+ * worker gets one end of each of two new sockets, the TLS worker the
+ * other ends and the client's socket. 1 given, 0 to be given in plain
+ * text, -1 not given. */
+static int give_tls(pool *p, int fd, char *msg, size_t len, char const *ip)
+{
+  int app[2], ctl[2];
+  if (!pool_tls_ready(p) || pool_tls_reserve(p) < 0) {
+    if (p->tls.mode == 'S' && !pool_tls_ready(p)) return 0;
+    if (p->tls.mode == 'I' && !p->tls.cert) strerr_warnw2x("no control/servercert.pem: no TLS to offer to ", ip);
+    return -1;
+  }
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, app) < 0) {
+    strerr_warnwu1sys("create a socket pair");
+    return -1;
+  }
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) < 0) {
+    strerr_warnwu1sys("create a socket pair");
+    close(app[0]);
+    close(app[1]);
+    return -1;
+  }
+  int fds[2] = { app[1], ctl[1] };
+  msg[0] = p->tls.mode == 'I' ? 'I' : 'T';
+  int r = give(p, fds, 2, msg, len, ip);
+  /* the SMTP worker, if the TLS worker cannot take it, sees end of file */
+  if (r == 0) pool_tls_give(p, fd, app[0], ctl[0], ip);
+  close(app[0]);
+  close(app[1]);
+  close(ctl[0]);
+  close(ctl[1]);
+  return r == 0 ? 1 : -1;
+}
+
+static void dispatch(pool *p, int fd, char *msg, size_t len, char const *ip)
+{
+  if (p->tls.mode) {
+    int r = give_tls(p, fd, msg, len, ip);
+    if (r > 0 || (r < 0 && p->tls.mode == 'I')) return;
+    if (r < 0) goto busy;
+  }
+  msg[0] = 'C';
+  if (give(p, &fd, 1, msg, len, ip) == 0) return;
+busy:
   /* the client is told, as posta-smtpd would when it cannot start */
   write(fd, "421 4.3.0 no SMTP worker available, try again later\r\n", 54);
 }

@@ -2,7 +2,8 @@
  * pool.h.
  *
  * A worker is posta-smtpd -w with one end of a SOCK_SEQPACKET socketpair
- * on its descriptor 0 (smtpd_worker.h): one message a connection, "D" back
+ * on its descriptor 0 (smtpd_worker.h): one message a connection (with the
+ * client's socket, or with TLS the sockets to a TLS worker), "D" back
  * when the session is over. Closing our end retires it (it exits at end of
  * file, after the session it may still be in). A worker that goes away
  * without being retired releases its connection; one that dies before its
@@ -69,10 +70,10 @@ static void drop(pool *p, unsigned i)
   p->w[i] = p->w[--p->nw];
 }
 
-int pool_worker_give(pool *p, unsigned i, int fd, char const *msg, size_t len, char const *ip)
+int pool_worker_give(pool *p, unsigned i, int const *fds, unsigned n, char const *msg, size_t len, char const *ip)
 {
   pool_worker *w = &p->w[i];
-  if (fdpass_send(w->ctl, msg, len, fd) < 0) {
+  if (fdpass_sendn(w->ctl, msg, len, fds, n) < 0) {
     char pid[PID_FMT];
     pid[pid_fmt(pid, w->pid)] = 0;
     strerr_warnwu3sys("give a connection to worker ", pid, ", retiring it");
@@ -107,6 +108,14 @@ void pool_worker_event(pool *p, unsigned i)
     strerr_warnw3x("worker ", pid, " went away during a session");
   }
   drop(p, i);
+}
+
+int pool_worker_for(pool *p)
+{
+  int i = pool_worker_idle(p);
+  if (i >= 0) return i;
+  if (pool_now_ms() < p->backoff_until || pool_worker_start(p) < 0) return -1;
+  return (int)p->nw - 1;
 }
 
 int pool_worker_idle(pool const *p)
