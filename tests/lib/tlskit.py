@@ -5,12 +5,18 @@ tests.
     pem, key = ca.server("mx.posta.test")
     install_cert(inst, pem, key)        # control/servercert.pem, root's, 0600
     srv = TlsSmtpd(inst, implicit=False, submission=True)
-    srv.start()                         # tcpserver (root) + posta-tlsd + posta-smtpd
+    srv.start()                         # posta-smtpdpool -t/-i (root, then posta-d)
+                                        # with posta-tlsd -w and posta-smtpd -w workers,
+                                        # or with front="tcpserver" (or
+                                        # $POSTA_SMTPD_FRONT=tcpserver): tcpserver (root)
+                                        # + posta-tlsd + posta-smtpd per connection
     c = srv.client(); c.starttls(context=ca.context()); c.login(...)
 
-TlsSmtpd runs tcpserver as root with $UID/$GID naming posta-d, as the run
+TlsSmtpd runs its front as root with $UID/$GID naming posta-d, as the run
 scripts of svc/ do, so that posta-tlsd reads the key as root and drops
-before it reads from the network.
+before it reads from the network: posta-smtpdpool -t (or -i), whose keeper
+starts the posta-tlsd -w workers as root, by default; tcpserver running
+posta-tlsd per connection with front="tcpserver".
 """
 import os
 import pwd
@@ -20,7 +26,7 @@ import ssl
 import subprocess
 
 from posta import IS_ROOT, free_port, wait_for
-from smtpd_harness import RELAY, Smtpd
+from smtpd_harness import RELAY, Smtpd, holds_tcp_socket, tcp_socket_inodes
 
 
 def openssl(*args, cwd=None):
@@ -128,15 +134,17 @@ def peer_serial(ip, port, ctx, starttls=True, source=RELAY):
 
 
 class TlsSmtpd(Smtpd):
-    """tcpserver + posta-tlsd [-i] + posta-smtpd [-s], as svc/ runs them."""
+    """posta-smtpdpool -t/-i (or tcpserver + posta-tlsd [-i]) + posta-smtpd
+    [-s], as svc/ runs them."""
 
     def __init__(self, inst=None, implicit=False, submission=False, **kw):
-        kw.setdefault("front", "tcpserver")
         super().__init__(inst, **kw)
         self.implicit = implicit
         self.submission = submission
 
     def start(self):
+        if self.front != "tcpserver":
+            return self.start_pool()
         cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300",
                "-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-tlsd")]
         if self.implicit:
@@ -152,6 +160,31 @@ class TlsSmtpd(Smtpd):
         self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(self._listening, 10, what="tcpserver on port %d" % self.port)
+
+    def start_pool(self):
+        cmd = [self.inst.bin("posta-smtpdpool"), "-c", str(self.concurrency), "-x", self.rules,
+               "-i" if self.implicit else "-t", self.inst.bin("posta-tlsd"), "--",
+               "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd"), "-w"]
+        if self.submission:
+            cmd.append("-s")
+        env = self.inst.env(**self.env)
+        if IS_ROOT:
+            pw = pwd.getpwnam("posta-d")
+            env.update(UID=str(pw.pw_uid), GID=str(pw.pw_gid), GIDLIST=str(pw.pw_gid))
+        self.log = open(self.inst.path("smtpd-test.log"), "ab")
+        self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(self._listening, 10, what="posta-smtpdpool on port %d" % self.port)
+
+    def tlsd_sessions(self):
+        """Pids of the posta-tlsd processes serving a client now: under
+        tcpserver every one, in the pool the workers that hold a TCP
+        socket."""
+        procs = self.tlsd_pids()
+        if self.front == "tcpserver":
+            return procs
+        inodes = tcp_socket_inodes()
+        return [p for p in procs if holds_tcp_socket(p, inodes)]
 
     def tlsd_pids(self):
         out = []
