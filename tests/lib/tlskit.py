@@ -137,10 +137,11 @@ class TlsSmtpd(Smtpd):
     """posta-smtpdpool -t/-i (or tcpserver + posta-tlsd [-i]) + posta-smtpd
     [-s], as svc/ runs them."""
 
-    def __init__(self, inst=None, implicit=False, submission=False, **kw):
+    def __init__(self, inst=None, implicit=False, submission=False, pool_args=(), **kw):
         super().__init__(inst, **kw)
         self.implicit = implicit
         self.submission = submission
+        self.pool_args = list(pool_args)
 
     def start(self):
         if self.front != "tcpserver":
@@ -162,7 +163,7 @@ class TlsSmtpd(Smtpd):
         wait_for(self._listening, 10, what="tcpserver on port %d" % self.port)
 
     def start_pool(self):
-        cmd = [self.inst.bin("posta-smtpdpool"), "-c", str(self.concurrency), "-x", self.rules,
+        cmd = [self.inst.bin("posta-smtpdpool"), "-c", str(self.concurrency), "-x", self.rules] + self.pool_args + [
                "-i" if self.implicit else "-t", self.inst.bin("posta-tlsd"), "--",
                "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd"), "-w"]
         if self.submission:
@@ -185,6 +186,24 @@ class TlsSmtpd(Smtpd):
             return procs
         inodes = tcp_socket_inodes()
         return [p for p in procs if holds_tcp_socket(p, inodes)]
+
+    def smtpd_sessions(self):
+        """Pids of the posta-smtpd processes serving a client now: under
+        tcpserver every one, in the pool the workers that hold the sockets
+        of a session (three sockets or more: the pool's, and to their TLS
+        worker the data and the control socket)."""
+        if self.front == "tcpserver":
+            return self.processes()
+        out = []
+        for pid in self.processes():
+            try:
+                fds = os.listdir("/proc/%d/fd" % pid)
+                n = sum(os.readlink("/proc/%d/fd/%s" % (pid, fd)).startswith("socket:") for fd in fds)
+            except OSError:
+                continue
+            if n >= 3:
+                out.append(pid)
+        return out
 
     def tlsd_pids(self):
         out = []
