@@ -73,6 +73,11 @@ class PrivSep(unittest.TestCase):
             "alias": os.path.join(h, "alias", "Maildir", "new"),
         }
 
+    @staticmethod
+    def parent(pid):
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+
     def test_daemons_run_as_conf_users(self):
         send = self.supervised("posta-send")
         # the supervised process is the daemon itself: posta-start exec'd into it
@@ -101,18 +106,20 @@ class PrivSep(unittest.TestCase):
                 self.assertEqual(int(f.read().rsplit(")", 1)[1].split()[1]), lspawn, "a child of posta-lspawn")
         for service in ("posta-smtpd", "posta-submission"):
             pid = self.supervised(service)
-            cert = os.path.exists(self.inst.path("control", "servercert.pem"))
             with open("/proc/%d/comm" % pid) as f:
-                self.assertEqual(f.read().strip(), "tcpserver" if cert else "posta-smtpdpool", service)
-            # without a certificate posta-smtpdpool binds the port as root
-            # and is posta-d from then on, its workers too; with one,
-            # tcpserver accepts connections as root, so that posta-tlsd can
-            # read the TLS key; it reads nothing the client sends, and
-            # posta-tlsd becomes posta-d before it does (doc/tls.md)
-            if not cert:
-                self.assert_runs_as(pid, "posta-d", "posta-d", "posta-smtpdpool")
-            else:
-                self.assertEqual(set(creds(pid)["uid"]), {0}, service)
+                self.assertEqual(f.read().strip(), "posta-smtpdpool", service)
+            # posta-smtpdpool binds the port as root and is posta-d from
+            # then on, its SMTP workers too; its keeper, a child forked
+            # before the drop, stays root to start the TLS workers (which
+            # read the key as root and become posta-d before they read a
+            # byte from a client): it reads nothing from the network
+            self.assert_runs_as(pid, "posta-d", "posta-d", "posta-smtpdpool")
+            keepers = [k for k in self.procs("posta-smtpdpool") if self.parent(k) == pid]
+            self.assertEqual(len(keepers), 1, service)
+            self.assertEqual(set(creds(keepers[0])["uid"]), {0}, service)
+            for t in self.procs("posta-tlsd"):
+                if self.parent(t) == keepers[0]:
+                    self.assert_runs_as(t, "posta-d", "posta-d", "posta-tlsd")
         loggers = self.procs("s6-log")
         # posta-smtps's logger runs too, its service down without a certificate
         self.assertEqual(len(loggers), 5)

@@ -121,6 +121,14 @@ class Boundaries(unittest.TestCase):
         self.assertTrue(pids, "no %s running" % comm)
         return pids[0]
 
+    def tls_keeper(self):
+        """The process of posta-smtpdpool -t that stays root to start the
+        TLS workers."""
+        pids = [pid for pid, c in instance_processes(self.inst.home)
+                if c == "posta-smtpdpool" and set(creds(pid)["uid"]) == {0}]
+        self.assertTrue(pids, "no TLS keeper running")
+        return pids[0]
+
     def who(self):
         """user -> the credentials the instance really gives it."""
         c = {u: conf_creds(u) for u in ("posta-alias", "nobody")}
@@ -255,7 +263,7 @@ class Boundaries(unittest.TestCase):
                    "posta-r": self.daemon("posta-rspawn"), "posta-l": self.daemon("s6-log"),
                    "posta-d": self.smtpd, "root (posta-lspawn)": self.daemon("posta-lspawn"),
                    "posta-v": self.daemon("posta-vworker"),
-                   "root (posta-tlsd's tcpserver)": self.daemon("tcpserver"),
+                   "root (posta-smtpdpool's TLS keeper)": self.tls_keeper(),
                    "root (s6-svscan)": self.inst.svscan.pid}
         who = self.who()
         crossed = []
