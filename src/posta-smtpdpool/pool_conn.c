@@ -48,7 +48,8 @@ static int give_tls(pool *p, int fd, char *msg, size_t len, char const *ip)
   int app[2], ctl[2];
   if (!pool_tls_ready(p) || pool_tls_reserve(p) < 0) {
     if (p->tls.mode == 'S' && !pool_tls_ready(p)) return 0;
-    if (p->tls.mode == 'I' && !p->tls.cert) strerr_warnw2x("no control/servercert.pem: no TLS to offer to ", ip);
+    if (!p->tls.cert) strerr_warnw2x("no control/servercert.pem: no TLS to offer to ", ip);
+    else if (!p->tls.bad) strerr_warnw2x("no TLS worker available for ", ip);
     return -1;
   }
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, app) < 0) {

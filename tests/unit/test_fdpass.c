@@ -99,6 +99,38 @@ static void extra_descriptors_closed(void **state)
   close(got.fd);
 }
 
+/* three at once (the pool's TLS connections): keep two, the third
+ * closed; or keep them all */
+static void several_descriptors(void **state)
+{
+  (void)state;
+  int fds[3] = { dup(0), dup(0), dup(0) };
+  char buf[8];
+  fdpass_got got;
+  int before = open_fds();
+  assert_int_equal(fdpass_sendn(sp[0], "T", 1, fds, 3), 0);
+  assert_int_equal(fdpass_recvn(sp[1], buf, sizeof buf, 0, &got, 2), 1);
+  assert_int_equal(got.nfd, 3);
+  assert_true(got.fds[0] >= 0 && got.fds[1] >= 0);
+  assert_int_equal(got.fds[2], -1);
+  assert_int_equal(got.fd, got.fds[0]);
+  assert_int_equal(open_fds(), before + 2);
+  close(got.fds[0]);
+  close(got.fds[1]);
+  assert_int_equal(fdpass_sendn(sp[0], "S", 1, fds, 3), 0);
+  assert_int_equal(fdpass_recvn(sp[1], buf, sizeof buf, 0, &got, 3), 1);
+  assert_int_equal(got.nfd, 3);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(fcntl(got.fds[i], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+    close(got.fds[i]);
+  }
+  for (int i = 0; i < 3; i++) close(fds[i]);
+  /* more than FDPASS_MAX: refused before anything is sent */
+  int four[4] = { 0, 0, 0, 0 };
+  assert_int_equal(fdpass_sendn(sp[0], "x", 1, four, 4), -1);
+  assert_int_equal(errno, EINVAL);
+}
+
 static void packet_too_long(void **state)
 {
   (void)state;
@@ -130,6 +162,7 @@ UNIT_MAIN(NULL, NULL,
     cmocka_unit_test_setup_teardown(packet_and_descriptor, pair, unpair),
     cmocka_unit_test_setup_teardown(no_descriptor, pair, unpair),
     cmocka_unit_test_setup_teardown(extra_descriptors_closed, pair, unpair),
+    cmocka_unit_test_setup_teardown(several_descriptors, pair, unpair),
     cmocka_unit_test_setup_teardown(packet_too_long, pair, unpair),
     cmocka_unit_test_setup_teardown(end_of_file_and_would_block, pair, unpair),
 )
