@@ -26,7 +26,7 @@ import time
 import unittest
 
 from opstools import in_child, user_creds
-from posta import IS_ROOT, Instance, free_port, maildir_files, wait_for
+from posta import IS_ROOT, Instance, dovecot_sanitizer_conf, free_port, maildir_files, wait_for
 from tlskit import Ca, install_cert
 
 DOMAIN = "posta.test"
@@ -76,23 +76,10 @@ class DovecotCase(unittest.TestCase):
         return user
 
     @classmethod
-    def sanitizer_conf(cls):
-        """Under the sanitizers (tests/run.py --build-asan), posta-checkpw
-        runs from Dovecot's auth process: its reports must reach the run's
-        folder (Dovecot clears the environment but what it imports), and
-        ASan's shadow memory needs more address space than the auth
-        service's 256 MB limit."""
-        san = [k for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS") if os.environ.get(k)]
-        if not san:
-            return ""
-        env = " ".join(["TZ", "POSTA_HOME=" + cls.inst.home] + ["%s=%s" % (k, os.environ[k]) for k in san])
-        return "import_environment = %s\nservice auth {\n  vsz_limit = 0\n}\n" % env
-
-    @classmethod
     def write_local_conf(cls):
         p = cls.ports
         with open(cls.inst.path("dovecot", "local.conf"), "w") as f:
-            f.write(cls.sanitizer_conf())
+            f.write(dovecot_sanitizer_conf(cls.inst.home))
             # no 2-second tarpit after each refused login: the test makes many
             f.write("listen = 127.0.0.1\nauth_failure_delay = 0\n"
                     "service imap-login {\n  inet_listener imap {\n    port = %d\n  }\n"

@@ -19,7 +19,7 @@ import time
 import unittest
 
 from opstools import instance_processes, kill_leftovers
-from posta import BUILD, SERVICES, TOP, base_dir, maildir_files, wait_for
+from posta import BUILD, SERVICES, TOP, base_dir, dovecot_sanitizer_conf, maildir_files, wait_for
 from sendtools import LOG_FORMS
 
 DEMO = os.path.join(TOP, "tools", "demo")
@@ -127,6 +127,10 @@ class Demo(unittest.TestCase):
         self.assertIn(box, out)
         # again: nothing breaks, the mailbox is not made twice
         self.assertEqual(self.demo("setup").returncode, 0)
+        local = os.path.join(self.home, "dovecot", "local.conf")
+        if os.path.exists(local):
+            with open(local, "a") as f:
+                f.write(dovecot_sanitizer_conf(self.home))
 
         p = self.run_demo()
         r = swaks("--header", "Subject: demo one")
