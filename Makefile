@@ -69,6 +69,12 @@ $(BUILD)/gen/svc_templates.h: tools/gen-svc $(shell find svc -type f 2>/dev/null
 	tools/gen-svc > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/posta-setup/setup_svc.o: $(BUILD)/gen/svc_templates.h
 
+# posta-setup writes DIR/dovecot/dovecot.conf from dovecot/ (doc/mailhost.md)
+$(BUILD)/gen/dovecot_templates.h: tools/gen-svc $(shell find dovecot -type f 2>/dev/null)
+	@mkdir -p $(@D)
+	tools/gen-svc dovecot dovecot_templates > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/posta-setup/setup_dovecot.o: $(BUILD)/gen/dovecot_templates.h
+
 $(BUILD)/owfat-headers: tools/check-base
 	@mkdir -p $(@D)
 	(dpkg -L libowfat-dev 2>/dev/null | grep '^/usr/include/.*\.h$$' || true) > $@.tmp && mv $@.tmp $@
@@ -153,10 +159,16 @@ include tests/fuzz/fuzz.mk
 
 # --- dependencies -------------------------------------------------------------
 # Packages that building, running and testing need; bench and fuzz add theirs.
+# dovecot-imapd and dovecot-pop3d: IMAP and POP3 over posta's mailboxes
+# (doc/mailhost.md). On a machine with systemd the package starts Debian's
+# own Dovecot (/etc/dovecot, ports 143, 110, 993, 995); posta's Dovecot is
+# a private instance (DIR/dovecot/dovecot.conf, its own base_dir), the tests
+# run it in a network namespace of their own and make run on 127.0.0.1:2143
+# and 2110, so neither meets it; a mail host disables it (doc/mailhost.md).
 DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
 	ucspi-tcp-ipv6 python3 swaks dnsmasq-base iproute2 strace util-linux \
 	procps openssl python3-aiosmtpd libtls-dev libcrypt-dev ca-certificates \
-	libnet-ssleay-perl libio-socket-ssl-perl
+	libnet-ssleay-perl libio-socket-ssl-perl dovecot-imapd dovecot-pop3d
 deps:
 	@tools/deps $(DEPS)
 

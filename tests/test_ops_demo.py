@@ -6,16 +6,20 @@ doc/log-format.md's lines, s6-svc -d/-u of posta-send losing nothing,
 Ctrl-C (SIGINT to the foreground script) ending every process with the
 queue intact for the next run, and a SIGTERM to s6-svscan ending every
 process too. The demo's ports are free: the tests run in a private network
-namespace."""
+namespace. With Dovecot installed, make run starts it too: the demo's
+message is read over IMAP on 127.0.0.1:2143, as README says."""
+import imaplib
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import time
 import unittest
 
 from opstools import instance_processes, kill_leftovers
-from posta import BUILD, SERVICES, TOP, base_dir, maildir_files, wait_for
+from posta import BUILD, SERVICES, TOP, base_dir, dovecot_sanitizer_conf, maildir_files, wait_for
 from sendtools import LOG_FORMS
 
 DEMO = os.path.join(TOP, "tools", "demo")
@@ -89,6 +93,28 @@ class Demo(unittest.TestCase):
         self.assertIn("posta demo stopped.", out)
         self.assertEqual(instance_processes(self.home), [])
 
+    def read_over_imap(self, out, subject):
+        """README's steps: a password for demo@localhost, then IMAP."""
+        self.assertIn("127.0.0.1:2143", out)
+        p = subprocess.run([os.path.join(self.home, "bin", "posta-user"), "passwd", "demo@localhost"],
+                           input=b"demo password\n", env=dict(os.environ, POSTA_HOME=self.home),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.assertEqual(p.returncode, 0, p.stdout)
+
+        def connects():
+            try:
+                socket.create_connection(("127.0.0.1", 2143), timeout=1).close()
+                return True
+            except OSError:
+                return False
+        wait_for(connects, 20, what="the demo's Dovecot on 127.0.0.1:2143")
+        m = imaplib.IMAP4("127.0.0.1", 2143, timeout=30)
+        m.login("demo@localhost", "demo password")
+        m.select("INBOX", readonly=True)
+        typ, data = m.search(None, "SUBJECT", '"%s"' % subject)
+        self.assertEqual(len(data[0].split()), 1)
+        m.logout()
+
     def test_make_run(self):
         # the setup steps: an instance, a mailbox, how to use them
         r = self.demo("setup")
@@ -101,6 +127,10 @@ class Demo(unittest.TestCase):
         self.assertIn(box, out)
         # again: nothing breaks, the mailbox is not made twice
         self.assertEqual(self.demo("setup").returncode, 0)
+        local = os.path.join(self.home, "dovecot", "local.conf")
+        if os.path.exists(local):
+            with open(local, "a") as f:
+                f.write(dovecot_sanitizer_conf(self.home))
 
         p = self.run_demo()
         r = swaks("--header", "Subject: demo one")
@@ -108,6 +138,9 @@ class Demo(unittest.TestCase):
         files = wait_for(lambda: maildir_files(box), 10, what="the message in the demo Maildir")
         with open(files[0], "rb") as f:
             self.assertIn(b"Subject: demo one", f.read())
+
+        if shutil.which("dovecot"):
+            self.read_over_imap(out, "demo one")
 
         # the log of posta-send: that message's life, every line documented
         lines = wait_for(lambda: [l for l in self.log() if l.startswith("end msg ")] and self.log(), 10,

@@ -176,6 +176,7 @@ class Boundaries(unittest.TestCase):
             "logdir": os.path.join(h, "log", "posta-smtpd"),
             "supervise": os.path.join(h, "svc", "posta-send", "supervise", "control"),
             "lspawn": self.inst.bin("posta-lspawn"), "start": self.inst.bin("posta-start"),
+            "dovecot": os.path.join(h, "dovecot"), "dovecot log": os.path.join(h, "log", "dovecot"),
         }
 
     # what nobody but its owners may do: (what, attempt, path, the uids allowed)
@@ -215,6 +216,10 @@ class Boundaries(unittest.TestCase):
             ("control posta-send's supervisor", append, "supervise", set()),
             ("run posta-lspawn", execute, "lspawn", set()),
             ("run posta-start", execute, "start", set()),
+            # Dovecot (root) reads its configuration there and runs
+            # posta-checkpw as root: nobody else writes it (doc/mailhost.md)
+            ("write into dovecot/", create, "dovecot", set()),
+            ("write into Dovecot's log folder", create, "dovecot log", set()),
         ]
 
     def cross(self, cases, users):

@@ -99,6 +99,9 @@ inst_entry const inst_table[] = {
   { "queue/cmd", INST_DIR, ROLE_S, GP, 0700, 0 },
 
   { "svc", INST_DIR, R, R, 0755, 0 },
+  /* dovecot.conf, written by posta-setup (doc/mailhost.md); Dovecot makes
+   * run/ and state/ itself */
+  { "dovecot", INST_DIR, R, R, 0755, 0 },
   { "log", INST_DIR, R, R, 0755, 0 },
   /* logs carry addresses, client IPs and logins: root and posta-l only
    * (posta-l's group is every other user's); the log/run scripts set
@@ -108,6 +111,8 @@ inst_entry const inst_table[] = {
   { "log/posta-submission", INST_DIR, ROLE_L, GN, 0700, 0 },
   { "log/posta-smtps", INST_DIR, ROLE_L, GN, 0700, 0 },
   { "log/posta-injectd", INST_DIR, ROLE_L, GN, 0700, 0 },
+  /* Dovecot's log process writes it as root */
+  { "log/dovecot", INST_DIR, R, R, 0700, 0 },
 };
 
 unsigned const inst_table_len = sizeof inst_table / sizeof inst_table[0];

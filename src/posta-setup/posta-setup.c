@@ -91,5 +91,6 @@ int main(int argc, char const *const *argv)
   if (setup_apply(&s) < 0) strerr_diefu2x(111, "set up ", home);
   if (setup_control(&s) < 0) strerr_diefu2x(111, "write the settings of ", home);
   if (setup_svc(&s) < 0) strerr_diefu2x(111, "write the services of ", home);
+  if (setup_dovecot(&s) < 0) strerr_diefu2x(111, "write the Dovecot configuration of ", home);
   return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef POSTA_SETUP_H
 #define POSTA_SETUP_H
 
+#include <limits.h>
+
 #include "common/inst.h"
 #include "common/roles.h"
 
@@ -27,11 +29,22 @@ int setup_apply(setup const *);
 int setup_control(setup const *);
 /* setup_svc: writes the s6 service folders from the built-in templates. */
 int setup_svc(setup const *);
+/* setup_dovecot: writes DIR/dovecot/dovecot.conf, Dovecot's configuration
+ * over the instance's mailboxes, from the built-in template (dovecot/);
+ * rewritten on every run, as the run scripts are. */
+int setup_dovecot(setup const *);
 /* setup_check: names every entry whose presence, type, owner or mode is
  * wrong; returns how many. */
 unsigned setup_check(char const *home, roles const *);
 
 /* helpers (setup_util.c) */
+typedef struct setup_subst_s setup_subst;
+struct setup_subst_s {
+  char const *key;          /* @KEY@ */
+  char value[PATH_MAX];
+};
+/* text with every @KEY@ of subs replaced, malloc'd; 0 when out of memory */
+char *setup_expand(char const *text, setup_subst const *subs, unsigned n);
 int setup_path(char *buf, size_t size, char const *home, char const *rel);
 /* runs argv (PATH searched), stdin from input when not 0; 0 when it exits 0 */
 int setup_run(char const *const *argv, char const *input);

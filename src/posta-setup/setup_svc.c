@@ -16,42 +16,6 @@
 #include "common/durable.h"
 #include "svc_templates.h"
 
-typedef struct subst_s subst;
-struct subst_s {
-  char const *key;
-  char value[PATH_MAX];
-};
-
-/* Expands the @KEY@ placeholders of text into a malloc'd string. */
-static char *expand(char const *text, subst const *subs, unsigned n)
-{
-  size_t len = 0, a = strlen(text) + 1;
-  /* room for every placeholder the text holds, however many */
-  for (unsigned i = 0; i < n; i++)
-    for (char const *t = strstr(text, subs[i].key); t; t = strstr(t + 1, subs[i].key))
-      a += strlen(subs[i].value);
-  char *out = malloc(a);
-  if (!out) return 0;
-  while (*text) {
-    unsigned i = n;
-    if (*text == '@')
-      for (i = 0; i < n; i++)
-        if (!strncmp(text, subs[i].key, strlen(subs[i].key))) break;
-    if (i < n) {
-      size_t v = strlen(subs[i].value);
-      if (len + v >= a) { free(out); return 0; }
-      memcpy(out + len, subs[i].value, v);
-      len += v;
-      text += strlen(subs[i].key);
-    } else {
-      if (len + 1 >= a) { free(out); return 0; }
-      out[len++] = *text++;
-    }
-  }
-  out[len] = 0;
-  return out;
-}
-
 /* mkdir -p for the folders of a template path under svc/ */
 static int parents(char const *svcdir, char const *rel, uid_t uid, gid_t gid)
 {
@@ -87,7 +51,7 @@ int setup_svc(setup const *s)
   char svcdir[PATH_MAX];
   uid_t uid = s->r.single ? s->r.uid[ROLE_Q] : 0;
   gid_t gid = s->r.single ? s->r.gid[ROLE_Q] : 0;
-  subst subs[4] = { { "@HOME@", "" }, { "@ENVUIDGID_D@", "" }, { "@TCPSERVER_U@", "" }, { "@SETUIDGID_L@", "" } };
+  setup_subst subs[4] = { { "@HOME@", "" }, { "@ENVUIDGID_D@", "" }, { "@TCPSERVER_U@", "" }, { "@SETUIDGID_L@", "" } };
   snprintf(subs[0].value, sizeof subs[0].value, "%s", s->home);
   if (!s->r.single) {
     snprintf(subs[1].value, sizeof subs[1].value, "s6-envuidgid %s", roles_name(ROLE_D));
@@ -101,7 +65,7 @@ int setup_svc(setup const *s)
     if (parents(svcdir, rel, uid, gid) < 0) return -1;
     if ((size_t)snprintf(path, sizeof path, "%s/%s", svcdir, rel) >= sizeof path) return -1;
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) return -1;
-    char *text = expand(svc_templates[i].text, subs, 4);
+    char *text = setup_expand(svc_templates[i].text, subs, 4);
     if (!text) { strerr_warnwu2sys("expand the template of ", path); return -1; }
     int r = durable_replace(path, tmp, text, strlen(text), svc_templates[i].mode);
     free(text);

@@ -3,6 +3,7 @@
 #include "posta-setup/setup.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,4 +50,34 @@ int setup_run(char const *const *argv, char const *input)
     return -1;
   }
   return 0;
+}
+
+/* Expands the @KEY@ placeholders of text into a malloc'd string. */
+char *setup_expand(char const *text, setup_subst const *subs, unsigned n)
+{
+  size_t len = 0, a = strlen(text) + 1;
+  /* room for every placeholder the text holds, however many */
+  for (unsigned i = 0; i < n; i++)
+    for (char const *t = strstr(text, subs[i].key); t; t = strstr(t + 1, subs[i].key))
+      a += strlen(subs[i].value);
+  char *out = malloc(a);
+  if (!out) return 0;
+  while (*text) {
+    unsigned i = n;
+    if (*text == '@')
+      for (i = 0; i < n; i++)
+        if (!strncmp(text, subs[i].key, strlen(subs[i].key))) break;
+    if (i < n) {
+      size_t v = strlen(subs[i].value);
+      if (len + v >= a) { free(out); return 0; }
+      memcpy(out + len, subs[i].value, v);
+      len += v;
+      text += strlen(subs[i].key);
+    } else {
+      if (len + 1 >= a) { free(out); return 0; }
+      out[len++] = *text++;
+    }
+  }
+  out[len] = 0;
+  return out;
 }

@@ -157,6 +157,19 @@ def instance_and_secret(case):
     return inst, d
 
 
+def dovecot_sanitizer_conf(home):
+    """Lines for an instance's dovecot/local.conf under the sanitizers
+    (run.py --build-asan), "" otherwise: Dovecot's auth process runs
+    posta-checkpw, whose reports must reach the run's folder (Dovecot
+    clears the environment but what it imports), and ASan's shadow memory
+    needs more address space than the auth service's 256 MB limit."""
+    san = [k for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS") if os.environ.get(k)]
+    if not san:
+        return ""
+    env = " ".join(["TZ", "POSTA_HOME=" + home] + ["%s=%s" % (k, os.environ[k]) for k in san])
+    return "import_environment = %s\nservice auth {\n  vsz_limit = 0\n}\n" % env
+
+
 def maildir_files(maildir):
     """Paths of the messages in a Maildir's new/ and cur/, sorted."""
     out = []
