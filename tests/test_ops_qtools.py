@@ -122,8 +122,9 @@ class QueueTools(unittest.TestCase):
         # everything is retried and the destination is up: not a held message
         open(os.path.join(self.inst.spool, "up"), "w").close()
         self.tool("posta-qflush")
-        self.tool("posta-qflush", mid)
-        wait_log(self.inst, r"^flush msg %d " % mid)
+        wait_log(self.inst, r"posta-qflush: trying everything now")
+        # a flush of a held message is refused: it would do nothing
+        self.tool("posta-qflush", mid, rc=100)
         time.sleep(0.5)
         self.assertEqual(len(self.attempts(mid)), 1)
         self.assertIn(mid, self.inst.queue_files("info"))
@@ -137,6 +138,41 @@ class QueueTools(unittest.TestCase):
         lines = log_lines(self.inst)
         for word in ("hold", "release", "flush"):
             self.assertIn("%s msg %d uid %d" % (word, mid, os.getuid()), lines)
+        self.assertEqual(sum(l.startswith("flush msg %d " % mid) for l in lines), 1)
+        self.assert_documented_log()
+
+    def held_before_delivery(self, n):
+        """n messages queued while posta-send is down and held before it
+        starts, destinations up: each is delivered as soon as released."""
+        open(os.path.join(self.inst.spool, "up"), "w").close()
+        mids = [self.queue("up@far.test", "m%d" % i) for i in range(n)]
+        for mid in mids:
+            self.assertEqual(self.tool("posta-qhold", "-t", "0", mid), "%d: asked\n" % mid)
+        self.start()
+        for mid in mids:
+            wait_for(lambda: "state: preprocessed, held\n" in self.tool("posta-qread", mid), what="held")
+        return mids
+
+    def test_flush_of_held_message(self):
+        """Issue 22 item 2: posta-qflush of a held message says it is held
+        and exits 100; no request is left for posta-send."""
+        mids = self.held_before_delivery(1)
+        for mid in mids:
+            self.assertEqual(self.tool("posta-qflush", mid, rc=100),
+                             "%d: held: not flushed (release it first with posta-qhold -r)\n" % mid)
+            self.assertNotIn("request waiting", self.tool("posta-qread", mid))
+            self.assertEqual(self.attempts(mid), [])
+        self.assertNotIn("flush msg", "\n".join(log_lines(self.inst)))
+
+    def test_release_delivered_at_once(self):
+        """Issue 22 item 2: posta-qhold -r of a message that posta-send
+        releases and delivers before the tool looks again is a success."""
+        mids = self.held_before_delivery(4)
+        for mid in mids:
+            out = self.tool("posta-qhold", "-r", mid)
+            self.assertIn(out, ("%d: released\n" % mid, "%d: released (and gone since: delivered or bounced)\n" % mid))
+        for mid in mids:
+            wait_for(lambda: not self.files_of(mid), what="%d delivered" % mid)
         self.assert_documented_log()
 
     def test_refusals(self):
