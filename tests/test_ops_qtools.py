@@ -89,6 +89,8 @@ class QueueTools(unittest.TestCase):
         # the delivery in flight ends and is recorded first; then it goes
         self.assertEqual(out, "%d: removed\n" % mid)
         self.assertGreater(time.time() - t0, 0.5)
+        # the log is written through s6-log: its end msg line may trail the tool's answer
+        wait_log(self.inst, r"^end msg %d$" % mid)
         lines = log_lines(self.inst)
         result = next(i for i, l in enumerate(lines) if l.startswith("delivery 1: deferral:"))
         end = lines.index("end msg %d" % mid)
@@ -173,6 +175,17 @@ class QueueTools(unittest.TestCase):
             self.assertIn(out, ("%d: released\n" % mid, "%d: released (and gone since: delivered or bounced)\n" % mid))
         for mid in mids:
             wait_for(lambda: not self.files_of(mid), what="%d delivered" % mid)
+        self.assert_documented_log()
+
+    def test_log_says_started(self):
+        """Issue 22 item 5: doc/log-format.md's "started" line is written,
+        once per start, and "stopped" before a restart's."""
+        self.start()
+        wait_log(self.inst, r"^posta-send: info: started$")
+        self.inst.svc("posta-send", "-t")
+        wait_log(self.inst, r"^posta-send: info: started$", count=2)
+        lines = [l for l in log_lines(self.inst) if l in ("posta-send: info: started", "posta-send: info: stopped")]
+        self.assertEqual(lines, ["posta-send: info: started", "posta-send: info: stopped", "posta-send: info: started"])
         self.assert_documented_log()
 
     def test_refusals(self):
