@@ -188,6 +188,41 @@ class QueueTools(unittest.TestCase):
         self.assertEqual(lines, ["posta-send: info: started", "posta-send: info: stopped", "posta-send: info: started"])
         self.assert_documented_log()
 
+    def test_remove_by_sender_recipient_all(self):
+        """Issue 22 item 9: posta-qrm -s, -r (patterns) and all, with -n
+        listing what would go and removing nothing."""
+        self.start()
+        ids = {}
+        for key, sender, rcpt in (("a1", "alice@example.com", "down@far.test"),
+                                  ("a2", "alice@example.com", "down@other.test"),
+                                  ("b", "bob@example.net", "down@far.test")):
+            before = set(self.inst.queue_files("mess"))
+            self.inst.sendmail(rcpt, sender=sender)
+            ids[key] = (set(self.inst.queue_files("mess")) - before).pop()
+        wait_for(lambda: set(ids.values()) <= set(self.inst.queue_files("info")), what="the three preprocessed")
+        line = lambda *keys: "".join("%d: would be removed\n" % ids[k] for k in sorted(keys, key=lambda k: ids[k]))
+        self.assertEqual(self.tool("posta-qrm", "-n", "-s", "ALICE@*"), line("a1", "a2"))
+        self.assertEqual(self.tool("posta-qrm", "-n", "-r", "*@far.test"), line("a1", "b"))
+        self.assertEqual(self.tool("posta-qrm", "-n", "-s", "alice@*", "-r", "*@far.test"), line("a1"))
+        self.assertEqual(self.tool("posta-qrm", "-n", "all"), line("a1", "a2", "b"))
+        p = self.inst.run("posta-qrm", "-n", "-s", "nobody@*")
+        self.assertEqual((p.returncode, p.stdout), (0, b""))
+        self.assertIn(b"no message matches", p.stderr)
+        self.assertEqual(sorted(ids.values()), sorted(self.inst.queue_files("mess")))
+        for args in (["-n", "1"], ["-s", "x", "1"], ["all", "1"], ["-n"], ["-x", "all"]):
+            self.assertEqual(self.inst.run("posta-qrm", *args).returncode, 100, args)
+        # removed for real
+        self.assertEqual(self.tool("posta-qrm", "-r", "down@other.test"), "%d: removed\n" % ids["a2"])
+        self.assertEqual(self.tool("posta-qrm", "all"),
+                         "".join("%d: removed\n" % ids[k] for k in sorted(("a1", "b"), key=lambda k: ids[k])))
+        wait_for(lambda: not self.inst.queue_files("mess"), what="the queue empty")
+        self.assertEqual(self.tool("posta-qrm", "all"), "")
+        self.assert_documented_log()
+        if IS_ROOT:
+            p = self.inst.run("posta-qrm", "-n", "all", user="nobody")
+            self.assertEqual(p.returncode, 100)
+            self.assertIn(b"only root and posta-s may change the queue", p.stderr)
+
     def test_refusals(self):
         self.start()
         mid = self.deferred()
