@@ -15,6 +15,7 @@
 #include <skalibs/types.h>
 
 #include "common/cmdrec.h"
+#include "common/home.h"
 #include "posta-qrm/qrm_select.h"
 #include "sk/qmarkrun.h"
 #include "sk/qmarktool.h"
@@ -50,8 +51,10 @@ static int options(int argc, char const *const *argv, opts *o)
   return l.ind;
 }
 
-/* posta-qread's listing of the whole queue, NUL-terminated: 0, or its exit
- * code (after a line saying why). Run in the home, as we are now. */
+/* posta-qread's listing of the whole queue, NUL-terminated: 0, or
+ * posta-qread's exit code, or 111 (after a line saying why). Run in the
+ * home as the caller, before posta-qrm takes posta-s's rights: a program
+ * run with a real and an effective uid that differ runs in secure mode. */
 static int listing(stralloc *out)
 {
   char *argv[2] = { "posta-qread", 0 };
@@ -81,18 +84,18 @@ static int listing(stralloc *out)
     if (errno != EINTR) { strerr_warnwusys("wait for bin/posta-qread"); return 111; }
   if (r < 0 || !stralloc_0(out)) { strerr_warnwusys("read the queue's listing"); return 111; }
   out->len--;
-  if (!WIFEXITED(status) || WEXITSTATUS(status)) { strerr_warnw1x("bin/posta-qread failed"); return 111; }
-  return 0;
+  if (!WIFEXITED(status)) { strerr_warnw1x("bin/posta-qread crashed"); return 111; }
+  return WEXITSTATUS(status);
 }
 
-/* Removes (or, dry, names) the messages the selection gives. */
-static int selected(opts const *o)
+/* Removes (or, dry, names) the messages the selection gives, from the
+ * listing list. */
+static int selected(opts const *o, stralloc *list)
 {
-  stralloc list = STRALLOC_ZERO, ids = STRALLOC_ZERO;
+  stralloc ids = STRALLOC_ZERO;
   size_t n = 0;
-  int code = listing(&list);
-  if (!code && qrm_select(list.s, list.len, o->spat, o->rpat, &ids, &n) < 0) { strerr_warnwusys("allocate"); code = 111; }
-  stralloc_free(&list);
+  int code = 0;
+  if (qrm_select(list->s, list->len, o->spat, o->rpat, &ids, &n) < 0) { strerr_warnwusys("allocate"); code = 111; }
   char const **argv = code ? 0 : calloc(n + 1, sizeof *argv);
   if (!code && !argv) { strerr_warnwusys("allocate"); code = 111; }
   for (size_t i = 0, at = 0; !code && i < n; i++, at += strlen(ids.s + at) + 1) argv[i] = ids.s + at;
@@ -107,6 +110,24 @@ static int selected(opts const *o)
   return code;
 }
 
+/* The listing first, as the caller; then the rights of posta-s for the
+ * requests (qscan_enter). */
+static int choose(opts const *o)
+{
+  stralloc list = STRALLOC_ZERO;
+  char const *home = home_get();
+  if (chdir(home) < 0) {
+    strerr_warnsys(PROG, ": fatal: unable to change to the home folder ", home);
+    return 111;
+  }
+  int code = listing(&list);
+  if (code == 100) strerr_warn(PROG, ": fatal: only root and posta-s may change the queue");
+  if (!code) code = qscan_enter("change");
+  if (!code) code = selected(o, &list);
+  stralloc_free(&list);
+  return code;
+}
+
 int qrm_main(int argc, char const *const *argv)
 {
   opts o = { QMARK_WAIT_DEFAULT, 0, 0, 0, 0 };
@@ -116,6 +137,5 @@ int qrm_main(int argc, char const *const *argv)
     return 100;
   }
   if (!o.spat && !o.rpat && !o.all) return qmarktool_run(CMDREC_REMOVE, argv + i, o.wait);
-  int r = qscan_enter("change");
-  return r ? r : selected(&o);
+  return choose(&o);
 }
