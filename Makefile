@@ -29,6 +29,7 @@ LIBS_posta-checkpw := -lcrypt
 LIBS_posta-user := -lcrypt
 LIBS_posta-tlsd := -ltls
 LIBS_posta-remote := -ltls
+LIBS_posta-showctl := -ltls -lcrypto
 
 SKALIBS := -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
 LIBOWFAT := -Wl,-Bstatic -lowfat -Wl,-Bdynamic
@@ -108,6 +109,9 @@ nomain = $(filter-out $(BUILD)/obj/$(1)/$(1).o,$(call obj,$(1)))
 OBJS_posta-lspawn = $(call nomain,posta-local)
 # posta-injectd runs posta-queue's write path for every message it takes.
 OBJS_posta-injectd = $(call nomain,posta-queue)
+# posta-showctl checks a setting with the code of the program that reads it.
+OBJS_posta-showctl = $(addprefix $(BUILD)/obj/,posta-send/retrysched.o posta-remote/smtproutes.o \
+	posta-remote/tlsdest.o posta-remote/ipme.o posta-remote/ipaddr.o posta-tlsd/tlsd_conf.o)
 define prog_rule
 $(BUILD)/bin/$(1): $(call obj,$(1)) $(OBJS_$(1)) $(LIBCHAIN_$(call base,$(1))) $(BUILD)/owfat-headers
 	@mkdir -p $$(@D)
@@ -167,7 +171,7 @@ include tests/fuzz/fuzz.mk
 # and 2110, so neither meets it; a mail host disables it (doc/mailhost.md).
 DEPS := gcc make libc6-dev skalibs-dev libowfat-dev libcmocka-dev s6 execline \
 	ucspi-tcp-ipv6 python3 swaks dnsmasq-base iproute2 strace util-linux \
-	procps openssl python3-aiosmtpd libtls-dev libcrypt-dev ca-certificates \
+	procps openssl python3-aiosmtpd libtls-dev libssl-dev libcrypt-dev ca-certificates \
 	libnet-ssleay-perl libio-socket-ssl-perl dovecot-imapd dovecot-pop3d
 deps:
 	@tools/deps $(DEPS)

@@ -174,7 +174,7 @@ class Injection(InstanceCase):
         self.fails(100, "no recipients")
         self.fails(100, "no recipients", "-t", message=b"Subject: none\n\nx\n")
         self.fails(100, "unknown flag", "-x", "bob@example.org")
-        self.fails(100, "only -bm", "-bp")
+        self.fails(100, "unknown mode", "-bd")
         self.fails(100, "header field Cc: a@b, \"unclosed", "-t", message=b"To: x@y\nCc: a@b, \"unclosed\n\nx\n")
         self.fails(100, "recipient address two words", "two words")
         self.fails(100, "sender address", "-f", "a@b, c@d", "bob@example.org")

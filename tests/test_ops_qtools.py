@@ -89,6 +89,8 @@ class QueueTools(unittest.TestCase):
         # the delivery in flight ends and is recorded first; then it goes
         self.assertEqual(out, "%d: removed\n" % mid)
         self.assertGreater(time.time() - t0, 0.5)
+        # the log is written through s6-log: its end msg line may trail the tool's answer
+        wait_log(self.inst, r"^end msg %d$" % mid)
         lines = log_lines(self.inst)
         result = next(i for i, l in enumerate(lines) if l.startswith("delivery 1: deferral:"))
         end = lines.index("end msg %d" % mid)
@@ -122,8 +124,9 @@ class QueueTools(unittest.TestCase):
         # everything is retried and the destination is up: not a held message
         open(os.path.join(self.inst.spool, "up"), "w").close()
         self.tool("posta-qflush")
-        self.tool("posta-qflush", mid)
-        wait_log(self.inst, r"^flush msg %d " % mid)
+        wait_log(self.inst, r"posta-qflush: trying everything now")
+        # a flush of a held message is refused: it would do nothing
+        self.tool("posta-qflush", mid, rc=100)
         time.sleep(0.5)
         self.assertEqual(len(self.attempts(mid)), 1)
         self.assertIn(mid, self.inst.queue_files("info"))
@@ -137,7 +140,88 @@ class QueueTools(unittest.TestCase):
         lines = log_lines(self.inst)
         for word in ("hold", "release", "flush"):
             self.assertIn("%s msg %d uid %d" % (word, mid, os.getuid()), lines)
+        self.assertEqual(sum(l.startswith("flush msg %d " % mid) for l in lines), 1)
         self.assert_documented_log()
+
+    def held_before_delivery(self, n):
+        """n messages queued while posta-send is down and held before it
+        starts, destinations up: each is delivered as soon as released."""
+        open(os.path.join(self.inst.spool, "up"), "w").close()
+        mids = [self.queue("up@far.test", "m%d" % i) for i in range(n)]
+        for mid in mids:
+            self.assertEqual(self.tool("posta-qhold", "-t", "0", mid), "%d: asked\n" % mid)
+        self.start()
+        for mid in mids:
+            wait_for(lambda: "state: preprocessed, held\n" in self.tool("posta-qread", mid), what="held")
+        return mids
+
+    def test_flush_of_held_message(self):
+        """Issue 22 item 2: posta-qflush of a held message says it is held
+        and exits 100; no request is left for posta-send."""
+        mids = self.held_before_delivery(1)
+        for mid in mids:
+            self.assertEqual(self.tool("posta-qflush", mid, rc=100),
+                             "%d: held: not flushed (release it first with posta-qhold -r)\n" % mid)
+            self.assertNotIn("request waiting", self.tool("posta-qread", mid))
+            self.assertEqual(self.attempts(mid), [])
+        self.assertNotIn("flush msg", "\n".join(log_lines(self.inst)))
+
+    def test_release_delivered_at_once(self):
+        """Issue 22 item 2: posta-qhold -r of a message that posta-send
+        releases and delivers before the tool looks again is a success."""
+        mids = self.held_before_delivery(4)
+        for mid in mids:
+            out = self.tool("posta-qhold", "-r", mid)
+            self.assertIn(out, ("%d: released\n" % mid, "%d: released (and gone since: delivered or bounced)\n" % mid))
+        for mid in mids:
+            wait_for(lambda: not self.files_of(mid), what="%d delivered" % mid)
+        self.assert_documented_log()
+
+    def test_log_says_started(self):
+        """Issue 22 item 5: doc/log-format.md's "started" line is written,
+        once per start, and "stopped" before a restart's."""
+        self.start()
+        wait_log(self.inst, r"^posta-send: info: started$")
+        self.inst.svc("posta-send", "-t")
+        wait_log(self.inst, r"^posta-send: info: started$", count=2)
+        lines = [l for l in log_lines(self.inst) if l in ("posta-send: info: started", "posta-send: info: stopped")]
+        self.assertEqual(lines, ["posta-send: info: started", "posta-send: info: stopped", "posta-send: info: started"])
+        self.assert_documented_log()
+
+    def test_remove_by_sender_recipient_all(self):
+        """Issue 22 item 9: posta-qrm -s, -r (patterns) and all, with -n
+        listing what would go and removing nothing."""
+        self.start()
+        ids = {}
+        for key, sender, rcpt in (("a1", "alice@example.com", "down@far.test"),
+                                  ("a2", "alice@example.com", "down@other.test"),
+                                  ("b", "bob@example.net", "down@far.test")):
+            before = set(self.inst.queue_files("mess"))
+            self.inst.sendmail(rcpt, sender=sender)
+            ids[key] = (set(self.inst.queue_files("mess")) - before).pop()
+        wait_for(lambda: set(ids.values()) <= set(self.inst.queue_files("info")), what="the three preprocessed")
+        line = lambda *keys: "".join("%d: would be removed\n" % ids[k] for k in sorted(keys, key=lambda k: ids[k]))
+        self.assertEqual(self.tool("posta-qrm", "-n", "-s", "ALICE@*"), line("a1", "a2"))
+        self.assertEqual(self.tool("posta-qrm", "-n", "-r", "*@far.test"), line("a1", "b"))
+        self.assertEqual(self.tool("posta-qrm", "-n", "-s", "alice@*", "-r", "*@far.test"), line("a1"))
+        self.assertEqual(self.tool("posta-qrm", "-n", "all"), line("a1", "a2", "b"))
+        p = self.inst.run("posta-qrm", "-n", "-s", "nobody@*")
+        self.assertEqual((p.returncode, p.stdout), (0, b""))
+        self.assertIn(b"no message matches", p.stderr)
+        self.assertEqual(sorted(ids.values()), sorted(self.inst.queue_files("mess")))
+        for args in (["-n", "1"], ["-s", "x", "1"], ["all", "1"], ["-n"], ["-x", "all"]):
+            self.assertEqual(self.inst.run("posta-qrm", *args).returncode, 100, args)
+        # removed for real
+        self.assertEqual(self.tool("posta-qrm", "-r", "down@other.test"), "%d: removed\n" % ids["a2"])
+        self.assertEqual(self.tool("posta-qrm", "all"),
+                         "".join("%d: removed\n" % ids[k] for k in sorted(("a1", "b"), key=lambda k: ids[k])))
+        wait_for(lambda: not self.inst.queue_files("mess"), what="the queue empty")
+        self.assertEqual(self.tool("posta-qrm", "all"), "")
+        self.assert_documented_log()
+        if IS_ROOT:
+            p = self.inst.run("posta-qrm", "-n", "all", user="nobody")
+            self.assertEqual(p.returncode, 100)
+            self.assertIn(b"only root and posta-s may change the queue", p.stderr)
 
     def test_refusals(self):
         self.start()

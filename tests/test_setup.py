@@ -89,6 +89,60 @@ class SetupTest(FreshInstanceCase):
         self.assertIn("%s/queue/intd/3: missing" % h, problems)
         self.assertEqual(len(problems), 2, problems)
 
+    def test_check_mailbox_owner_and_key_mode(self):
+        """Issue 22 item 4: -c names a virtual mailbox's Maildir and a
+        users/assign mailbox's Maildir owned by another user than the one
+        who delivers there (deliveries defer with Permission denied), and
+        a private key others may read, with exit 100; a good one passes."""
+        h = self.inst.home
+        box = self.inst.add_mailbox("alice@example.com")
+        self.assertEqual(self.check_problems(), (0, []))
+        v = os.stat(box).st_uid
+        wrong = v + 1 if IS_ROOT else v
+        if IS_ROOT:
+            os.chown(os.path.join(box, "new"), wrong, -1)
+        os.chmod(box, 0o500)
+        rc, problems = self.check_problems()
+        self.assertEqual(rc, 100)
+        path = os.path.normpath(box)
+        self.assertIn("%s: mode is 0500, its owner needs rwx (0700): deliveries to it fail" % path, problems)
+        if IS_ROOT:
+            self.assertIn("%s/new: owner is uid %d, should be %d (posta-v): deliveries to it fail with Permission denied"
+                          % (path, wrong, v), problems)
+            self.assertEqual(len(problems), 2, problems)
+            os.chown(os.path.join(box, "new"), v, -1)
+        os.chmod(box, 0o700)
+        self.assertEqual(self.check_problems(), (0, []))
+        # a users/assign mailbox: HOME/Maildir must be its uid's
+        home = os.path.join(h, "bobhome")
+        for d in ("", "Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"):
+            os.mkdir(os.path.join(home, d) if d else home, 0o700)
+        uid = 65534 if IS_ROOT else os.getuid()
+        with open(os.path.join(h, "users", "assign"), "w") as f:
+            f.write("=bob@example.com:nobody:%d:%d:%s:::\n.\n" % (uid, uid, home))
+        if IS_ROOT:
+            rc, problems = self.check_problems()
+            self.assertEqual(rc, 100)
+            self.assertIn("%s/Maildir: owner is uid 0, should be %d (nobody): deliveries to it fail with Permission denied"
+                          % (home, uid), problems)
+            for d in ("", "Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"):
+                os.chown(os.path.join(home, d), uid, uid)
+        self.assertEqual(self.check_problems(), (0, []))
+        # the private key: 0644 is a problem, in serverkey.pem or in servercert.pem
+        from tlskit import Ca, install_cert
+        pem, key = Ca(os.path.join(h, "ca")).server("mx.example.com")
+        install_cert(self.inst, pem, key)
+        self.assertEqual(self.check_problems(), (0, []))
+        os.chmod(os.path.join(h, "control", "servercert.pem"), 0o644)
+        self.assertEqual(self.check_problems(), (100, [
+            "%s/control/servercert.pem: mode is 0644: others may read the private key (chmod 600)" % h]))
+        install_cert(self.inst, pem, key, apart=True)
+        os.chmod(os.path.join(h, "control", "servercert.pem"), 0o644)   # a certificate alone: public
+        self.assertEqual(self.check_problems(), (0, []))
+        os.chmod(os.path.join(h, "control", "serverkey.pem"), 0o640)
+        self.assertEqual(self.check_problems(), (100, [
+            "%s/control/serverkey.pem: mode is 0640: others may read the private key (chmod 600)" % h]))
+
     def test_bad_usage(self):
         for args in (["-s", "0", "/tmp/x"], ["-s", "70000", "/tmp/x"], ["-i", "a b", "/tmp/x"],
                      ["relative/path"], [], ["-q", "/tmp/x"], ["/tmp/with space"]):

@@ -53,9 +53,9 @@ ctlreg_entry const ctlreg_table[] = {
     "seconds more of wait before each refused recipient after the third of a session (at most 10 each); 0: none" },
 
   /* TLS and AUTH (doc/tls.md) */
-  { "servercert.pem", L, 0, "posta-tlsd posta-smtpdpool posta-setup svc/posta-smtpd svc/posta-submission svc/posta-smtps",
+  { "servercert.pem", L, 0, "posta-tlsd posta-smtpdpool posta-showctl posta-setup svc/posta-smtpd svc/posta-submission svc/posta-smtps",
     "PEM: the server's certificate chain, and its key unless serverkey.pem exists (root's, 0600); none: no TLS" },
-  { "serverkey.pem", L, 0, "posta-tlsd posta-smtpdpool posta-setup", "PEM: the server's private key, when not in servercert.pem (root's, 0600)" },
+  { "serverkey.pem", L, 0, "posta-tlsd posta-smtpdpool posta-showctl posta-setup", "PEM: the server's private key, when not in servercert.pem (root's, 0600)" },
   { "authinsecure", N, "0", "posta-smtpd", "not 0: SMTP AUTH offered without TLS (tests only)" },
   { "checkpassword", L, "bin/posta-checkpw", "posta-smtpd",
     "the checkpassword program (and its arguments) that checks AUTH's login and password" },

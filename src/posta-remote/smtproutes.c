@@ -87,3 +87,15 @@ int smtproutes_find(char const *list, size_t len, char const *domain, smtproute 
   }
   return 1;
 }
+
+int smtproutes_check(char const *list, size_t len, char const **line)
+{
+  size_t pos = 0;
+  char const *item, *colon;
+  smtproute r;
+  while ((item = control_next(list, len, &pos))) {
+    *line = item;
+    if (!(colon = key_end(item)) || parse_value(colon + 1, &r) < 0) return errno = EINVAL, -1;
+  }
+  return 0;
+}

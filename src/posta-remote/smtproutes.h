@@ -38,5 +38,10 @@ struct smtproute_s {
  * errno EINVAL when the line that applies is malformed: *line then points to
  * it, so that the caller can name it. */
 int smtproutes_find(char const *list, size_t len, char const *domain, smtproute *out, char const **line);
+/* Checks every line of list as smtproutes_find reads the one that applies:
+ * 0, or -1 with errno EINVAL and *line the first that is malformed (a
+ * value smtproutes_find refuses, or no key: a line no domain can match).
+ * posta-showctl's check of the file. */
+int smtproutes_check(char const *list, size_t len, char const **line);
 
 #endif

@@ -81,6 +81,19 @@ int tlsdest_find(char const *list, size_t len, char const *domain, tlsdest *out,
   return 1;
 }
 
+int tlsdest_check(char const *list, size_t len, char const **line)
+{
+  size_t pos = 0;
+  char const *item;
+  tlsdest d;
+  while ((item = control_next(list, len, &pos))) {
+    *line = item;
+    d.nameslen = 0;
+    if (options(&d, item + strcspn(item, BLANKS)) < 0) return errno = EINVAL, -1;
+  }
+  return 0;
+}
+
 char const *tlsdest_name(tlsdest const *d, size_t *pos)
 {
   if (*pos >= d->nameslen) return 0;

@@ -39,6 +39,10 @@ struct tlsdest_s {
  * that applies is malformed (an unknown option, an empty value, a value
  * too long): *line then points to it. */
 int tlsdest_find(char const *list, size_t len, char const *domain, tlsdest *out, char const **line);
+/* Checks every line of list as tlsdest_find reads the one that applies:
+ * 0, or -1 with errno EINVAL and *line the first that is malformed.
+ * posta-showctl's check of the file. */
+int tlsdest_check(char const *list, size_t len, char const **line);
 /* The next name of d->names: start *pos at 0; 0 after the last. */
 char const *tlsdest_name(tlsdest const *d, size_t *pos);
 

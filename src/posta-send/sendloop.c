@@ -195,6 +195,8 @@ static void housekeeping(send_ctx *ctx, uint64_t *last_todo, uint64_t *last_swee
 int sendloop_run(send_ctx *ctx)
 {
   uint64_t last_todo = ctx->now, last_sweep = ctx->now;
+  /* doc/log-format.md: an operator sees each start (and so each restart) */
+  note(ctx, "info: started");
   for (;;) {
     message_flush_all(ctx);
     if (!ctx->stopping) {

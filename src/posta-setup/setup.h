@@ -36,6 +36,11 @@ int setup_dovecot(setup const *);
 /* setup_check: names every entry whose presence, type, owner or mode is
  * wrong; returns how many. */
 unsigned setup_check(char const *home, roles const *);
+/* setup_mail.c: -c beyond the table: every virtual mailbox's and
+ * users/assign mailbox's Maildir owned by who delivers to it, and the
+ * private key readable by its owner alone; home is the instance's
+ * descriptor, hpath its path. Returns how many problems (each said). */
+unsigned setup_check_mail(int home, char const *hpath, roles const *);
 
 /* helpers (setup_util.c) */
 typedef struct setup_subst_s setup_subst;

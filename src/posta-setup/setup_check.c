@@ -1,7 +1,8 @@
 /* setup_check: posta-setup -c. Compares an instance with the install table
  * and names, on stdout, every entry that is missing or has the wrong type,
  * owner, group or mode, and posta-d's group when it is not posta-d's alone
- * (posta-checkpw's group). Reads only, and looks at each entry from its
+ * (posta-checkpw's group), then the mailboxes and the key (setup_mail.c).
+ * Reads only, and looks at each entry from its
  * parent folder's descriptor (setup_walk) without following a link, as
  * posta-setup does; returns the number of problems. */
 #include "posta-setup/setup.h"
@@ -101,6 +102,7 @@ unsigned setup_check(char const *home, roles const *r)
   int fd = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC);
   for (unsigned i = 0; i < inst_table_len; i++)
     bad += check_one(fd, home, &inst_table[i], r);
+  bad += setup_check_mail(fd, home, r);
   if (fd >= 0) close(fd);
   return bad;
 }

@@ -5,10 +5,11 @@
  *
  * SOURCE is "control/NAME" when the file gives the value, or "default".
  * VALUE is the text of the setting with every byte below 0x21 but the
- * spaces inside a single value, DEL and backslash written \xHH; a list's
- * items are separated by single spaces (so no item holds one). Columns are
- * padded with spaces: a script splits a line on its first two runs of
- * white space. Nothing here writes to the instance. */
+ * spaces inside a single value, DEL and backslash written \xHH. A list
+ * gets one line per item, each "NAME SOURCE ITEM" (an empty list one line
+ * without a value). A certificate shows its subject and expiry, a key its
+ * mode. Columns are padded with spaces: a script splits a line on its
+ * first two runs of white space. Nothing here writes to the instance. */
 #ifndef POSTA_SHOWCTL_H
 #define POSTA_SHOWCTL_H
 
@@ -27,6 +28,18 @@ enum showctl_status {
  * what it means) to out; me is control/me's value in force. Returns its
  * status; -1 with errno when out cannot grow. */
 int showctl_entry(stralloc *out, ctlreg_entry const *e, char const *me, int explain);
+/* show_check.c: the check of a list's items that its reading program
+ * applies (posta-send's retryschedule, posta-remote's smtproutes...), or 0
+ * when any item is valid. A check returns 0, or -1 with errno EINVAL and
+ * *bad the first item refused (0: the list as a whole, an empty one). */
+typedef int showctl_check(char const *items, size_t len, char const **bad);
+showctl_check *showctl_check_of(char const *name);
+/* show_cert.c: the value of control/servercert.pem (its subject and
+ * expiry, or why posta-tlsd cannot use it with its key) or of
+ * control/serverkey.pem (a key, and whether others may read it), appended
+ * to v; fn is the file. Returns its status, or -1 when v cannot grow. */
+int showctl_cert(stralloc *v, char const *fn);
+int showctl_key(stralloc *v, char const *fn);
 /* show_env.c: appends a line for each variable set in svc/SERVICE/env/ of
  * the instance's services: NAME is SERVICE:VARIABLE, SOURCE its file.
  * 0, or -1 with errno. */

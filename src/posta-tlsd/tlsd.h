@@ -50,6 +50,11 @@ struct tlsd_s {
  * TLS 1.2 and 1.3 only. 1 ready, 0 no certificate, -1 a certificate or
  * key that cannot be used (logged); dies on a system error. */
 int tlsd_conf_load(tlsd *);
+/* The server context of control/servercert.pem and its key, as
+ * tlsd_conf_load makes it (posta-showctl's check too): 1 and *conf,
+ * *server, or -1 with why (n bytes) saying what cannot be used (*conf
+ * set, *server 0 or set). Dies on a system error. */
+int tlsd_conf_server(struct tls_config **conf, struct tls **server, char *why, size_t n);
 
 /* tlsd_priv.c: becomes $UID/$GID (refuses to go on as root without them)
  * and undumpable. Dies on failure. */

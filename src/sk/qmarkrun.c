@@ -3,8 +3,10 @@
  * line per message on stdout:
  *
  *   ID: held | released | removed | flushed
+ *   ID: released (and gone since: delivered or bounced)
  *   ID: marked for removal (it goes once its deliveries in flight end)
  *   ID: no such message in the queue
+ *   ID: held: not flushed (release it first with posta-qhold -r)
  *   ID: refused: ...  (see posta-send's log)
  *   ID: waiting for posta-send
  *
@@ -26,6 +28,8 @@
 #include "sk/qmark.h"
 
 enum { ITEM_SKIP, ITEM_SENT, ITEM_DONE };
+
+static char const held_not_flushed[] = "held: not flushed (release it first with posta-qhold -r)";
 
 typedef struct item_s item;
 struct item_s {
@@ -63,6 +67,9 @@ static void ask(item *it, char op, roles const *r)
     return;
   }
   if (st == QMARK_GONE) { it->say = "no such message in the queue"; return; }
+  /* a flush never reaches a held message: posta-send would take the
+   * request and do nothing, and "flushed" would be a lie */
+  if (op == CMDREC_FLUSH && st == QMARK_HELD) { it->say = held_not_flushed; return; }
   int w = qmark_request(it->id, op, r);
   if (w < 0) { it->say = "unable to write the request"; it->code = 111; strerr_warnwusys("write a request into ", CMDREC_DIR); return; }
   if (!w) { it->say = "refused: it is being removed"; return; }
@@ -81,13 +88,19 @@ static int verdict(item *it, char op)
   it->code = 0;
   switch (op) {
     case CMDREC_HOLD: it->say = st == QMARK_HELD ? "held" : 0; break;
-    case CMDREC_RELEASE: it->say = st == QMARK_ACTIVE || st == QMARK_TODO ? "released" : 0; break;
-    case CMDREC_FLUSH: it->say = "flushed"; break;   /* it may be delivered and gone already */
+    /* released, then delivered (or bounced) before we looked: a success */
+    case CMDREC_RELEASE:
+      it->say = st == QMARK_ACTIVE || st == QMARK_TODO ? "released"
+        : st == QMARK_GONE ? "released (and gone since: delivered or bounced)" : 0;
+      break;
+    /* it may be delivered and gone already; held meanwhile, it was not */
+    case CMDREC_FLUSH: it->say = st == QMARK_HELD ? held_not_flushed : "flushed"; break;
     default:
       if (st == QMARK_REMOVING) { it->say = "marked for removal (it goes once its deliveries in flight end)"; return 0; }
       it->say = st == QMARK_GONE ? "removed" : 0;
   }
-  if (!it->say) { it->say = "refused (see posta-send's log)"; it->code = 100; }
+  if (!it->say || it->say == held_not_flushed) it->code = 100;
+  if (!it->say) it->say = "refused (see posta-send's log)";
   it->stage = ITEM_DONE;
   return 1;
 }

@@ -34,8 +34,9 @@ static int teardown(void **state)
   return fsfix_remove(home);
 }
 
-/* The line of one setting, without its newline. */
-static char const *shown(char const *name, int *status)
+/* The lines of one setting (a list has one per item), without the last
+ * newline. */
+static char const *shown_lines(char const *name, int *status)
 {
   static char buf[4096];
   stralloc out = STRALLOC_ZERO;
@@ -44,11 +45,18 @@ static char const *shown(char const *name, int *status)
   if (status) *status = r;
   assert_true(out.len > 0 && out.len < sizeof buf);
   assert_int_equal(out.s[out.len - 1], '\n');
-  assert_null(memchr(out.s, '\n', out.len - 1));
   memcpy(buf, out.s, out.len - 1);
   buf[out.len - 1] = 0;
   stralloc_free(&out);
   return buf;
+}
+
+/* The line of one setting of a single line. */
+static char const *shown(char const *name, int *status)
+{
+  char const *s = shown_lines(name, status);
+  assert_null(strchr(s, '\n'));
+  return s;
 }
 
 /* A line split the way a script splits it: NAME, SOURCE, VALUE. */
@@ -57,6 +65,30 @@ static void fields(char const *line, char *name, char *source, char const **valu
   int n = 0;
   assert_true(sscanf(line, "%63s %127s %n", name, source, &n) >= 2);
   *value = n ? line + n : "";
+}
+
+/* A list: every line NAME SOURCE ITEM, the items '|' apart in values. */
+static void check_list(char const *name, char const *source, char const *values, int status)
+{
+  char n[64], s[128], got[2048] = "";
+  int st;
+  char const *p = shown_lines(name, &st);
+  while (*p) {
+    char line[512];
+    char const *v;
+    size_t k = strcspn(p, "\n");
+    assert_true(k < sizeof line);
+    memcpy(line, p, k);
+    line[k] = 0;
+    fields(line, n, s, &v);
+    assert_string_equal(n, name);
+    assert_string_equal(s, source);
+    if (got[0]) strcat(got, "|");
+    strcat(got, v);
+    p += k + (p[k] == '\n');
+  }
+  assert_string_equal(got, values);
+  assert_int_equal(st, status);
 }
 
 static void check(char const *name, char const *source, char const *value, int status)
@@ -79,7 +111,7 @@ static void defaults(void **state)
   /* control/me's value where the default is me */
   check("helohost", "default", "mx.example", SHOWCTL_OK);
   check("locals", "default", "mx.example", SHOWCTL_OK);
-  check("retryschedule", "default", "60 300 600 1200 1800 3600", SHOWCTL_OK);
+  check_list("retryschedule", "default", "60|300|600|1200|1800|3600", SHOWCTL_OK);
   /* nothing: the feature is off */
   check("smtproutes", "default", "", SHOWCTL_OK);
   check("morercpthosts.cdb", "default", "", SHOWCTL_OK);
@@ -97,9 +129,9 @@ static void files(void **state)
   check("maxrcpt", "control/maxrcpt", "invalid, not a number: ten", SHOWCTL_INVALID);
   write_file("control/smtpgreeting", "mail.example ESMTP  ready\nsecond line\n");
   check("smtpgreeting", "control/smtpgreeting", "mail.example ESMTP  ready", SHOWCTL_OK);
-  /* a list: comments and empty lines skipped, one space between items */
+  /* a list: comments and empty lines skipped, one item a line */
   write_file("control/rcpthosts", "# mine\na.example\n\n  b.example  \n");
-  check("rcpthosts", "control/rcpthosts", "a.example b.example", SHOWCTL_OK);
+  check_list("rcpthosts", "control/rcpthosts", "a.example|b.example", SHOWCTL_OK);
   /* an empty list is not the default */
   write_file("control/locals", "# none\n");
   check("locals", "control/locals", "", SHOWCTL_OK);
@@ -110,10 +142,39 @@ static void hostile_bytes(void **state)
   (void)state;
   /* a tab, a backslash, a DEL and a space inside an item: never a new column */
   write_file("control/badmailfrom", "a\tb@x\n\\evil\x7f\nsp ace@x\n");
-  check("badmailfrom", "control/badmailfrom", "a\\x09b@x \\x5cevil\\x7f sp\\x20ace@x", SHOWCTL_OK);
+  check_list("badmailfrom", "control/badmailfrom", "a\\x09b@x|\\x5cevil\\x7f|sp ace@x", SHOWCTL_OK);
   /* a line value keeps its inner spaces but not a leading one, nor CR */
   write_file("control/bouncefrom", " bounce\rs\n");
   check("bouncefrom", "control/bouncefrom", "\\x20bounce\\x0ds", SHOWCTL_OK);
+}
+
+/* Each list setting whose reader checks its items, with what the reader
+ * refuses: invalid, the item named, exit 100's status. */
+static void checked_lists(void **state)
+{
+  (void)state;
+  write_file("control/retryschedule", "10 20 30\n");   /* issue 22: posta-send refuses it */
+  check_list("retryschedule", "control/retryschedule", "invalid: 10 20 30", SHOWCTL_INVALID);
+  write_file("control/retryschedule", "10\n20\n0\n");
+  check_list("retryschedule", "control/retryschedule", "10|20|invalid: 0", SHOWCTL_INVALID);
+  write_file("control/retryschedule", "10\n604801\n");
+  check_list("retryschedule", "control/retryschedule", "10|invalid: 604801", SHOWCTL_INVALID);
+  write_file("control/retryschedule", "# none\n");
+  check_list("retryschedule", "control/retryschedule", "invalid, no item", SHOWCTL_INVALID);
+  write_file("control/retryschedule", "10\n20\n");
+  check_list("retryschedule", "control/retryschedule", "10|20", SHOWCTL_OK);
+  write_file("control/smtproutes", "a.example:relay.example:2525\n:smarthost\nb.example:relay:99999\n");
+  check_list("smtproutes", "control/smtproutes", "a.example:relay.example:2525|:smarthost|invalid: b.example:relay:99999",
+             SHOWCTL_INVALID);
+  write_file("control/smtproutes", "nocolon\n");
+  check_list("smtproutes", "control/smtproutes", "invalid: nocolon", SHOWCTL_INVALID);
+  write_file("control/tlsdestinations", "bank.example ca=/etc/ca.pem\nx.example colour=red\n");
+  check_list("tlsdestinations", "control/tlsdestinations", "bank.example ca=/etc/ca.pem|invalid: x.example colour=red",
+             SHOWCTL_INVALID);
+  write_file("control/moreipme", "192.0.2.1\n10.0.0.0/8\n2001:db8::/129\n");
+  check_list("moreipme", "control/moreipme", "192.0.2.1|10.0.0.0/8|invalid: 2001:db8::/129", SHOWCTL_INVALID);
+  write_file("control/moreipme", "192.0.2.1\n");
+  check_list("moreipme", "control/moreipme", "192.0.2.1", SHOWCTL_OK);
 }
 
 static void cdb_freshness(void **state)
@@ -141,6 +202,7 @@ UNIT_MAIN(0, 0,
     cmocka_unit_test_setup_teardown(defaults, setup, teardown),
     cmocka_unit_test_setup_teardown(files, setup, teardown),
     cmocka_unit_test_setup_teardown(hostile_bytes, setup, teardown),
+    cmocka_unit_test_setup_teardown(checked_lists, setup, teardown),
     cmocka_unit_test_setup_teardown(cdb_freshness, setup, teardown),
     cmocka_unit_test_setup_teardown(explained, setup, teardown),
 )
