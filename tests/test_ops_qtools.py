@@ -89,7 +89,10 @@ class QueueTools(unittest.TestCase):
         # the delivery in flight ends and is recorded first; then it goes
         self.assertEqual(out, "%d: removed\n" % mid)
         self.assertGreater(time.time() - t0, 0.5)
-        lines = log_lines(self.inst)
+        # posta-qrm says removed once info is gone; posta-send's end line
+        # follows it into the log
+        lines = wait_for(lambda: "end msg %d" % mid in log_lines(self.inst) and log_lines(self.inst), 10,
+                         what="end msg %d logged" % mid)
         result = next(i for i, l in enumerate(lines) if l.startswith("delivery 1: deferral:"))
         end = lines.index("end msg %d" % mid)
         self.assertLess(lines.index("remove msg %d uid %d" % (mid, os.getuid())), end)
