@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,8 +25,10 @@ static int rm_kind(char const *kind, uint64_t id)
   return gone(path);
 }
 
-static char const *op_todo(uint64_t id, uint64_t now)
+static char const *op_todo(uint64_t id, uint64_t now, cleanbatch *b)
 {
+  (void)now;
+  (void)b;
   char path[QPATH_MAX];
   struct stat st;
   qpath(path, "info", id);
@@ -36,26 +39,63 @@ static char const *op_todo(uint64_t id, uint64_t now)
   return 0;
 }
 
-/* A message delivered straight from todo (posta-send's fast path) still
- * has todo: its removal is the record that the message is done, made
- * durable before mess goes, so that a crash never leaves a todo without
- * its message. */
-static char const *op_mess(uint64_t id, uint64_t now)
+static int pending(cleanbatch const *b, uint64_t id)
 {
-  char path[QPATH_MAX];
-  if (rm_kind("intd", id) < 0) return strerror(errno);
-  qpath(path, "todo", id);
-  if (unlink(path) == 0) {
-    if (durable_fsync_parent(path) < 0) return strerror(errno);
-  } else if (errno != ENOENT) {
-    return strerror(errno);
-  }
-  if (rm_kind("mess", id) < 0) return strerror(errno);
+  for (unsigned i = 0; i < b->n; i++)
+    if (b->id[i] == id) return 1;
   return 0;
 }
 
-static char const *op_pid(uint64_t id, uint64_t now)
+/* The end of a message (state 6 or 6f to 7): intd and todo go at once,
+ * mess only once their removal is durable (cleanops_sync), so that a crash
+ * never leaves a todo without its message, nor one beside another
+ * message's file that got the same inode: mess holds the inode until then.
+ * The fsync of todo/N is shared by every removal of the batch in that
+ * folder. Its answer waits for the batch: "?ID". */
+static char const *op_mess(uint64_t id, uint64_t now, cleanbatch *b)
 {
+  (void)now;
+  if (rm_kind("intd", id) < 0 || rm_kind("todo", id) < 0) return strerror(errno);
+  if (!pending(b, id)) {
+    if (b->n == CLEAN_BATCH) return "batch full";
+    b->id[b->n++] = id;
+    b->sync[qpath_split(id)] = 1;
+  }
+  return "?";
+}
+
+/* One syncfs(2) of the queue's file system makes every removal before it
+ * durable, in every folder todo/N at once: fsyncing each folder in turn
+ * would cost up to CONF_SPLIT fsyncs a batch, since consecutive ids fall in
+ * consecutive folders. */
+int cleanops_sync(cleanbatch *b)
+{
+  int any = 0, e = 0;
+  for (unsigned i = 0; i < CONF_SPLIT; i++) any |= b->sync[i];
+  if (any) {
+    int fd = open("queue/todo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || syncfs(fd) < 0) e = errno;
+    if (fd >= 0) close(fd);
+  }
+  for (unsigned i = 0; i < CONF_SPLIT; i++) {
+    b->err[i] = b->sync[i] ? e : 0;
+    b->sync[i] = 0;
+  }
+  return e ? -1 : 0;
+}
+
+size_t cleanops_finish(cleanbatch const *b, uint64_t id, char *out)
+{
+  int e = b->err[qpath_split(id)];
+  if (e) return (size_t)sprintf(out, "!%llu unable to sync queue/todo: %.100s\n", (unsigned long long)id, strerror(e));
+  if (rm_kind("mess", id) < 0) return (size_t)sprintf(out, "!%llu %.120s\n", (unsigned long long)id, strerror(errno));
+  return (size_t)sprintf(out, "+%llu\n", (unsigned long long)id);
+}
+
+static char const *op_pid(uint64_t id, uint64_t now, cleanbatch *b)
+{
+  (void)now;
+  (void)b;
   char path[QPATH_MAX];
   snprintf(path, sizeof path, "queue/pid/%llu", (unsigned long long)id);
   return gone(path) < 0 ? strerror(errno) : 0;
@@ -81,8 +121,10 @@ static int sweep(char const *dir, uint64_t now)
   return r;
 }
 
-static char const *op_stale(uint64_t id, uint64_t now)
+static char const *op_stale(uint64_t id, uint64_t now, cleanbatch *b)
 {
+  (void)id;
+  (void)b;
   char dir[QPATH_MAX];
   int r = sweep("queue/pid", now);
   for (unsigned i = 0; i < CONF_SPLIT; i++) {
@@ -92,12 +134,12 @@ static char const *op_stale(uint64_t id, uint64_t now)
   return r < 0 ? "some stale files could not be removed" : 0;
 }
 
-typedef char const *op_func(uint64_t, uint64_t);
+typedef char const *op_func(uint64_t, uint64_t, cleanbatch *);
 static struct { char const *name; op_func *f; } const ops[] = {
   { "todo", op_todo }, { "mess", op_mess }, { "pid", op_pid }, { "stale", op_stale },
 };
 
-size_t cleanops_do(char const *line, size_t len, char *out, uint64_t now)
+size_t cleanops_do(char const *line, size_t len, char *out, uint64_t now, cleanbatch *b)
 {
   char buf[CLEAN_LINE_MAX + 1];
   uint64_t id = 0;
@@ -111,9 +153,10 @@ size_t cleanops_do(char const *line, size_t len, char *out, uint64_t now)
       *sp = 0;
       why = "unknown operation";
       for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (!strcmp(buf, ops[i].name)) { why = ops[i].f(id, now); break; }
+        if (!strcmp(buf, ops[i].name)) { why = ops[i].f(id, now, b); break; }
     }
   }
   if (!why) return (size_t)sprintf(out, "+%llu\n", (unsigned long long)id);
+  if (!strcmp(why, "?")) return (size_t)sprintf(out, "?%llu\n", (unsigned long long)id);
   return (size_t)sprintf(out, "!%llu %.120s\n", (unsigned long long)id, why);
 }

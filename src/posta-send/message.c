@@ -217,7 +217,7 @@ static void log_end(send_ctx *ctx, uint64_t id)
   slog_end(&l);
 }
 
-/* What follows the durable removal of info: the log line, posta-clean's
+/* What follows the removal of info: the log line, posta-clean's
  * request (the local and remote records go, and the id is forgotten, once
  * it removed mess: cleancl.c), and the memory. */
 static void finished(send_ctx *ctx, msg *m)
@@ -230,23 +230,22 @@ static void finished(send_ctx *ctx, msg *m)
 
 /* Removing info is the record that the message is done: the recipients'
  * last D need not be written first (a crash before the removal is durable
- * retries them, which is the one duplicate the queue allows). */
-static int remove_info(send_ctx *ctx, wbatch *w, msg *m)
+ * retries them, which is the one duplicate the queue allows). Nor is the
+ * removal fsynced here: posta-clean's mess request, which follows it, syncs
+ * the file system before mess goes (cleanops.h), so that info never
+ * outlives its message; lost in a crash before that, it only retries. */
+static int remove_info(send_ctx *ctx, msg *m)
 {
   char path[QPATH_MAX];
   qpath(path, "info", m->id);
-  if (wbatch_remove(ctx, w, path) == 0) return 0;
+  if (ctx->rm(path) == 0) return 0;
   slog_unable(ctx->logfd, "remove ", path, errno);
   return -1;
 }
 
 int message_finish(send_ctx *ctx, msg *m)
 {
-  wbatch w = WBATCH_ZERO;
-  if (!m->fast) {
-    if (remove_info(ctx, &w, m) < 0) return -1;
-    if (wbatch_commit(ctx, &w) < 0) { slog_unable(ctx->logfd, "fsync ", "info", errno); return -1; }
-  }
+  if (!m->fast && remove_info(ctx, m) < 0) return -1;
   finished(ctx, m);
   return 0;
 }
@@ -298,7 +297,8 @@ static void flush_bounces(send_ctx *ctx, msg *list)
   }
 }
 
-/* Phase 2: the records that changed, and info of the finished messages. */
+/* Phase 2: the records that changed, and info of the finished messages
+ * (removed, not synced: remove_info). */
 static void flush_records(send_ctx *ctx, msg *list)
 {
   wbatch w = WBATCH_ZERO;
@@ -307,17 +307,15 @@ static void flush_records(send_ctx *ctx, msg *list)
     if (message_finished(m)) {
       /* a fast message has no record to remove (phase 3 finishes it:
        * todo's removal says it is done), so it waits for no commit */
-      if (!m->fast) any += m->staged = remove_info(ctx, &w, m) == 0;
+      if (!m->fast) m->staged = remove_info(ctx, m) == 0;
       continue;
     }
     for (int c = 0; c < CHAN_N; c++)
       if (m->dirty[c]) any += message_put_rcpts(ctx, &w, m, c) == 0;
   }
-  if (any && wbatch_commit(ctx, &w) < 0) {
-    slog_unable(ctx->logfd, "fsync ", "the queue's records", errno);
-    /* not durable: not finished either; looked at again later */
-    for (msg *m = list; m; m = m->next_flush) m->staged = m->staged ? -1 : 0;
-  }
+  /* a record not durable is written again at the next change: the
+   * recipients it marks are retried after a crash, nothing more */
+  if (any && wbatch_commit(ctx, &w) < 0) slog_unable(ctx->logfd, "fsync ", "the queue's records", errno);
 }
 
 void message_flush_all(send_ctx *ctx)
@@ -334,7 +332,6 @@ void message_flush_all(send_ctx *ctx)
     int staged = m->staged;
     m->staged = 0;
     if (staged > 0 || (m->fast && message_finished(m))) finished(ctx, m);
-    else if (staged < 0) schedq_park(ctx, m, ctx->now + BROKEN_RECHECK);
     else if (message_finished(m)) schedq_park(ctx, m, ctx->now + BROKEN_RECHECK);
     else if (!m->inflight && !bouncerun_running(m)) sched_evaluate(ctx, m);
   }

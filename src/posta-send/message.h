@@ -8,8 +8,9 @@
  * fsync rule); the changes of one message that arrive together are one
  * write per record, made by message_flush_all at the end of a turn of the loop.
  * A message whose every recipient is D or B and that has no bounce or
- * delay record is finished: info is removed durably first (state 6), then the local and
- * remote records, then posta-clean is asked to remove mess.
+ * delay record is finished: info is removed first (state 6), then posta-clean
+ * is asked to remove mess (its sync makes info's removal durable before mess
+ * goes), then, on its answer, the local and remote records.
  * Never exits; failures are logged and leave the disk in an older, still
  * consistent state. */
 #ifndef POSTA_SEND_MESSAGE_H

@@ -1,5 +1,6 @@
 /* Unit tests for src/posta-clean/cleanops.c: posta-clean's requests, on a
  * throwaway queue. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,9 +67,11 @@ static int teardown(void **state)
   return fsfix_remove(dir);
 }
 
+static cleanbatch batch;
+
 static char const *ask(char const *line)
 {
-  size_t n = cleanops_do(line, strlen(line), out, (uint64_t)time(0));
+  size_t n = cleanops_do(line, strlen(line), out, (uint64_t)time(0), &batch);
   out[n] = 0;
   return out;
 }
@@ -92,11 +95,43 @@ static void mess_removes_all(void **state)
   touch_kind("mess", 101);
   touch_kind("todo", 101);
   touch_kind("intd", 101);
-  assert_string_equal(ask("mess 101"), "+101\n");
-  assert_false(there("mess", 101));
+  /* todo goes at once; mess waits for the fsync of todo/N */
+  assert_string_equal(ask("mess 101"), "?101\n");
   assert_false(there("todo", 101));
   assert_false(there("intd", 101));
-  assert_string_equal(ask("mess 101"), "+101\n");
+  assert_true(there("mess", 101));
+  /* asked again meanwhile: still one request of the batch */
+  assert_string_equal(ask("mess 101"), "?101\n");
+  touch_kind("mess", 124);
+  assert_string_equal(ask("mess 124"), "?124\n");
+  assert_int_equal(batch.n, 2);
+  assert_true(batch.sync[qpath_split(101)]);
+  assert_int_equal(cleanops_sync(&batch), 0);
+  assert_false(batch.sync[qpath_split(101)]);
+  assert_true(there("mess", 101));
+  assert_int_equal(cleanops_finish(&batch, 101, out), 5);
+  assert_memory_equal(out, "+101\n", 5);
+  assert_false(there("mess", 101));
+  assert_int_equal(cleanops_finish(&batch, 124, out), 5);
+  assert_false(there("mess", 124));
+  batch.n = 0;
+}
+
+/* A folder whose fsync failed: mess is kept (todo's removal is not known
+ * durable), the request answers the failure. */
+static void mess_kept_when_sync_fails(void **state)
+{
+  char path[QPATH_MAX];
+  touch_kind("mess", 102);
+  assert_string_equal(ask("mess 102"), "?102\n");
+  assert_int_equal(cleanops_sync(&batch), 0);
+  batch.err[qpath_split(102)] = EIO;
+  size_t n = cleanops_finish(&batch, 102, out);
+  out[n] = 0;
+  snprintf(path, sizeof path, "!102 unable to sync queue/todo: %s\n", strerror(EIO));
+  assert_string_equal(out, path);
+  assert_true(there("mess", 102));
+  batch.n = 0;
 }
 
 static void stale_and_pid(void **state)
@@ -129,12 +164,14 @@ static void bad_requests(void **state)
   memset(longline, '1', sizeof longline - 1);
   longline[sizeof longline - 1] = 0;
   assert_string_equal(ask(longline), "!0 malformed request\n");
-  assert_string_equal(cleanops_do("mess 1\0x", 8, out, 0) ? out : "", "!0 malformed request\n");
+  assert_string_equal(cleanops_do("mess 1\0x", 8, out, 0, &batch) ? out : "", "!0 malformed request\n");
+  assert_int_equal(batch.n, 0);
 }
 
 UNIT_MAIN(setup, teardown,
     cmocka_unit_test(todo_needs_info),
     cmocka_unit_test(mess_removes_all),
+    cmocka_unit_test(mess_kept_when_sync_fails),
     cmocka_unit_test(stale_and_pid),
     cmocka_unit_test(bad_requests),
 )
