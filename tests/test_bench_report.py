@@ -23,6 +23,7 @@ PERF_OUT = """\
 
 700,,syscalls:sys_enter_fsync,posta-bench-1/posta,3003004,100.00,,
 0,,syscalls:sys_enter_fdatasync,posta-bench-1/posta,3003004,100.00,,
+2,,syscalls:sys_enter_syncfs,posta-bench-1/posta,3003004,100.00,,
 <not counted>,,syscalls:sys_enter_sync_file_range,posta-bench-1/posta,0,100.00,,
 63400,,raw_syscalls:sys_enter,posta-bench-1/posta,3003004,100.00,,
 300,,sched:sched_process_fork,posta-bench-1/posta,3003004,100.00,,
@@ -34,12 +35,12 @@ PERF_OUT = """\
 class PerfStat(unittest.TestCase):
     def test_counts(self):
         c = perfcount.parse_stat(PERF_OUT)
-        self.assertEqual(c, {"fsync": 700, "fdatasync": 0, "sync_file_range": 0, "syscalls": 63400,
+        self.assertEqual(c, {"fsync": 700, "fdatasync": 0, "syncfs": 2, "sync_file_range": 0, "syscalls": 63400,
                              "forks": 300, "execs": 200, "faults": 27900})
 
     def test_per_message(self):
         f = perfcount.per_message(perfcount.parse_stat(PERF_OUT), 100)
-        self.assertEqual(f, {"fsync": 7.0, "syscalls": 634.0, "forks": 3.0, "execs": 2.0, "faults": 279.0})
+        self.assertEqual(f, {"fsync": 7.02, "syscalls": 634.0, "forks": 3.0, "execs": 2.0, "faults": 279.0})
 
     def test_unsupported_or_missing_is_not_measured(self):
         text = "<not supported>,,page-faults,g,0,100.00,,\n12,,sched:sched_process_fork,g,1,100.00,,\n"

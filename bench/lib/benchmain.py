@@ -76,7 +76,7 @@ def describe(cfg, servers, notes):
     report.say("servers: %s" % ", ".join("%s on %s:%d" % (s.name, s.ip, s.port) for s in servers))
     report.say("CPU: %s" % servers[0].group.method)
     report.say("fsyncs, system calls, forks, program starts, page faults: %s" % (
-        "perf stat -a -G CGROUP counting the syscalls:sys_enter_fsync, _fdatasync (not _sync_file_range: it makes "
+        "perf stat -a -G CGROUP counting the syscalls:sys_enter_fsync, _fdatasync, _syncfs (not _sync_file_range: it makes "
         "nothing durable), raw_syscalls:sys_enter, sched:sched_process_fork and sched:sched_process_exec tracepoints "
         "and the page-faults software event during each timed run"
         if cfg.perf_ok else "n/a: " + cfg.perf_why))
