@@ -23,7 +23,7 @@ import unittest
 
 from bouncekit import parse, status_blocks
 from posta import Instance, maildir_files, wait_for
-from sendtools import log_events, queue_empty, send_pid
+from sendtools import log_events, queue_empty, send_pid, wait_log
 
 SYSCALLS = "rename,unlink,fsync,clone"
 
@@ -246,6 +246,40 @@ class KillTest(unittest.TestCase):
                                  [("rename", "delay"), ("rename", "info"), ("clone", "-"),
                                   ("unlink", "delay"), ("fsync", "delay")])
         self.assertEqual(len(maildir_files(self.slow)), len(maildir_files(self.alice)))
+
+
+class AlarmDuringNoticeTest(unittest.TestCase):
+    """SIGALRM while a message's delay notice runs: that message too is
+    tried at once when the notice ends (it was then in memory, in no index,
+    and waited for its next retry, an hour on: test_delay_notice's life
+    ended only then when its finish() came before posta-bounce's end)."""
+
+    def test_alarm_reaches_a_message_whose_notice_runs(self):
+        inst = Instance()
+        self.addCleanup(inst.cleanup)
+        inst.control("delaywarning", "1")
+        inst.control("retryschedule", ["3600"])
+        inst.add_mailbox("alice@example.com")
+        slow = inst.add_mailbox("slow@example.com")
+        gate = inst.path("gate")
+        os.makedirs(gate)
+        os.chmod(gate, 0o777)
+        # posta-bounce waits for gate/go: its notice runs as long as the test wants
+        os.rename(inst.bin("posta-bounce"), inst.bin("posta-bounce.real"))
+        with open(inst.bin("posta-bounce"), "w") as f:
+            f.write("#!/bin/sh\nuntil [ -e %s/go ]; do sleep 0.05; done\nexec bin/posta-bounce.real \"$@\"\n" % gate)
+        os.chmod(inst.bin("posta-bounce"), 0o755)
+        inst.start(services=("posta-send",))
+        tmp = os.path.join(slow, "tmp")
+        os.chmod(tmp, 0o500)
+        inst.sendmail("slow@example.com", sender="alice@example.com", message=b"Subject: wait\n\nbody\n")
+        wait_log(inst, r"^delay msg \d+ qp \d+$", 15)
+        os.chmod(tmp, 0o700)
+        inst.svc("posta-send", "-a")
+        wait_log(inst, r"SIGALRM: trying everything now$")
+        open(os.path.join(gate, "go"), "w").close()
+        wait_for(lambda: queue_empty(inst), 20, what="an empty queue")
+        self.assertEqual(len(maildir_files(slow)), 1)
 
 
 if __name__ == "__main__":
