@@ -205,10 +205,10 @@ class KillTest(unittest.TestCase):
             p.wait(30)
         return pid
 
-    def wait_new(self, old, timeout=20):
+    def wait_new(self, old, timeout=60):
         pid = wait_for(lambda: send_pid(self.inst) not in (None, old) and send_pid(self.inst), timeout,
                        what="posta-send started again")
-        self.inst.wait_service("posta-send")
+        self.inst.wait_service("posta-send", timeout)
         return pid
 
     def notices(self, subject, kind):
@@ -275,8 +275,12 @@ class KillTest(unittest.TestCase):
         # killed, and started again by s6; or past the step without the kill
         # (which may then come at some later call of the syscall): the life
         # goes on in a posta-send without strace
-        wait_for(lambda: send_pid(self.inst) not in (None, pid) or reached(normalized(events(trace))[0], key, nth),
-                 20, interval=0.05, what="posta-send killed at %s %s of %s" % key)
+        try:
+            wait_for(lambda: send_pid(self.inst) not in (None, pid) or reached(normalized(events(trace))[0], key, nth),
+                     60, interval=0.05, what="posta-send killed at %s %s of %s" % key)
+        except AssertionError as e:
+            with open(trace, errors="replace") as f:
+                raise AssertionError("%s (%s); the life's calls:\n%s" % (e, spec, f.read()[-3000:]))
         if send_pid(self.inst) == pid:
             self.inst.svc("posta-send", "-t")
         self.wait_new(pid)
