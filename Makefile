@@ -179,10 +179,13 @@ deps:
 # --- tests --------------------------------------------------------------------
 # Every test runs twice: against the normal build, then against programs
 # built with -fsanitize=address,undefined; any sanitizer report fails.
+# The builds run one job per core unless make was given -j (a plain
+# `make check` built serially: three builds of every object, 4 minutes).
+JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 check: deps
-	$(MAKE) tests
-	$(MAKE) BUILD=build-asan SAN=1 tests
-	$(MAKE) fuzz-smoke
+	$(MAKE) $(JOBS) tests
+	$(MAKE) $(JOBS) BUILD=build-asan SAN=1 tests
+	$(MAKE) $(JOBS) fuzz-smoke
 	$(PYTHON) tests/run.py --build $(BUILD) --build-asan build-asan
 
 check-unit: tests

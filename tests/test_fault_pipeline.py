@@ -133,6 +133,7 @@ class FaultPipeline(unittest.TestCase):
         """Arms the fault, sends three messages (two local, one remote),
         waits for the pipeline to settle, checks the invariants."""
         w = self.w
+        t0 = time.monotonic()
         self.__class__.seq += 1
         tag = b"fault-%d" % self.seq
         self.arm(daemon, call, n, what)
@@ -145,8 +146,9 @@ class FaultPipeline(unittest.TestCase):
         if daemon in ("posta-injectd", "posta-smtpd"):
             # long-lived (posta-smtpd: the pool's workers): the service is
             # restarted so that the armed wrapper runs them
+            old = send_pid(w.inst, daemon)
             w.inst.svc(daemon, "-r")
-            time.sleep(0.5)
+            wait_for(lambda: send_pid(w.inst, daemon) not in (old, None), 30, what="%s restarted" % daemon)
             w.inst.wait_service(daemon, 30)
         # what earlier cases left (a mess file kept by a failed sync)
         kept = {k: set(w.inst.queue_files(k)) for k in ("mess", "local", "remote")}
@@ -185,9 +187,9 @@ class FaultPipeline(unittest.TestCase):
         self.assertNotEqual(outcome, "not run", "%s was never run with the fault armed" % daemon)
         counts, leftovers = self.check(tag, accepted, daemon == "posta-local" and outcome == "killed")
         dups = sum(c - 1 for c in counts.values() if c > 1)
-        MATRIX.append((daemon, call, n, "%s; %d client retr%s; all 3 delivered%s%s" % (
+        MATRIX.append((daemon, call, n, "%s; %d client retr%s; all 3 delivered%s%s; %.1f s" % (
             outcome, retried, "y" if retried == 1 else "ies", ", %d duplicate(s)" % dups if dups else "",
-            ", %d file(s) left in Maildir/tmp" % leftovers if leftovers else "")))
+            ", %d file(s) left in Maildir/tmp" % leftovers if leftovers else "", time.monotonic() - t0)))
 
     def check(self, tag, accepted, local_killed):
         """Counts each recipient's copies; returns them and the number of

@@ -85,6 +85,10 @@ static void release_all(send_ctx *ctx, desttab *t)
 void schedq_force_all(send_ctx *ctx)
 {
   mheap_all_due(&ctx->heap, ctx->now, MHEAP_FORCED);
+  /* a message in memory (a delivery or a notice of it running) is in no
+   * index: forced at its next look, when that ends, as posta-qflush's
+   * request forces it; or its deferred recipients would wait their turn */
+  for (msg *m = ctx->active; m; m = m->next) m->flags |= MHEAP_FORCED;
   dest_reopen_all(&ctx->dests);
   release_all(ctx, &ctx->dests);
   release_all(ctx, &ctx->boxes);

@@ -221,9 +221,9 @@ def queue_empty(inst):
     return not any(inst.queue_files(k) for k in ("mess", "todo", "info", "local", "remote", "bounce", "delay"))
 
 
-def send_pid(inst):
-    """The pid of the supervised posta-send (s6-svstat), or None."""
-    p = subprocess.run(["s6-svstat", "-o", "up,pid", inst.path("svc", "posta-send")],
+def send_pid(inst, service="posta-send"):
+    """The pid of the supervised posta-send, or service (s6-svstat), or None."""
+    p = subprocess.run(["s6-svstat", "-o", "up,pid", inst.path("svc", service)],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     f = p.stdout.decode().split()
     if len(f) == 2 and f[0] == "true" and f[1] != "-1":
