@@ -42,7 +42,9 @@ int mdsize_scan(char const *dir, mdsize *m);
 /* Writes dir's maildirsize anew (definition, usage), mode mode: 0/-1. */
 int mdsize_write(char const *dir, mdsize const *m, mode_t mode);
 /* Reads dir's maildirsize (O_NOFOLLOW, O_NONBLOCK), recalculating it when
- * needed and fix is set: 1 a quota in *m, 0 no quota, -1 error (errno). */
+ * needed and fix is set: 1 a quota in *m, 0 no quota, -1 error (errno);
+ * without fix, 2 when the usage would need recalculating (not to be
+ * trusted: a reader that cannot fix it takes the mailbox for not full). */
 int mdsize_load(char const *dir, mdsize *m, int fix);
 /* Appends "BYTES 1\n" in one write: 0, or -1 (errno). */
 int mdsize_add(char const *dir, uint64_t bytes);

@@ -108,7 +108,8 @@ int mdsize_load(char const *dir, mdsize *m, int fix)
   if (!r) return 0;
   int stale = r == 2 || len > MDSIZE_MAX
               || (mdsize_over(m, 0, 0) && time(0) - st.st_mtim.tv_sec > MDSIZE_STALE);
-  if (!fix || !stale) return 1;
+  if (!stale) return 1;
+  if (!fix) return 2;
   if (mdsize_scan(dir, m) < 0 || mdsize_write(dir, m, st.st_mode & 0644) < 0) return -1;
   return 1;
 }
