@@ -4,13 +4,14 @@ delivers there and defers what would go over with 4.2.2 until
 control/queuelifetime ends, when the sender gets a 5.2.2 notice;
 posta-smtpd refuses RCPT to a full virtual mailbox with 452 4.2.2; quota
 none lifts it; a malformed maildirsize never stops or crashes a delivery."""
+import errno
 import os
-import smtplib
 import stat
 import time
 
 from bouncekit import parse, read, rcpt_fields, status_blocks
 from lspawn import owner
+from opstools import attempt, read_file, user_creds, write_file
 from posta import IS_ROOT, InstanceCase, maildir_files, wait_for
 
 BODY = b"Subject: quota\n\n" + b"x" * 60 + b"\n"
@@ -55,6 +56,24 @@ class QuotaTest(InstanceCase):
         for bad in ("", "abc", "0", "0,0", "12,", "-5", "1X"):
             self.quota("under@posta.example", bad, code=100)
         self.quota("nobody@posta.example", "1000", code=100)
+
+    def test_what_posta_d_sees(self):
+        # doc/security.md: with a quota, posta-d (and any local user) may read
+        # maildirsize; still not list the Maildir, read a message, write the file
+        if not IS_ROOT:
+            self.skipTest("needs the instance's uids")
+        box = self.inst.add_mailbox("seen@posta.example")
+        self.quota("seen@posta.example", "100000")
+        self.send("seen@posta.example")
+        files = self.inst.wait_mail(box, 1)
+        d = user_creds("posta-d")
+        self.assertEqual(attempt(d, read_file, box + "maildirsize"), 0)
+        self.assertEqual(attempt(d, os.listdir, box), errno.EACCES)
+        self.assertEqual(attempt(d, os.listdir, box + "new"), errno.EACCES)
+        self.assertEqual(attempt(d, read_file, files[0]), errno.EACCES)
+        self.assertEqual(attempt(d, write_file, box + "maildirsize"), errno.EACCES)
+        self.quota("seen@posta.example", "none")
+        self.assertEqual(attempt(d, read_file, box + "maildirsize"), errno.EACCES)
 
     def test_over_quota_deferred_then_bounced(self):
         box = self.inst.add_mailbox("small@posta.example")
