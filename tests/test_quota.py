@@ -117,6 +117,33 @@ class QuotaTest(InstanceCase):
             s.sendmail("alice@posta.example", ["full@posta.example"], BODY.replace(b"\n", b"\r\n"))
         self.inst.wait_mail(box, 2)
 
+    def test_stale_full_file_recalculated(self):
+        # messages removed behind the file's back (not through Dovecot): a
+        # "full" maildirsize older than 15 minutes is counted again
+        box = self.inst.add_mailbox("stale@posta.example")
+        self.quota("stale@posta.example", "100000")
+        with open(box + "maildirsize", "a") as f:
+            f.write("99999999 7\n")
+        old = time.time() - 3600
+        os.utime(box + "maildirsize", (old, old))
+        # posta-smtpd takes a stale file for not full (it cannot recount)
+        with self.inst.smtp() as s:
+            s.ehlo("client.example")
+            s.mail("alice@posta.example")
+            self.assertEqual(s.rcpt("stale@posta.example")[0], 250)
+            s.rset()
+        self.send("stale@posta.example")
+        files = self.inst.wait_mail(box, 1)
+        self.assertEqual(lines(box), ["100000S", "0 0", "%d 1" % os.path.getsize(files[0])])
+        # a fresh "full" file is believed
+        with open(box + "maildirsize", "a") as f:
+            f.write("99999999 7\n")
+        with self.inst.smtp() as s:
+            s.ehlo("client.example")
+            s.mail("alice@posta.example")
+            self.assertEqual(s.rcpt("stale@posta.example")[0], 452)
+            s.rset()
+
     def test_malformed_maildirsize(self):
         box = self.inst.add_mailbox("broken@posta.example")
         uid, gid = owner("posta-v")

@@ -8,7 +8,8 @@
  * Maildir's new/ and cur/ and those of its .FOLDERs summed, written to a
  * temporary name and renamed over it) when it is larger than MDSIZE_MAX,
  * when a usage line is malformed, or when the sum says "over quota" and
- * the file is older than MDSIZE_STALE seconds. A missing file, or one
+ * the file is older than MDSIZE_STALE seconds (a message of the size
+ * the reader asks about would not fit). A missing file, or one
  * whose first line is not a quota definition, means no quota: a broken
  * file never refuses mail. libc only; never exits, never prints. */
 #ifndef POSTA_MDSIZE_H
@@ -42,10 +43,11 @@ int mdsize_scan(char const *dir, mdsize *m);
 /* Writes dir's maildirsize anew (definition, usage), mode mode: 0/-1. */
 int mdsize_write(char const *dir, mdsize const *m, mode_t mode);
 /* Reads dir's maildirsize (O_NOFOLLOW, O_NONBLOCK), recalculating it when
- * needed and fix is set: 1 a quota in *m, 0 no quota, -1 error (errno);
+ * needed (need: the size of the message the reader would add) and fix is
+ * set: 1 a quota in *m, 0 no quota, -1 error (errno);
  * without fix, 2 when the usage would need recalculating (not to be
  * trusted: a reader that cannot fix it takes the mailbox for not full). */
-int mdsize_load(char const *dir, mdsize *m, int fix);
+int mdsize_load(char const *dir, mdsize *m, uint64_t need, int fix);
 /* Appends "BYTES 1\n" in one write: 0, or -1 (errno). */
 int mdsize_add(char const *dir, uint64_t bytes);
 

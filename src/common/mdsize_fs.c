@@ -97,7 +97,7 @@ static int readfile(char const *dir, char *buf, size_t *len, struct stat *st)
   return 1;
 }
 
-int mdsize_load(char const *dir, mdsize *m, int fix)
+int mdsize_load(char const *dir, mdsize *m, uint64_t need, int fix)
 {
   char buf[MDSIZE_MAX + 1];
   size_t len;
@@ -107,7 +107,7 @@ int mdsize_load(char const *dir, mdsize *m, int fix)
   r = mdsize_parse(buf, len, m);
   if (!r) return 0;
   int stale = r == 2 || len > MDSIZE_MAX
-              || (mdsize_over(m, 0, 0) && time(0) - st.st_mtim.tv_sec > MDSIZE_STALE);
+              || (mdsize_over(m, need, 1) && time(0) - st.st_mtim.tv_sec > MDSIZE_STALE);
   if (!stale) return 1;
   if (!fix) return 2;
   if (mdsize_scan(dir, m) < 0 || mdsize_write(dir, m, st.st_mode & 0644) < 0) return -1;

@@ -115,7 +115,7 @@ static int quota_ok(local_ctx *c, char const *dir, int *has)
   mdsize m;
   char q[MDSIZE_DEF_MAX];
   uint64_t size = (uint64_t)c->msg.st_size + c->rpline.len + c->dtline.len;
-  *has = mdsize_load(dir, &m, 1) == 1;
+  *has = mdsize_load(dir, &m, size, 1) == 1;
   if (!*has || !mdsize_over(&m, size, 1)) return 1;
   mdsize_fmtdef(q, &m);
   result_set(&c->res, 111, "4.2.2", "mailbox full: the message would exceed the mailbox's quota (", q, ")");
