@@ -224,6 +224,27 @@ class DovecotCase(unittest.TestCase):
         m = self.imap(ALICE.upper(), ALICE_PW)          # logins compare without case
         self.assertEqual(self.imap_subjects(m), [])
 
+    def test_quota_shared_with_posta(self):
+        # Dovecot's quota plugin reads the limits posta-user wrote and
+        # counts an expunge in the same maildirsize posta-local appends to
+        erin, pw = "erin@" + DOMAIN, "erin-pw"
+        maildir = self.inst.add_mailbox(erin, pw)
+        p = self.inst.run("posta-user", "quota", erin, "1048576,10")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.deliver(erin, "counted", maildir)
+        m = self.imap(erin, pw)
+        typ, data = m.getquotaroot("INBOX")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"STORAGE", data[1][0])
+        self.assertIn(b"1024", data[1][0])       # 1048576 bytes = 1024 KiB
+        self.assertIn(b"MESSAGE 1 10", data[1][0])
+        m.logout()
+        self.pop3_delete_all(self.pop3(erin, pw), "counted")
+        with open(os.path.join(maildir, "maildirsize")) as f:
+            text = f.read().splitlines()
+        self.assertEqual(text[0], "1048576S,10C")
+        self.assertEqual(sum(int(l.split()[1]) for l in text[1:]), 0, text)
+
     def test_wrong_password_refused_by_dovecot_and_smtp_auth(self):
         self.imap_refused(ALICE, "not " + ALICE_PW)
         self.pop3_refused(ALICE, "not " + ALICE_PW)

@@ -103,6 +103,9 @@ class Boundaries(unittest.TestCase):
         ca = Ca(inst.path("..", inst.name + "-ca"))
         install_cert(inst, *ca.server("mail.example.com"), apart=True)
         cls.box = inst.add_mailbox("alice@example.com", password=PASSWORD.decode())
+        # a quota: the Maildir 0711, maildirsize 0644 (doc/security.md)
+        p = inst.run("posta-user", "quota", "alice@example.com", "100000000")
+        assert p.returncode == 0, p.stderr
         # nothing answers DNS there: a remote message stays queued, deferred
         inst.service_env("posta-send", DNSCACHEIP="127.0.0.54")
         inst.start()
@@ -164,6 +167,7 @@ class Boundaries(unittest.TestCase):
             "delay/N": os.path.join(q, "delay", n),
             "cmd": os.path.join(q, "cmd"), "trigger": os.path.join(q, "lock", "trigger"),
             "maildir": os.path.join(self.box, "new"), "mail": self.mail,
+            "maildir root": self.box, "maildirsize": os.path.join(self.box, "maildirsize"),
             "alias maildir": os.path.join(h, "alias", "Maildir", "new"),
             "passwd": os.path.join(h, "mailboxes", ".passwd"),
             "serverkey": os.path.join(h, "control", "serverkey.pem"),
@@ -200,6 +204,8 @@ class Boundaries(unittest.TestCase):
             ("wake posta-send", append, "trigger", GP),
             ("list a virtual Maildir", listdir, "maildir", {"posta-v"}),
             ("read a virtual mailbox's mail", read, "mail", {"posta-v"}),
+            ("list a quota mailbox's Maildir", listdir, "maildir root", {"posta-v"}),
+            ("append to a quota's maildirsize", append, "maildirsize", {"posta-v"}),
             ("read mailboxes/.passwd", read, "passwd", {"posta-v"}),
             ("write into mailboxes/", create, "mailboxes", {"posta-v"}),
             ("list the alias Maildir", listdir, "alias maildir", {"posta-alias"}),

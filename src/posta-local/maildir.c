@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/durable.h"
+#include "common/mdsize.h"
 #include "posta-local/msg.h"
 #include "posta-local/result.h"
 
@@ -81,9 +82,11 @@ static int names(local_ctx *c, char const *dir, char *tmp, char *new, size_t siz
   return 0;
 }
 
-/* tmp is written and fsynced; link it to new, the delivery's commit. */
+/* tmp is written and fsynced; link it to new, the delivery's commit: 1,
+ * 0 when new was there already (an earlier attempt's), -1. */
 static int commit(local_ctx *c, char const *tmp, char const *new)
 {
+  int linked = 1;
   if (link(tmp, new) < 0) {
     int e = errno;
     /* a stable name already in new/: an earlier attempt delivered it */
@@ -92,6 +95,7 @@ static int commit(local_ctx *c, char const *tmp, char const *new)
       errno = e;
       return result_setsys(&c->res, 111, "4.3.0", "unable to link ", tmp, " to ", new);
     }
+    linked = 0;
   }
   if (durable_fsync_parent(new) < 0) {
     int e = errno;
@@ -100,18 +104,36 @@ static int commit(local_ctx *c, char const *tmp, char const *new)
     return result_setsys(&c->res, 111, "4.3.0", "unable to fsync the folder of ", new);
   }
   unlink(tmp);
+  return linked;
+}
+
+/* The Maildir++ quota of dir (maildirsize): 1 when the message is within
+ * it or there is none, 0 when it would go over (result 111, 4.2.2). An
+ * unreadable maildirsize counts as no quota: it never refuses mail. */
+static int quota_ok(local_ctx *c, char const *dir, int *has)
+{
+  mdsize m;
+  char q[MDSIZE_DEF_MAX];
+  uint64_t size = (uint64_t)c->msg.st_size + c->rpline.len + c->dtline.len;
+  *has = mdsize_load(dir, &m, size, 1) == 1;
+  if (!*has || !mdsize_over(&m, size, 1)) return 1;
+  mdsize_fmtdef(q, &m);
+  result_set(&c->res, 111, "4.2.2", "mailbox full: the message would exceed the mailbox's quota (", q, ")");
   return 0;
 }
 
 int maildir_deliver(local_ctx *c, char const *dir)
 {
   char tmp[PATH_MAX], new[PATH_MAX];
+  struct stat st;
+  int quota;
+  if (!quota_ok(c, dir, &quota)) return -1;
   if (names(c, dir, tmp, new, sizeof tmp) < 0) return -1;
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return result_setsys(&c->res, 111, errno == ENOENT ? "4.2.1" : result_status_write(errno), "unable to create ",
                          tmp);
-  if (msg_copy(fd, c, MSG_RP | MSG_DT) < 0 || fsync(fd) < 0) {
+  if (msg_copy(fd, c, MSG_RP | MSG_DT) < 0 || fsync(fd) < 0 || fstat(fd, &st) < 0) {
     int e = errno;
     close(fd);
     unlink(tmp);
@@ -124,7 +146,11 @@ int maildir_deliver(local_ctx *c, char const *dir)
     errno = e;
     return result_setsys(&c->res, 111, result_status_write(e), "unable to write ", tmp);
   }
-  if (commit(c, tmp, new) < 0) return -1;
+  int linked = commit(c, tmp, new);
+  if (linked < 0) return -1;
+  /* the usage grows by what was linked (not by a retry's own copy); a
+   * failed append only leaves the count low until the next recalculation */
+  if (quota && linked) mdsize_add(dir, (uint64_t)st.st_size);
   c->nmaildir++;
   return 0;
 }

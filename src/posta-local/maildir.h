@@ -38,7 +38,10 @@ size_t maildir_name_stable(char *buf, size_t size, struct stat const *msg, uint6
 uint64_t maildir_hash(struct stat const *msg, char const *rcpt, char const *dir, unsigned line);
 
 /* Delivers the message (Return-Path, Delivered-To, then fd 0) into dir
- * (ends in '/'): 0, or -1 (result 111) on any failure. */
+ * (ends in '/'): 0, or -1 (result 111) on any failure. Enforces dir's
+ * Maildir++ quota (common/mdsize.h): a message that would go over it is
+ * refused with 111 and 4.2.2 "mailbox full"; a delivery made appends its
+ * size to dir/maildirsize. */
 int maildir_deliver(local_ctx *c, char const *dir);
 
 #endif

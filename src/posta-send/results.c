@@ -32,7 +32,10 @@ static void log_result(send_ctx *ctx, job const *j, char const *addr, int kind, 
 
 int results_expired(char *out, size_t max, char const *line)
 {
-  int n = snprintf(out, max, "D%s", line + 1);
+  /* a mailbox still full at the end (4.2.2) is a permanent 5.2.2, as RFC
+   * 3463 has it; other statuses keep their last temporary code */
+  int n = !strncmp(line + 1, "4.2.2 ", 6) ? snprintf(out, max, "D5.2.2%s", line + 6)
+                                          : snprintf(out, max, "D%s", line + 1);
   return n < 0 || (size_t)n >= max ? -1 : 0;
 }
 

@@ -24,7 +24,8 @@ void results_apply(send_ctx *, int c, spawnresp *);
 /* Builds the line recorded for a recipient given up after
  * control/queuelifetime: a D line carrying the last temporary failure, its
  * status (4.x.x) and text as they were (the log line says it gave up; the
- * notice says so in its own words). */
+ * notice says so in its own words); only a full mailbox, 4.2.2, becomes
+ * 5.2.2 (RFC 3463: the mailbox stayed full to the end). */
 int results_expired(char *out, size_t max, char const *line);
 
 #endif

@@ -29,7 +29,7 @@
 #define SMTPD_MAIL_8BIT 2      /* MAIL had BODY=8BITMIME */
 
 /* Does a local address have a mailbox? lookup_exists()'s contract:
- * 1 yes, 0 no, -1 temporary error. */
+ * 1 yes, 0 no, 2 yes but full (a used-up quota), -1 temporary error. */
 typedef int smtpd_exists_func(char const *local, char const *domain);
 
 typedef struct smtpd_s smtpd;

@@ -3,7 +3,8 @@
  * A recipient is taken when (qmail's rules) RELAYCLIENT is set, whose value
  * is then appended to it, or its domain is in rcpthosts/morercpthosts.cdb.
  * Then, when the address is delivered here (domains_route), its mailbox must
- * exist (550 5.1.1 when not); when it is not, a local part that some mailer
+ * exist (550 5.1.1 when not) and not be full (452 4.2.2, a virtual
+ * mailbox whose quota is used up); when it is not, a local part that some mailer
  * might read as a route (percent hack, bang path, '@' inside quotes) is
  * refused, so that such forms never reach the remote channel. postmaster at
  * a local domain, and a bare <postmaster> (made postmaster@me), are always
@@ -36,6 +37,8 @@ static char const *local_verdict(smtpd *s, char *routed)
   int r = s->exists(routed, at + 1);
   *at = '@';
   if (r < 0) return "451 4.3.0 temporary failure looking up the recipient";
+  /* not queued in vain: posta-local would only defer it */
+  if (r == 2) return "452 4.2.2 mailbox full";
   return r ? 0 : "550 5.1.1 no mailbox here by that name";
 }
 

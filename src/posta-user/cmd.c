@@ -12,7 +12,7 @@
 
 #define USAGE USER_USAGE
 
-static void take_addr(user_ctx *c, char const *arg)
+void user_take_addr(user_ctx *c, char const *arg)
 {
   char const *why;
   if (vbox_addr(arg, c->addr, &c->at, &why) < 0) strerr_dief4x(100, "invalid address ", arg, ": ", why);
@@ -52,7 +52,7 @@ static void del_as_v(user_ctx *c)
 void user_add(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "-p"))) strerr_dieusage(100, USAGE);
-  take_addr(c, argv[0]);
+  user_take_addr(c, argv[0]);
   user_may_change(c);
   /* hashed (and wiped from our arguments) before anything else happens */
   if (argc == 3 && !strcmp(argv[2], "-")) pw_stdin(c);
@@ -73,7 +73,7 @@ void user_add(user_ctx *c, int argc, char const *const *argv)
   if (c->hash[0]) asv_run(c, &pwfile_set);
 }
 
-static int has_box(user_ctx *c)
+int user_has_box(user_ctx *c)
 {
   return (user_by_root(c) && assignfile_has(c)) || in_vlist(c);
 }
@@ -81,18 +81,18 @@ static int has_box(user_ctx *c)
 void user_passwd(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
-  take_addr(c, argv[0]);
+  user_take_addr(c, argv[0]);
   user_may_change(c);
   pw_stdin(c);
   asv_lock(c);
-  if (!has_box(c)) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
+  if (!user_has_box(c)) strerr_dief2x(100, "no virtual mailbox for ", c->addr);
   asv_run(c, &pwfile_set);
 }
 
 void user_del(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
-  take_addr(c, argv[0]);
+  user_take_addr(c, argv[0]);
   user_may_change(c);
   asv_lock(c);
   int found = 0;
@@ -142,7 +142,7 @@ void user_list(user_ctx *c, int argc, char const *const *argv)
 void user_path(user_ctx *c, int argc, char const *const *argv)
 {
   if (argc != 1) strerr_dieusage(100, USAGE);
-  take_addr(c, argv[0]);
+  user_take_addr(c, argv[0]);
   if (!(user_by_root(c) && assignfile_has(c)) && !in_vlist(c))
     strerr_dief2x(100, "no virtual mailbox for ", c->addr);
   print_path(c);

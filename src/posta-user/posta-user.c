@@ -1,7 +1,7 @@
 /* posta-user: adds, removes, lists virtual mailboxes.
  *
  * posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS
- * | list | path ADDRESS | import FILE | export. passwd and "-p -" read the password on stdin.
+ * | list | path ADDRESS | import FILE | export | quota ADDRESS BYTES[,COUNT]|none. passwd and "-p -" read the password on stdin.
  * Works on the instance of POSTA_HOME (else conf-home), as root or posta-v.
  * Exits 0 done, 100 usage or a refused request, 111 temporary error. */
 #include <string.h>
@@ -21,6 +21,7 @@ static struct { char const *name; user_cmd *fn; } const commands[] = {
   { "passwd", &user_passwd },
   { "import", &user_import },
   { "export", &user_export },
+  { "quota", &user_quota },
   { 0, 0 },
 };
 

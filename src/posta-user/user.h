@@ -6,7 +6,8 @@
  * mailboxes/.virtual, and rebuilds mailboxes/.virtual.cdb;
  * and adds the domain to control/locals and control/rcpthosts when they
  * lack it; del removes the address (the Maildir stays); list prints the
- * addresses; path prints an address's Maildir. Every change is atomic
+ * addresses; path prints an address's Maildir; quota sets or clears its
+ * Maildir++ quota (quota.c). Every change is atomic
  * (write, fsync, rename, fsync the folder) and made under an exclusive
  * lock on DIR/mailboxes. Runs as root (dropping to posta-v for everything
  * under DIR/mailboxes) or as posta-v (which cannot add a new domain). The
@@ -19,10 +20,11 @@
 
 #include <skalibs/stralloc.h>
 
+#include "common/mdsize.h"
 #include "common/roles.h"
 #include "sk/vbox.h"
 
-#define USER_USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS | import FILE|- | export"
+#define USER_USAGE "posta-user add ADDRESS [-p PASSWORD|-p -] | passwd ADDRESS | del ADDRESS | list | path ADDRESS | import FILE|- | export | quota ADDRESS BYTES[,COUNT]|none"
 #define USER_PASS_MAX 256     /* a password is shorter: posta-smtpd's limit */
 #define USER_HASH_MAX 256
 
@@ -67,6 +69,7 @@ struct user_ctx_s {
   size_t at;                  /* offset of '@' in addr */
   char hash[USER_HASH_MAX];   /* the password's hash, "" for none */
   imptab *imp;                /* import and export: the mailboxes */
+  mdsize quota;               /* quota: the one to set */
 };
 
 /* impline.c: one line of an import file (doc: posta-user(8)). */
@@ -81,8 +84,10 @@ struct impline_s {
 int impline_parse(char const *line, size_t n, impline *out, char const **why);
 
 typedef void user_cmd(user_ctx *, int argc, char const *const *argv);
-user_cmd user_add, user_del, user_list, user_path, user_passwd, user_import, user_export;
-/* cmd.c, for import.c and export.c */
+user_cmd user_add, user_del, user_list, user_path, user_passwd, user_import, user_export, user_quota;
+/* cmd.c, for import.c, export.c and quota.c */
+void user_take_addr(user_ctx *, char const *arg);   /* dies on a bad one */
+int user_has_box(user_ctx *);   /* 1 when the address is a mailbox */
 int user_by_root(user_ctx const *);
 void user_may_change(user_ctx const *);
 void user_read_as_v(user_ctx *, void (*f)(user_ctx *));

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 
 #include <skalibs/cdb.h>
 
+#include "common/mdsize.h"
 #include "conf.h"
 #include "sk/assign.h"
 #include "sk/dotqmail.h"
@@ -213,6 +215,17 @@ int lookup_local(char const *local, char const *domain, lookup_result *r)
   return lookup_alias(lc, n, r);
 }
 
+/* A virtual mailbox's (posta-v's, in .virtual.cdb or users/cdb) Maildir++ quota (common/mdsize.h), read as posta-d
+ * can (posta-user makes maildirsize 0644 in a 0711 Maildir): 2 when it is
+ * full, else 1. Unreadable, absent, broken or stale: not full. */
+static int full(char const *home)
+{
+  char dir[4200];
+  mdsize m;
+  if ((size_t)snprintf(dir, sizeof dir, "%s/Maildir/", home) >= sizeof dir) return 1;
+  return mdsize_load(dir, &m, 1, 0) == 1 && mdsize_over(&m, 1, 1) ? 2 : 1;
+}
+
 int lookup_exists(char const *local, char const *domain)
 {
   lookup_result r;
@@ -220,6 +233,7 @@ int lookup_exists(char const *local, char const *domain)
   /* an address without an extension is delivered (by default, without a
    * dot-qmail file); one with an extension only when a dot-qmail file of
    * the cascade exists, else posta-local would bounce it: refuse it now */
-  if (r.kind != LOOKUP_ALIAS && !r.dash[0]) return 1;
+  if (r.kind != LOOKUP_ALIAS && !r.dash[0])
+    return r.kind == LOOKUP_VIRTUAL || !strcmp(r.user, CONF_POSTA_V) ? full(r.home) : 1;
   return dotqmail_exists(r.home, r.dash, r.ext);
 }

@@ -41,7 +41,9 @@ int lookup_local(char const *local, char const *domain, lookup_result *r);
 /* For RCPT time: 1 when the address would be delivered (a users/cdb entry;
  * a system account whose dot-qmail cascade for the extension has a file, or
  * no extension; the alias user's .qmail-LOCAL cascade has a file), 0 when
- * posta-local would answer "no mailbox here by that name", -1 temporary. */
+ * posta-local would answer "no mailbox here by that name", 2 when it is a
+ * virtual mailbox whose Maildir++ quota is used up (posta-local would
+ * defer it: 4.2.2), -1 temporary. */
 int lookup_exists(char const *local, char const *domain);
 
 #endif

@@ -49,6 +49,7 @@ SEEDS = {
     "inject_head": [b"\x00From: a@b\nTo: c@d, e@f\nBcc: g@h\nSubject: x\n\nbody\n",
                     b"\x01From someone Thu\nTo: x@y\n folded@z\nResent-To: r@s\nResent-Bcc: t@u\n\n.\n",
                     b"\x02Subject: no recipients\nbody without blank\n", b"\x00To: \"unclosed\n\n"],
+    "mdsize": [b"1000S\n", b"1000S,10C\n  120 1\n-20 -1\n", b"10C\n1 1", b"junk\n"],
     "addr": [b"\x00<alice@example.com>", b"\x02<>", b"\x04<postmaster>", b"\x00<@a.example,@b.example:user@c.example>",
              b"\x00<\"user@evil\"@example.com>", b"\x00<user%evil@example.com>", b"\x00<a!b@example.com>",
              b"\x00<user@[192.0.2.1]>", b"\x00<user@[IPv6:2001:db8::1]>", b"\x01<j\xc3\xb6rg@b\xc3\xbccher.example>",

@@ -23,6 +23,9 @@ static void expired_line(void **state)
    * would end up in the notice's Diagnostic-Code */
   assert_string_equal(out, "D4.4.1 - connection refused");
   assert_int_equal(results_expired(out, 20, "Z4.4.1 - connection refused"), -1);
+  /* a full mailbox to the end: 5.2.2 in the notice */
+  assert_int_equal(results_expired(out, sizeof out, "Z4.2.2 - mailbox full"), 0);
+  assert_string_equal(out, "D5.2.2 - mailbox full");
 }
 
 static void lifetime_turns_deferral_into_failure(void **state)
