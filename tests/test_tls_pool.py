@@ -8,16 +8,15 @@ costs the client its message (no 250, nothing queued) and the pool
 replaces it; the key stays with the TLS workers (root's keeper aside)."""
 import os
 import signal
-import smtplib
 import socket
 import ssl
 import subprocess
 import time
 import unittest
 
-from posta import IS_ROOT, Instance, pids, proc_read, wait_for
-from smtpd_harness import clear_queue, configure, holds_tcp_socket, tcp_socket_inodes
-from tlskit import Ca, TlsSmtpd, install_cert, peer_serial, read, remove_cert
+from posta import IS_ROOT, wait_for
+from smtpd_harness import clear_queue, holds_tcp_socket, tcp_socket_inodes
+from tlskit import install_cert, peer_serial, remove_cert, serve_with_cert
 
 
 def uids(pid):
@@ -42,13 +41,7 @@ class PoolStartTls(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.inst = Instance()
-        configure(cls.inst)
-        cls.ca = Ca(cls.inst.path("ca"))
-        cls.pem, cls.key = cls.ca.server("mx.posta.test")
-        install_cert(cls.inst, cls.pem, cls.key)
-        cls.srv = TlsSmtpd(cls.inst, front="pool", pool_args=["-m", "0", "-M", "1"])
-        cls.srv.start()
+        serve_with_cert(cls, front="pool", pool_args=["-m", "0", "-M", "1"])
 
     @classmethod
     def tearDownClass(cls):
@@ -227,13 +220,7 @@ class PoolImplicitTls(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.inst = Instance()
-        configure(cls.inst)
-        cls.ca = Ca(cls.inst.path("ca"))
-        cls.pem, cls.key = cls.ca.server("mx.posta.test")
-        install_cert(cls.inst, cls.pem, cls.key)
-        cls.srv = TlsSmtpd(cls.inst, implicit=True, front="pool")
-        cls.srv.start()
+        serve_with_cert(cls, implicit=True, front="pool")
 
     @classmethod
     def tearDownClass(cls):

@@ -10,13 +10,12 @@ import os
 import socket
 import ssl
 import subprocess
-import time
 import unittest
 import warnings
 
-from posta import IS_ROOT, Instance, wait_for
-from smtpd_harness import RELAYLESS, clear_queue, configure, strip_fields
-from tlskit import Ca, TlsSmtpd, install_cert, peer_serial, read, remove_cert
+from posta import IS_ROOT, wait_for
+from smtpd_harness import RELAYLESS, clear_queue
+from tlskit import install_cert, peer_serial, read, remove_cert, serve_with_cert
 
 
 def recv_all(sock, wait=1.0):
@@ -37,13 +36,7 @@ def recv_all(sock, wait=1.0):
 class StartTls(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.inst = Instance()
-        configure(cls.inst)
-        cls.ca = Ca(cls.inst.path("ca"))
-        cls.pem, cls.key = cls.ca.server("mx.posta.test")
-        install_cert(cls.inst, cls.pem, cls.key)
-        cls.srv = TlsSmtpd(cls.inst)
-        cls.srv.start()
+        serve_with_cert(cls)
 
     @classmethod
     def tearDownClass(cls):

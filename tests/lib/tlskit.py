@@ -25,8 +25,8 @@ import socket
 import ssl
 import subprocess
 
-from posta import IS_ROOT, free_port, wait_for
-from smtpd_harness import RELAY, Smtpd, holds_tcp_socket, tcp_socket_inodes
+from posta import IS_ROOT, Instance, wait_for
+from smtpd_harness import RELAY, Smtpd, configure, holds_tcp_socket, tcp_socket_inodes
 
 
 def openssl(*args, cwd=None):
@@ -89,6 +89,19 @@ class Ca:
         return ctx
 
 
+def serve_with_cert(cls, **kw):
+    """For a test class's setUpClass: a configured instance (cls.inst), a
+    test CA (cls.ca), mx.posta.test's certificate and key installed
+    (cls.pem, cls.key) and a started TlsSmtpd(cls.inst, **kw) (cls.srv)."""
+    cls.inst = Instance()
+    configure(cls.inst)
+    cls.ca = Ca(cls.inst.path("ca"))
+    cls.pem, cls.key = cls.ca.server("mx.posta.test")
+    install_cert(cls.inst, cls.pem, cls.key)
+    cls.srv = TlsSmtpd(cls.inst, **kw)
+    cls.srv.start()
+
+
 def install_cert(inst, pem, key, apart=False):
     """control/servercert.pem (with the key in it, or the key in
     control/serverkey.pem when apart), owned by root, mode 0600."""
@@ -144,13 +157,18 @@ class TlsSmtpd(Smtpd):
         self.pool_args = list(pool_args)
 
     def start(self):
-        if self.front != "tcpserver":
-            return self.start_pool()
-        cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300",
-               "-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-tlsd")]
-        if self.implicit:
-            cmd.append("-i")
-        cmd.append(self.inst.bin("posta-smtpd"))
+        if self.front == "tcpserver":
+            cmd = ["tcpserver", "-R", "-H", "-l", "0", "-c", str(self.concurrency), "-b", "300",
+                   "-x", self.rules, "--", "127.0.0.1", str(self.port), self.inst.bin("posta-tlsd")]
+            if self.implicit:
+                cmd.append("-i")
+            cmd.append(self.inst.bin("posta-smtpd"))
+            what = "tcpserver"
+        else:
+            cmd = [self.inst.bin("posta-smtpdpool"), "-c", str(self.concurrency), "-x", self.rules] + self.pool_args + [
+                   "-i" if self.implicit else "-t", self.inst.bin("posta-tlsd"), "--",
+                   "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd"), "-w"]
+            what = "posta-smtpdpool"
         if self.submission:
             cmd.append("-s")
         env = self.inst.env(**self.env)
@@ -160,22 +178,7 @@ class TlsSmtpd(Smtpd):
         self.log = open(self.inst.path("smtpd-test.log"), "ab")
         self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(self._listening, 10, what="tcpserver on port %d" % self.port)
-
-    def start_pool(self):
-        cmd = [self.inst.bin("posta-smtpdpool"), "-c", str(self.concurrency), "-x", self.rules] + self.pool_args + [
-               "-i" if self.implicit else "-t", self.inst.bin("posta-tlsd"), "--",
-               "127.0.0.1", str(self.port), self.inst.bin("posta-smtpd"), "-w"]
-        if self.submission:
-            cmd.append("-s")
-        env = self.inst.env(**self.env)
-        if IS_ROOT:
-            pw = pwd.getpwnam("posta-d")
-            env.update(UID=str(pw.pw_uid), GID=str(pw.pw_gid), GIDLIST=str(pw.pw_gid))
-        self.log = open(self.inst.path("smtpd-test.log"), "ab")
-        self.proc = subprocess.Popen(cmd, cwd=self.inst.home, env=env, stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(self._listening, 10, what="posta-smtpdpool on port %d" % self.port)
+        wait_for(self._listening, 10, what="%s on port %d" % (what, self.port))
 
     def tlsd_sessions(self):
         """Pids of the posta-tlsd processes serving a client now: under
