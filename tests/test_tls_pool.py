@@ -15,8 +15,8 @@ import time
 import unittest
 
 from posta import IS_ROOT, wait_for
-from smtpd_harness import clear_queue, holds_tcp_socket, tcp_socket_inodes
-from tlskit import install_cert, peer_serial, remove_cert, serve_with_cert
+from smtpd_harness import holds_tcp_socket, tcp_socket_inodes
+from tlskit import CertServed, install_cert, peer_serial, remove_cert
 
 
 def uids(pid):
@@ -35,21 +35,13 @@ def wait_idle(srv):
     time.sleep(0.2)
 
 
-class PoolStartTls(unittest.TestCase):
+class PoolStartTls(CertServed):
     """-t, at most one idle worker of each kind and none started ahead
     (-m 0 -M 1), so that sessions in a row land on the same two workers."""
-
-    @classmethod
-    def setUpClass(cls):
-        serve_with_cert(cls, front="pool", pool_args=["-m", "0", "-M", "1"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
+    SERVE = {"front": "pool", "pool_args": ["-m", "0", "-M", "1"]}
 
     def setUp(self):
-        install_cert(self.inst, self.pem, self.key)
-        clear_queue(self.srv)
+        super().setUp()
         wait_idle(self.srv)
 
     def tls_client(self):
@@ -215,20 +207,9 @@ class PoolStartTls(unittest.TestCase):
         c.quit()
 
 
-class PoolImplicitTls(unittest.TestCase):
+class PoolImplicitTls(CertServed):
     """-i: TLS from the first byte (port 465)."""
-
-    @classmethod
-    def setUpClass(cls):
-        serve_with_cert(cls, implicit=True, front="pool")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
-
-    def setUp(self):
-        install_cert(self.inst, self.pem, self.key)
-        clear_queue(self.srv)
+    SERVE = {"implicit": True, "front": "pool"}
 
     def test_session_and_variables(self):
         before = None

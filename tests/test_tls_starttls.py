@@ -14,8 +14,8 @@ import unittest
 import warnings
 
 from posta import IS_ROOT, wait_for
-from smtpd_harness import RELAYLESS, clear_queue
-from tlskit import install_cert, peer_serial, read, remove_cert, serve_with_cert
+from smtpd_harness import RELAYLESS
+from tlskit import CertServed, install_cert, peer_serial, read, remove_cert
 
 
 def recv_all(sock, wait=1.0):
@@ -33,19 +33,7 @@ def recv_all(sock, wait=1.0):
     return out
 
 
-class StartTls(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        serve_with_cert(cls)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.cleanup()
-
-    def setUp(self):
-        install_cert(self.inst, self.pem, self.key)
-        clear_queue(self.srv)
-
+class StartTls(CertServed):
     def ehlo_keywords(self, c):
         code, text = c.ehlo("client.test")
         self.assertEqual(code, 250)

@@ -24,9 +24,10 @@ import smtplib
 import socket
 import ssl
 import subprocess
+import unittest
 
 from posta import IS_ROOT, Instance, wait_for
-from smtpd_harness import RELAY, Smtpd, configure, holds_tcp_socket, tcp_socket_inodes
+from smtpd_harness import RELAY, Smtpd, clear_queue, configure, holds_tcp_socket, tcp_socket_inodes
 
 
 def openssl(*args, cwd=None):
@@ -100,6 +101,24 @@ def serve_with_cert(cls, **kw):
     install_cert(cls.inst, cls.pem, cls.key)
     cls.srv = TlsSmtpd(cls.inst, **kw)
     cls.srv.start()
+
+
+class CertServed(unittest.TestCase):
+    """A test class served by serve_with_cert(cls, **SERVE), its certificate
+    put back and its queue emptied before each test."""
+    SERVE = {}
+
+    @classmethod
+    def setUpClass(cls):
+        serve_with_cert(cls, **cls.SERVE)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def setUp(self):
+        install_cert(self.inst, self.pem, self.key)
+        clear_queue(self.srv)
 
 
 def install_cert(inst, pem, key, apart=False):
