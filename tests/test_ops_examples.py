@@ -62,8 +62,10 @@ def code_lines(text, inline=True):
 
 
 def sends(cmd):
-    """1 when a command line sends mail (a shell comment aside)."""
-    return SENDS.search(re.sub(r"(^|\s)#.*$", "", cmd))
+    """1 when a command line sends mail (a shell comment aside): sendmail
+    with a mode that reads no message (-bp, -bi, -bs, -q) does not."""
+    cmd = re.sub(r"(^|\s)#.*$", "", cmd)
+    return SENDS.search(cmd) and not re.search(r"sendmail\s+-(bp|bi|bs|q)", cmd)
 
 
 def mail_examples(text):
