@@ -102,12 +102,15 @@ class InjectdTest(unittest.TestCase):
 
     def test_smtp_through_daemon(self):
         """A message through SMTP goes through the daemon (its pid is the
-        qp of the reply and the Received line's, as posta-queue's would be
-        for posta-d) and is delivered byte-exact."""
+        qp of the log line and the Received line's, as posta-queue's would
+        be for posta-d; the reply names the queue id it committed) and is
+        delivered byte-exact."""
         pid = self.daemon_pid()
         code, reply, body = self.send(b"daemon")
         self.assertEqual(code, 250, reply)
-        self.assertIn(" qp %d" % pid, reply)
+        mid = re.fullmatch(r"2\.0\.0 ok queued as (\d+)", reply).group(1)
+        wait_for(lambda: re.search(r"accepted message qp %d .* msg %s to <" % (pid, mid), self.inst.log("posta-smtpd")),
+                 10, what="posta-smtpd's line for msg %s" % mid)
         data = self.delivered(body)
         self.assertIn(b"Received: (posta %d invoked from network); " % pid, data)
 
@@ -121,6 +124,8 @@ class InjectdTest(unittest.TestCase):
         code, reply, body = self.send(b"fallback")
         self.assertEqual(code, 250, reply)
         self.assertNotIn(" qp %d" % pid, reply)
+        # posta-queue says no id: the reply keeps its older form
+        self.assertRegex(reply, r"^2\.0\.0 ok \d+ qp \d+$")
         data = self.delivered(body)
         self.assertIn(b"invoked from network", data)
         # a stale socket: nobody listens (ECONNREFUSED)

@@ -147,11 +147,11 @@ class Demo(unittest.TestCase):
                          what="end msg in posta-send's log")
         self.assertEqual([l for l in lines if not any(rx.match(l) for rx in LOG_FORMS.values())], [])
         mid = re.match(r"new msg (\d+)$", next(l for l in lines if l.startswith("new msg "))).group(1)
-        life = [l for l in lines if re.search(r"\bmsg %s\b" % mid, l) or l.startswith("delivery ")]
+        life = [l for l in lines if re.search(r"\bmsg %s\b" % mid, l)]
         self.assertEqual(life[0], "new msg %s" % mid)
         self.assertRegex(life[1], r"^info msg %s: bytes \d+ from <you@example\.com> qp \d+ uid \d+$" % mid)
         self.assertRegex(life[2], r"^starting delivery (\d+): msg %s to local <demo@localhost>$" % mid)
-        self.assertRegex(life[3], r"^delivery \d+: success: <demo@localhost> 2\.0\.0 - delivered: 1 maildir")
+        self.assertRegex(life[3], r"^delivery \d+: msg %s: success: <demo@localhost> 2\.0\.0 - delivered: 1 maildir" % mid)
         self.assertEqual(life[4], "end msg %s" % mid)
         # and posta-smtpd's log has the message it accepted
         self.assertTrue([l for l in self.log("posta-smtpd") if "accepted message" in l])

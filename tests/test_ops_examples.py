@@ -139,7 +139,7 @@ class Examples(unittest.TestCase):
         self.assertEqual(maildir_files(os.path.join(home, "alias", "Maildir")), [])
         log = send_log(home)
         self.assertEqual([l for l in log if re.match(r"(bounce msg|starting delivery \d+: msg \d+ to remote)", l)], [])
-        self.assertEqual(len([l for l in log if re.match(r"delivery \d+: success: ", l)]), box_count)
+        self.assertEqual(len([l for l in log if re.match(r"delivery \d+: msg \d+: success: ", l)]), box_count)
 
     def wait_box(self, home, box, n, cmd):
         """Waits until box holds n messages, the last one sent by cmd."""

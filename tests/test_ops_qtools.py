@@ -38,7 +38,7 @@ class QueueTools(unittest.TestCase):
 
     def deferred(self):
         mid = self.queue()
-        wait_log(self.inst, r"^delivery \d+: deferral: <down@far.test>")
+        wait_log(self.inst, r"^delivery \d+: msg \d+: deferral: <down@far.test>")
         return mid
 
     def tool(self, *args, rc=0):
@@ -92,7 +92,7 @@ class QueueTools(unittest.TestCase):
         # the log is written through s6-log: its end msg line may trail the tool's answer
         wait_log(self.inst, r"^end msg %d$" % mid)
         lines = log_lines(self.inst)
-        result = next(i for i, l in enumerate(lines) if l.startswith("delivery 1: deferral:"))
+        result = next(i for i, l in enumerate(lines) if l.startswith("delivery 1: msg %d: deferral:" % mid))
         end = lines.index("end msg %d" % mid)
         self.assertLess(lines.index("remove msg %d uid %d" % (mid, os.getuid())), end)
         self.assertLess(result, end)

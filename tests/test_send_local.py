@@ -100,7 +100,7 @@ class SendLocalTest(unittest.TestCase):
         os.chmod(tmp, 0o500)
         try:
             self.inst.sendmail("locked@example.com", message=b"Subject: locked\n\nwait for me\n")
-            wait_log(self.inst, r"^delivery \d+: deferral: <locked@example\.com> ", count=2, timeout=10)
+            wait_log(self.inst, r"^delivery \d+: msg \d+: deferral: <locked@example\.com> ", count=2, timeout=10)
             self.assertEqual(maildir_files(box), [])
         finally:
             os.chmod(tmp, 0o700)

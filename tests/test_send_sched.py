@@ -93,7 +93,7 @@ class SignalsTest(unittest.TestCase):
             wait_log(inst, r"^posta-send: info: control files read again$", count=2)
             # a deferral an hour away: SIGALRM tries it now
             inst.sendmail("defer@later.example")
-            wait_log(inst, r"^delivery \d+: deferral: <defer@later\.example> ")
+            wait_log(inst, r"^delivery \d+: msg \d+: deferral: <defer@later\.example> ")
             n = len(remote_requests(inst))
             self.assertTrue(any(l.endswith("remote 1/5") for l in log_lines(inst) if l.startswith("status: ")))
             inst.svc("posta-send", "-a")

@@ -246,7 +246,7 @@ class Flush(unittest.TestCase):
         self.inst.start(services=("posta-send",))
         self.inst.sendmail("down@far.test")
         mid = max(self.inst.queue_files("mess"))
-        wait_log(self.inst, r"^delivery \d+: deferral: <down@far.test>")
+        wait_log(self.inst, r"^delivery \d+: msg \d+: deferral: <down@far.test>")
         open(os.path.join(self.inst.spool, "up"), "w").close()
         rc, out, err = run(self.inst, [self.inst.bin("sendmail"), "-q"], "idle")
         self.assertEqual((rc, out, err), (0, "all: flushed\n", ""))

@@ -212,6 +212,9 @@ class LimitsTest(SmtpdCase):
             c.expect(b"552 5.3.4")
             self.quit(c)
             self.assertEqual(self.srv.queued(), [])
+            # the log says why, as the client heard it
+            self.assertRegex(self.srv.logtext(), r"posta-smtpd: info: refused message qp \d+ from \S+ sender <a@far\.test> "
+                             r"rcpts 1 bytes \d+ to <alice@posta\.test>: 552 5\.3\.4 message size exceeds fixed maximum")
         finally:
             self.srv.inst.remove_control("databytes")
 

@@ -169,7 +169,7 @@ class MailTest(SmtpdCase):
             self.assertTrue(m, text)
         pid = m.group(2).decode()
         self.assertRegex(self.srv.logtext(), r"posta-smtpd: info: accepted message qp %s from 127\.0\.0\.1 "
-                         r"sender <s@far\.test> rcpts 1 bytes %d" % (pid, len(lf(BODY))))
+                         r"sender <s@far\.test> rcpts 1 bytes %d to <alice@posta\.test>\n" % (pid, len(lf(BODY))))
 
 
 class FilterTest(unittest.TestCase):

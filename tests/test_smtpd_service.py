@@ -32,7 +32,7 @@ class ServiceTest(unittest.TestCase):
         log = wait_for(lambda: "accepted message" in inst.log("posta-smtpd") and inst.log("posta-smtpd"),
                        10, what="the accepted message in the log")
         self.assertRegex(log, r"posta-smtpd: info: accepted message qp \d+ from 127\.0\.0\.1 sender <s@far\.test> "
-                              r"rcpts 1 bytes 17\n")
+                              r"rcpts 1 bytes 17 to <alice@posta\.test>\n")
         # a new greeting, taken by the next session without a restart
         inst.control("smtpgreeting", "welcome.test hello")
         s = socket.create_connection((inst.ip, inst.smtp_port), 10)

@@ -252,6 +252,27 @@ class PoolImplicitTls(CertServed):
         self.assertEqual(c.ehlo("client.test")[0], 250)
         c.quit()
 
+    def test_probe_is_no_failed_handshake(self):
+        """A connection opened and closed without a byte (svc/posta-smtps's
+        readiness check at every start, a port scan) tried no handshake:
+        nothing is logged for it. A client that sends plain text still is."""
+        before = self.srv.logtext()
+        socket.create_connection(("127.0.0.1", self.srv.port), 10).close()
+        with socket.create_connection(("127.0.0.1", self.srv.port), 10) as s:
+            s.sendall(b"EHLO plain.test\r\n")
+            s.settimeout(10)
+            try:
+                s.recv(1000)
+            except OSError:
+                pass
+        wait_for(lambda: "TLS handshake failed" in self.srv.logtext()[len(before):], 10, what="the plain client's failure")
+        c = self.srv.ssl_client(self.ca.context())
+        self.assertEqual(c.ehlo("client.test")[0], 250)
+        c.quit()
+        new = [l for l in self.srv.logtext()[len(before):].splitlines() if "127.0.0.1" in l]
+        self.assertEqual(len([l for l in new if "TLS handshake failed" in l]), 1, new)
+        self.assertEqual([l for l in new if "TLS handshake failed" not in l and not l.startswith("posta-smtpd: info: TLS ")], [])
+
     def test_no_certificate_no_session(self):
         remove_cert(self.inst)
         with socket.create_connection(("127.0.0.1", self.srv.port), 10) as s:

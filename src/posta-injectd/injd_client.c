@@ -96,10 +96,14 @@ static void warn(injd_client const *c, int code)
 
 void injd_finish(injd *d, injd_client *c, int code)
 {
-  unsigned char b = (unsigned char)code;
+  char b[24];
+  size_t n = 1;
+  b[0] = (char)(unsigned char)code;
   if (code) warn(c, code);
-  /* the socket's buffer is empty: one byte always fits */
-  if (write(c->fd, &b, 1) < 0) { /* a client that left hears nothing */ }
+  /* 0: the id the message was committed under follows, in decimal */
+  else n += (size_t)snprintf(b + 1, sizeof b - 1, "%llu", (unsigned long long)c->q.id);
+  /* the socket's buffer is empty: these few bytes always fit */
+  if (write(c->fd, b, n) < 0) { /* a client that left hears nothing */ }
   qq_release(&c->q);
   free(c->env);
   c->env = 0;

@@ -20,6 +20,8 @@ static void log_result(send_ctx *ctx, job const *j, char const *addr, int kind, 
   slog_start(&l, ctx->logfd);
   slog_str(&l, "delivery ");
   slog_u(&l, j->number);
+  slog_str(&l, ": msg ");
+  slog_u(&l, j->m->id);
   slog_str(&l, ": ");
   slog_str(&l, kinds[kind]);
   slog_str(&l, ": ");

@@ -11,6 +11,7 @@
  * 250 is said only after the injector exited 0. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <skalibs/strerr.h>
@@ -73,40 +74,71 @@ static char const *refusal(smtpd_data const *d, int early)
   return 0;
 }
 
-static void log_result(smtpd *s, smtpd_inj const *j, smtpd_data const *d, char const *what)
+/* The recipients as " to <A> <B> ...", escaped, cut with " ..." when
+ * they do not fit in size bytes. */
+static void rcpt_list(smtpd const *s, char *out, size_t size)
 {
-  char ip[64], from[ADDR_MAX + 1], pid[24], n[24], size[24];
+  char one[ADDR_MAX * ESC_MAX + 4];
+  size_t n = (size_t)snprintf(out, size, " to");
+  for (size_t i = 0; i < s->rcpts_len; i += strlen(s->rcpts + i) + 1) {
+    size_t m = esc_copy(one, sizeof one, s->rcpts + i + 1, strlen(s->rcpts + i + 1), ESC_ADDR);
+    if (n + m + 3 + 5 > size) { memcpy(out + n, " ...", 5); return; }
+    out[n++] = ' ';
+    out[n++] = '<';
+    memcpy(out + n, one, m);
+    n += m;
+    out[n++] = '>';
+    out[n] = 0;
+  }
+}
+
+/* what: "accepted message", "refused message", "queue failed for
+ * message"; the queue id when it is known; why: the reply refusing it, or
+ * "". */
+static void log_result(smtpd *s, smtpd_inj const *j, smtpd_data const *d, char const *what, char const *why)
+{
+  char ip[64], from[ADDR_MAX + 1], pid[24], n[24], size[24], id[32], to[2048];
   esc_str(ip, sizeof ip, s->remoteip, ESC_WORD);
   esc_str(from, sizeof from, s->sender, ESC_WORD);
-  n[0] = size[0] = pid[0] = 0;
   snprintf(pid, sizeof pid, "%ld", (long)j->pid);
   snprintf(n, sizeof n, "%zu", s->nrcpt);
   snprintf(size, sizeof size, "%llu", (unsigned long long)d->size);
-  strerr_warni(what, " qp ", pid, " from ", ip, " sender <", from, "> rcpts ", n, " bytes ", size);
+  id[0] = 0;
+  if (j->id) snprintf(id, sizeof id, " msg %llu", (unsigned long long)j->id);
+  rcpt_list(s, to, sizeof to);
+  strerr_warni(what, " qp ", pid, " from ", ip, " sender <", from, "> rcpts ", n, " bytes ", size, id, to, *why ? ": " : "", why);
 }
 
 static void finish(smtpd *s, smtpd_inj *j, smtpd_data const *d, int early)
 {
-  char why[16], pid[24], now[24];
+  char why[16], pid[24], now[24], reply[96];
   char const *no = refusal(d, early);
   if (no) {
     smtpd_queue_abort(j);
     smtpd_queue_wait(j);
-    log_result(s, j, d, "refused message");
+    log_result(s, j, d, "refused message", no);
     smtpd_reply(s, no);
     return;
   }
   int committed = smtpd_queue_commit(j, s->sender, s->sender_len, s->rcpts, s->rcpts_len) == 0;
   int st = smtpd_queue_wait(j);
   if (!committed || st) {
-    log_result(s, j, d, "queue failed for message");
-    if (st) smtpd_reply(s, smtpd_queue_reply(st, why), " (", why, ")");
-    else smtpd_reply(s, "451 4.3.0 unable to write to the queue");
+    char const *r = st ? smtpd_queue_reply(st, why) : "451 4.3.0 unable to write to the queue";
+    snprintf(reply, sizeof reply, st ? "%s (%s)" : "%s", r, why);
+    log_result(s, j, d, "queue failed for message", reply);
+    smtpd_reply(s, reply);
     return;
   }
+  log_result(s, j, d, "accepted message", "");
+  if (j->id) {
+    /* Postfix's "queued as": the id every line of the message's log names */
+    snprintf(now, sizeof now, "%llu", (unsigned long long)j->id);
+    smtpd_reply(s, "250 2.0.0 ok queued as ", now);
+    return;
+  }
+  /* posta-queue run as a child does not say the id it took */
   snprintf(pid, sizeof pid, "%ld", (long)j->pid);
   snprintf(now, sizeof now, "%lld", (long long)time(0));
-  log_result(s, j, d, "accepted message");
   smtpd_reply(s, "250 2.0.0 ok ", now, " qp ", pid);
 }
 

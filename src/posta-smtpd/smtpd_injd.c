@@ -2,13 +2,14 @@
  * "posta-smtpd to posta-injectd"). The message goes as netstrings of up to
  * SMTPD_INJ_STAGE bytes, then "0:,", then the envelope (posta-queue's fd 1
  * bytes) as one netstring; the daemon answers one byte, qmail-queue's exit
- * code, once the message is durable. A run abandoned (smtpd_queue_abort)
+ * code, once the message is durable, and after a 0 the message's queue id. A run abandoned (smtpd_queue_abort)
  * closes the socket before the envelope: the daemon queues nothing. Every
  * wait lasts at most the session's timeout. Never exits. */
 #include "posta-smtpd/smtpd_queue.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -34,6 +35,7 @@ int smtpd_injd_connect(smtpd_inj *j, unsigned timeout)
   }
   j->pid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 ? cr.pid : 0;
   j->sock = 1;
+  j->id = 0;
   j->envfd = -1;
   j->broken = 0;
   j->stagelen = 0;
@@ -81,6 +83,25 @@ int smtpd_injd_commit(smtpd_inj *j, char const *sender, size_t slen, char const 
   return 0;
 }
 
+/* After a 0: the message's id, decimal digits up to the end of file (0 when
+ * none came or they are not an id). */
+static uint64_t read_id(sio *m)
+{
+  char d[SMTPD_INJ_IDLEN + 1];
+  size_t n = 0;
+  m->pos = 1;
+  for (;;) {
+    while (m->pos < m->len) {
+      if (n == SMTPD_INJ_IDLEN) return 0;
+      d[n++] = m->buf[m->pos++];
+    }
+    if (smtpd_io_fill(m) <= 0) break;
+  }
+  d[n] = 0;
+  if (!n || n > 20 || strspn(d, "0123456789") != n) return 0;
+  return strtoull(d, 0, 10);
+}
+
 int smtpd_injd_wait(smtpd_inj *j)
 {
   int code = SMTPD_INJ_LOST;
@@ -88,6 +109,7 @@ int smtpd_injd_wait(smtpd_inj *j)
   j->msg.pos = j->msg.len = 0;
   /* the verdict comes once the message is durable, or never */
   if (smtpd_io_fill(&j->msg) > 0) code = (unsigned char)j->msg.buf[0];
+  if (!code) j->id = read_id(&j->msg);
   close(j->msg.fd);
   j->msg.fd = -1;
   return code;

@@ -57,6 +57,7 @@ int smtpd_queue_start(smtpd_inj *j, char const *prog, unsigned timeout, int uses
   int m[2], e[2];
   if (usesocket && smtpd_injd_connect(j, timeout) == 0) return 0;
   j->sock = 0;
+  j->id = 0;
   j->stagelen = 0;
   if (pipe2(m, O_CLOEXEC) < 0) return -1;
   if (pipe2(e, O_CLOEXEC) < 0) goto err1;

@@ -12,6 +12,7 @@
 #define POSTA_SMTPD_QUEUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "posta-smtpd/smtpd_io.h"
@@ -19,10 +20,13 @@
 #define SMTPD_INJ_EXEC 120     /* the child's exit code when exec fails */
 #define SMTPD_INJ_LOST 121     /* posta-injectd closed without a verdict */
 #define SMTPD_INJ_STAGE 32768  /* message bytes per chunk to posta-injectd */
+#define SMTPD_INJ_IDLEN 20     /* digits of a queue id, at most */
 
 typedef struct smtpd_inj_s smtpd_inj;
 struct smtpd_inj_s {
   pid_t pid;          /* the injector's (posta-injectd's, from SO_PEERCRED) */
+  uint64_t id;        /* the queue id posta-injectd committed; 0: unknown
+                       * (posta-queue run as a child does not say it) */
   int sock;           /* 1: posta-injectd's socket, 0: a child */
   int envfd;          /* -1 once closed */
   int broken;         /* a write failed: the message is not whole */
@@ -39,7 +43,7 @@ int smtpd_queue_start(smtpd_inj *, char const *prog, unsigned timeout, int useso
 /* smtpd_injd.c: the same steps over posta-injectd's socket (the protocol
  * of doc/protocols.md): connect (0 or -1), part of the message, the end
  * and the envelope (0 or -1), the one-byte verdict (the code, or
- * SMTPD_INJ_LOST). */
+ * SMTPD_INJ_LOST); after a 0, the message's id in id. */
 int smtpd_injd_connect(smtpd_inj *, unsigned timeout);
 void smtpd_injd_put(smtpd_inj *, char const *, size_t);
 int smtpd_injd_commit(smtpd_inj *, char const *sender, size_t slen, char const *rcpts, size_t rlen);

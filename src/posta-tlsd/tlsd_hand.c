@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
@@ -48,8 +49,23 @@ static void failed(tlsd *t, char const *why)
   strerr_warnw4x("TLS handshake failed with ", t->ip, ": ", text);
 }
 
+/* 0 once the client sent its first byte (or the descriptor is no socket
+ * to peek at), -1 when it closed before: a connection opened and closed at
+ * once (a readiness probe, a port scan) tried no handshake, and no failure
+ * is logged for it. */
+static int first_byte(tlsd *t)
+{
+  char c;
+  if (tlsd_wait(t, t->netin, POLLIN) < 0) {
+    failed(t, errno == ETIMEDOUT ? "timeout" : strerror(errno));
+    return -1;
+  }
+  return recv(t->netin, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0 ? -1 : 0;
+}
+
 int tlsd_handshake(tlsd *t)
 {
+  if (first_byte(t) < 0) return -1;
   if (tls_accept_fds(t->server, &t->conn, t->netin, t->netout) < 0) {
     failed(t, tls_error(t->server));
     return -1;

@@ -30,7 +30,7 @@ LOG_FORMS = {
     "new": re.compile(r"^new msg (\d+)$"),
     "info": re.compile(r"^info msg (\d+): bytes (\d+) from <([^>]*)> qp (\d+) uid (\d+)$"),
     "start": re.compile(r"^starting delivery (\d+): msg (\d+) to (local|remote)((?: <[^>]*>)+)$"),
-    "result": re.compile(r"^delivery (\d+): (success|deferral|failure): <([^>]*)> (\d\.\d{1,3}\.\d{1,3}) (\S+)(?: (.*))?$"),
+    "result": re.compile(r"^delivery (\d+): msg \d+: (success|deferral|failure): <([^>]*)> (\d\.\d{1,3}\.\d{1,3}) (\S+)(?: (.*))?$"),
     "status": re.compile(r"^status: local (\d+)/(\d+) remote (\d+)/(\d+)$"),
     "end": re.compile(r"^end msg (\d+)$"),
     "bounce": re.compile(r"^bounce msg (\d+) (qp \d+|done|deferral: .*|set aside: .*|warning: .*)$"),

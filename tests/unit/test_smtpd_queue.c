@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -133,10 +134,49 @@ static void replies(void **state)
   }
 }
 
+/* posta-injectd's answer as smtpd_injd_wait reads it: the code, and after
+ * a 0 the queue id up to the end of file (doc/protocols.md). */
+static int answer(char const *bytes, size_t n, smtpd_inj *j)
+{
+  int sv[2];
+  assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  memset(j, 0, sizeof *j);
+  j->sock = 1;
+  j->envfd = -1;
+  j->id = 99;
+  smtpd_io_init(&j->msg, sv[0], 5);
+  assert_int_equal(write(sv[1], bytes, n), (ssize_t)n);
+  close(sv[1]);
+  return smtpd_queue_wait(j);
+}
+
+static void injd_id(void **state)
+{
+  smtpd_inj *j = malloc(sizeof *j);
+  assert_non_null(j);
+  assert_int_equal(answer("\0" "10962541", 9, j), 0);
+  assert_int_equal(j->id, 10962541);
+  assert_int_equal(answer("\0" "18446744073709551615", 21, j), 0);
+  assert_true(j->id == UINT64_MAX);
+  /* an older daemon, no digits, not digits, too many: no id, still queued */
+  assert_int_equal(answer("\0", 1, j), 0);
+  assert_int_equal(j->id, 0);
+  assert_int_equal(answer("\0" "12a", 4, j), 0);
+  assert_int_equal(j->id, 0);
+  assert_int_equal(answer("\0" "123456789012345678901", 22, j), 0);
+  assert_int_equal(j->id, 0);
+  /* a refusal carries no id; nothing at all is a lost daemon */
+  assert_int_equal(answer("\x35", 1, j), 53);
+  assert_int_equal(j->id, 99);
+  assert_int_equal(answer("", 0, j), SMTPD_INJ_LOST);
+  free(j);
+}
+
 UNIT_MAIN(setup, teardown,
     cmocka_unit_test(commit),
     cmocka_unit_test(abort_run),
     cmocka_unit_test(broken),
     cmocka_unit_test(crash_and_exec),
     cmocka_unit_test(replies),
+    cmocka_unit_test(injd_id),
 )
