@@ -39,16 +39,16 @@ int mdsize_parse(char const *s, size_t n, mdsize *m);
 /* 1 when adding bytes and count would exceed the quota. */
 int mdsize_over(mdsize const *m, uint64_t bytes, uint64_t count);
 /* Sums the Maildir dir's messages into m's usage: 0, or -1 (errno). */
-int mdsize_scan(char const *dir, mdsize *m);
+int mdsize_fs_scan(char const *dir, mdsize *m);
 /* Writes dir's maildirsize anew (definition, usage), mode mode: 0/-1. */
-int mdsize_write(char const *dir, mdsize const *m, mode_t mode);
+int mdsize_fs_write(char const *dir, mdsize const *m, mode_t mode);
 /* Reads dir's maildirsize (O_NOFOLLOW, O_NONBLOCK), recalculating it when
  * needed (need: the size of the message the reader would add) and fix is
  * set: 1 a quota in *m, 0 no quota, -1 error (errno);
  * without fix, 2 when the usage would need recalculating (not to be
  * trusted: a reader that cannot fix it takes the mailbox for not full). */
-int mdsize_load(char const *dir, mdsize *m, uint64_t need, int fix);
+int mdsize_fs_load(char const *dir, mdsize *m, uint64_t need, int fix);
 /* Appends "BYTES 1\n" in one write: 0, or -1 (errno). */
-int mdsize_add(char const *dir, uint64_t bytes);
+int mdsize_fs_add(char const *dir, uint64_t bytes);
 
 #endif

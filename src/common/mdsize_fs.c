@@ -46,7 +46,7 @@ static int scan_folder(char const *dir, char const *folder, mdsize *m)
   return 0;
 }
 
-int mdsize_scan(char const *dir, mdsize *m)
+int mdsize_fs_scan(char const *dir, mdsize *m)
 {
   char p[PATH_MAX];
   DIR *d;
@@ -65,7 +65,7 @@ int mdsize_scan(char const *dir, mdsize *m)
   return 0;
 }
 
-int mdsize_write(char const *dir, mdsize const *m, mode_t mode)
+int mdsize_fs_write(char const *dir, mdsize const *m, mode_t mode)
 {
   char path[PATH_MAX], tmp[PATH_MAX], text[MDSIZE_DEF_MAX + 64];
   size_t n = mdsize_fmtdef(text, m);
@@ -97,7 +97,7 @@ static int readfile(char const *dir, char *buf, size_t *len, struct stat *st)
   return 1;
 }
 
-int mdsize_load(char const *dir, mdsize *m, uint64_t need, int fix)
+int mdsize_fs_load(char const *dir, mdsize *m, uint64_t need, int fix)
 {
   char buf[MDSIZE_MAX + 1];
   size_t len;
@@ -110,11 +110,11 @@ int mdsize_load(char const *dir, mdsize *m, uint64_t need, int fix)
               || (mdsize_over(m, need, 1) && time(0) - st.st_mtim.tv_sec > MDSIZE_STALE);
   if (!stale) return 1;
   if (!fix) return 2;
-  if (mdsize_scan(dir, m) < 0 || mdsize_write(dir, m, st.st_mode & 0644) < 0) return -1;
+  if (mdsize_fs_scan(dir, m) < 0 || mdsize_fs_write(dir, m, st.st_mode & 0644) < 0) return -1;
   return 1;
 }
 
-int mdsize_add(char const *dir, uint64_t bytes)
+int mdsize_fs_add(char const *dir, uint64_t bytes)
 {
   char path[PATH_MAX], line[64];
   int n = snprintf(line, sizeof line, "%llu 1\n", (unsigned long long)bytes);

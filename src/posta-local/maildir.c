@@ -115,7 +115,7 @@ static int quota_ok(local_ctx *c, char const *dir, int *has)
   mdsize m;
   char q[MDSIZE_DEF_MAX];
   uint64_t size = (uint64_t)c->msg.st_size + c->rpline.len + c->dtline.len;
-  *has = mdsize_load(dir, &m, size, 1) == 1;
+  *has = mdsize_fs_load(dir, &m, size, 1) == 1;
   if (!*has || !mdsize_over(&m, size, 1)) return 1;
   mdsize_fmtdef(q, &m);
   result_set(&c->res, 111, "4.2.2", "mailbox full: the message would exceed the mailbox's quota (", q, ")");
@@ -150,7 +150,7 @@ int maildir_deliver(local_ctx *c, char const *dir)
   if (linked < 0) return -1;
   /* the usage grows by what was linked (not by a retry's own copy); a
    * failed append only leaves the count low until the next recalculation */
-  if (quota && linked) mdsize_add(dir, (uint64_t)st.st_size);
+  if (quota && linked) mdsize_fs_add(dir, (uint64_t)st.st_size);
   c->nmaildir++;
   return 0;
 }

@@ -43,8 +43,8 @@ static void set_as_v(user_ctx *c)
   char dir[PATH_MAX];
   mdsize m = c->quota;
   maildir(c, dir, sizeof dir);
-  if (mdsize_scan(dir, &m) < 0) strerr_diefu2sys(111, "count the messages of ", dir);
-  if (mdsize_write(dir, &m, 0644) < 0) strerr_diefu3sys(111, "write ", dir, "maildirsize");
+  if (mdsize_fs_scan(dir, &m) < 0) strerr_diefu2sys(111, "count the messages of ", dir);
+  if (mdsize_fs_write(dir, &m, 0644) < 0) strerr_diefu3sys(111, "write ", dir, "maildirsize");
   if (chmod(dir, 0711) < 0) strerr_diefu2sys(111, "chmod ", dir);
 }
 

@@ -223,7 +223,7 @@ static int full(char const *home)
   char dir[4200];
   mdsize m;
   if ((size_t)snprintf(dir, sizeof dir, "%s/Maildir/", home) >= sizeof dir) return 1;
-  return mdsize_load(dir, &m, 1, 0) == 1 && mdsize_over(&m, 1, 1) ? 2 : 1;
+  return mdsize_fs_load(dir, &m, 1, 0) == 1 && mdsize_over(&m, 1, 1) ? 2 : 1;
 }
 
 int lookup_exists(char const *local, char const *domain)
