@@ -85,6 +85,15 @@ def holds_tcp_socket(pid, inodes):
     return False
 
 
+def serving(procs, front):
+    """Those of procs that serve a client now: under tcpserver every one
+    (a process per connection), in the pool those that hold a TCP socket."""
+    if front == "tcpserver":
+        return procs
+    inodes = tcp_socket_inodes()
+    return [p for p in procs if holds_tcp_socket(p, inodes)]
+
+
 class Smtpd:
     def __init__(self, inst=None, rules=RULES, env=None, concurrency=300, front=None, args=()):
         self.inst = inst or Instance()
@@ -169,11 +178,7 @@ class Smtpd:
         """Pids of the posta-smtpd processes serving a client now: under
         tcpserver every one, in the pool the workers that hold a TCP
         socket."""
-        procs = self.processes()
-        if self.front == "tcpserver":
-            return procs
-        inodes = tcp_socket_inodes()
-        return [p for p in procs if holds_tcp_socket(p, inodes)]
+        return serving(self.processes(), self.front)
 
     def workers(self):
         """Pids of the pool's workers (every posta-smtpd process)."""

@@ -27,7 +27,7 @@ import subprocess
 import unittest
 
 from posta import IS_ROOT, Instance, wait_for
-from smtpd_harness import RELAY, Smtpd, clear_queue, configure, holds_tcp_socket, tcp_socket_inodes
+from smtpd_harness import RELAY, Smtpd, clear_queue, configure, serving
 
 
 def openssl(*args, cwd=None):
@@ -203,11 +203,7 @@ class TlsSmtpd(Smtpd):
         """Pids of the posta-tlsd processes serving a client now: under
         tcpserver every one, in the pool the workers that hold a TCP
         socket."""
-        procs = self.tlsd_pids()
-        if self.front == "tcpserver":
-            return procs
-        inodes = tcp_socket_inodes()
-        return [p for p in procs if holds_tcp_socket(p, inodes)]
+        return serving(self.tlsd_pids(), self.front)
 
     def smtpd_sessions(self):
         """Pids of the posta-smtpd processes serving a client now: under
