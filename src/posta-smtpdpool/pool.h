@@ -68,6 +68,7 @@ struct pool_tls_s {
   pool_certsig sig;
   long long backoff_until;
   long long retire_after;
+  long long look_after;      /* ms: the files not looked at again before */
 };
 
 typedef struct pool_s pool;

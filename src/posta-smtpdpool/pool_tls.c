@@ -6,16 +6,16 @@
  * (no usable certificate) on its socket; we wait for that word, so a
  * worker in the table always has TLS to offer. Each worker belongs to the
  * generation of the certificate files it was started under: the files
- * are looked at (stat, two calls) for each connection and each turn of
- * the loop, and a change starts a new generation: idle workers of the old
- * one are retired at once, busy ones after their session, and the next
- * connection gets a worker that read the new files. A generation whose
- * certificate cannot be used ("X") is not tried again until the files
- * change: STARTTLS is then not offered (port 25 takes mail in plain text
- * rather than none, as posta-tlsd's one-connection mode does) and
- * implicit TLS connections are closed. Workers serve at most smtpdmaxuse
- * sessions, and are kept between minspare and maxspare idle ones, as the
- * SMTP workers are. */
+ * are looked at (stat, two calls) for each connection and, between
+ * connections, once a second, and a change starts a new generation: idle
+ * workers of the old one are retired at once, busy ones after their
+ * session, and the next connection gets a worker that read the new
+ * files. A generation whose certificate cannot be used ("X") is not
+ * tried again until the files change: STARTTLS is then not offered
+ * (port 25 takes mail in plain text rather than none, as posta-tlsd's
+ * one-connection mode does) and implicit TLS connections are closed.
+ * Workers serve at most smtpdmaxuse sessions, and are kept between
+ * minspare and maxspare idle ones, as the SMTP workers are. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -37,6 +37,7 @@
 #define START_WAIT_MS 10000
 #define BACKOFF_MS 1000
 #define RETIRE_MS 1000
+#define LOOK_MS 1000
 
 static void sig_of(char const *fn, long long *v)
 {
@@ -188,10 +189,15 @@ void pool_tls_event(pool *p, unsigned i)
 void pool_tls_tend(pool *p)
 {
   pool_tls *t = &p->tls;
-  int ready = pool_tls_ready(p);
+  long long now = pool_now_ms();
+  /* the loop turns at each event: the files are looked at once a second */
+  if (now >= t->look_after) {
+    pool_tls_ready(p);
+    t->look_after = now + LOOK_MS;
+  }
+  int ready = t->cert && !t->bad;
   unsigned spare = 0;
   for (unsigned i = 0; i < t->nw; i++) spare += !t->w[i].busy;
-  long long now = pool_now_ms();
   if (spare > p->maxspare && now >= t->retire_after) {
     int i = idle(p);
     if (i >= 0) {
