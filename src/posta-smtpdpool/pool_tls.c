@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
-#include <skalibs/types.h>
 
 #include "common/fdpass.h"
 #include "common/fdwait.h"
@@ -168,20 +167,12 @@ void pool_tls_event(pool *p, unsigned i)
 {
   pool_tls *t = &p->tls;
   pool_tlsw *w = &t->w[i];
-  char c;
-  ssize_t r = recv(w->ctl, &c, 1, MSG_DONTWAIT);
-  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (r == 1 && c == 'D' && w->busy) {
+  int r = pool_worker_heard(w->ctl, w->pid, w->busy, w->uses, "TLS worker", &t->backoff_until);
+  if (!r) return;
+  if (r > 0) {
     w->busy = 0;
     t->busy--;
-    if (w->uses >= p->maxuse || w->gen != t->gen) drop(p, i);
-    return;
-  }
-  if (!w->uses) t->backoff_until = pool_now_ms() + BACKOFF_MS;
-  if (w->busy) {
-    char pid[PID_FMT];
-    pid[pid_fmt(pid, w->pid)] = 0;
-    strerr_warnw3x("TLS worker ", pid, " went away during a session");
+    if (w->uses < p->maxuse && w->gen == t->gen) return;
   }
   drop(p, i);
 }
