@@ -65,8 +65,7 @@ static int put(int fd, char const *s, size_t n)
   return 0;
 }
 
-/* One control message up to LF, within timeout_ms: its length, or -1. */
-static ssize_t get(int fd, char *buf, size_t size, int timeout_ms)
+ssize_t smtpd_tls_getline(int fd, char *buf, size_t size, int timeout_ms)
 {
   size_t n = 0;
   while (n + 1 < size) {
@@ -125,7 +124,7 @@ void smtpd_tls_cmd(smtpd *s, char *arg, size_t len)
   smtpd_io_drop(&s->in);
   int timeout = (int)(s->cfg.timeout > 2000000 ? 2000000000 : s->cfg.timeout * 1000);
   if (smtpd_io_flush(&s->out) < 0 || put(s->tls.fd, READY, sizeof READY - 1) < 0
-      || get(s->tls.fd, msg, sizeof msg, timeout) < 2 || msg[0] != 'Y' || drain(&s->in) < 0
+      || smtpd_tls_getline(s->tls.fd, msg, sizeof msg, timeout) < 2 || msg[0] != 'Y' || drain(&s->in) < 0
       || put(s->tls.fd, "A\n", 2) < 0) {
     /* posta-tlsd said why in its log, and has closed the connection */
     s->quit = 1;

@@ -8,6 +8,8 @@
 #ifndef POSTA_SMTPD_TLS_H
 #define POSTA_SMTPD_TLS_H
 
+#include <sys/types.h>
+
 #define SMTPD_TLS_VERSION_MAX 32
 #define SMTPD_TLS_CIPHER_MAX 64
 
@@ -23,5 +25,9 @@ struct smtpd_tls_s {
 void smtpd_tls_init(smtpd_tls *);
 /* 1 when STARTTLS may be offered now. */
 int smtpd_tls_offer(smtpd_tls const *);
+/* One line of posta-tlsd's on its control descriptor fd, read up to LF
+ * (which becomes a NUL) within timeout_ms each byte: its length with the
+ * LF, or -1 (end of file, an error, a timeout, a line longer than size). */
+ssize_t smtpd_tls_getline(int fd, char *buf, size_t size, int timeout_ms);
 
 #endif

@@ -9,7 +9,6 @@
 #include "posta-smtpd/smtpd_worker.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include <skalibs/strerr.h>
 
 #include "common/fdpass.h"
-#include "common/fdwait.h"
 
 #include "posta-smtpd/smtpd.h"
 #include "sk/lookup.h"
@@ -109,18 +107,8 @@ static ssize_t receive(int ctl, char *buf, size_t size, int *fd)
  * line (the LF dropped): 0, or -1 (the handshake failed, it said why). */
 static int handshake_done(int fd, char *line, size_t size)
 {
-  size_t n = 0;
-  while (n + 1 < size) {
-    if (fdwait_ms(fd, POLLIN, SMTPD_WORKER_TLS_WAIT_MS) < 0) return -1;
-    ssize_t k = read(fd, line + n, 1);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return -1;
-    if (line[n++] == '\n') {
-      line[n - 1] = 0;
-      return line[0] == 'Y' && n > 2 ? 0 : -1;
-    }
-  }
-  return -1;
+  ssize_t n = smtpd_tls_getline(fd, line, size, SMTPD_WORKER_TLS_WAIT_MS);
+  return n > 2 && line[0] == 'Y' ? 0 : -1;
 }
 
 /* The TLS variables of the session, after the pool's (which they

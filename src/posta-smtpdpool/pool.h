@@ -68,6 +68,7 @@ struct pool_tls_s {
   pool_certsig sig;
   long long backoff_until;
   long long retire_after;
+  long long look_after;      /* ms: the files not looked at again before */
 };
 
 typedef struct pool_s pool;
@@ -120,6 +121,12 @@ void pool_worker_tend(pool *);
 int pool_worker_idle(pool const *);
 /* How many busy workers serve ip. */
 unsigned pool_worker_count_ip(pool const *, char const *ip);
+
+/* What a worker's socket ctl says (what: "worker", "TLS worker", for the
+ * log): 1 its session is over ("D" while busy), 0 nothing yet, -1 it is
+ * gone or talks nonsense (logged if busy; *backoff_until pushed on when
+ * it served no session), the caller drops it. */
+int pool_worker_heard(int ctl, pid_t pid, int busy, unsigned uses, char const *what, long long *backoff_until);
 
 /* pool_keeper.c: forks the keeper (still root), which starts prog -w on
  * request; our end of its socket. Dies on failure. */

@@ -46,8 +46,10 @@ static int give(pool *p, int const *fds, unsigned n, char const *msg, size_t len
 static int give_tls(pool *p, int fd, char *msg, size_t len, char const *ip)
 {
   int app[2], ctl[2];
+  /* the certificate files looked at once a connection, here */
   if (!pool_tls_ready(p) || pool_tls_reserve(p) < 0) {
-    if (p->tls.mode == 'S' && !pool_tls_ready(p)) return 0;
+    /* no certificate, or one found unusable (perhaps by the reserve) */
+    if (p->tls.mode == 'S' && (!p->tls.cert || p->tls.bad)) return 0;
     if (!p->tls.cert) strerr_warnw2x("no control/servercert.pem: no TLS to offer to ", ip);
     else if (!p->tls.bad) strerr_warnw2x("no TLS worker available for ", ip);
     return -1;

@@ -6,16 +6,16 @@
  * (no usable certificate) on its socket; we wait for that word, so a
  * worker in the table always has TLS to offer. Each worker belongs to the
  * generation of the certificate files it was started under: the files
- * are looked at (stat, two calls) for each connection and each turn of
- * the loop, and a change starts a new generation: idle workers of the old
- * one are retired at once, busy ones after their session, and the next
- * connection gets a worker that read the new files. A generation whose
- * certificate cannot be used ("X") is not tried again until the files
- * change: STARTTLS is then not offered (port 25 takes mail in plain text
- * rather than none, as posta-tlsd's one-connection mode does) and
- * implicit TLS connections are closed. Workers serve at most smtpdmaxuse
- * sessions, and are kept between minspare and maxspare idle ones, as the
- * SMTP workers are. */
+ * are looked at (stat, two calls) for each connection and, between
+ * connections, once a second, and a change starts a new generation: idle
+ * workers of the old one are retired at once, busy ones after their
+ * session, and the next connection gets a worker that read the new
+ * files. A generation whose certificate cannot be used ("X") is not
+ * tried again until the files change: STARTTLS is then not offered
+ * (port 25 takes mail in plain text rather than none, as posta-tlsd's
+ * one-connection mode does) and implicit TLS connections are closed.
+ * Workers serve at most smtpdmaxuse sessions, and are kept between
+ * minspare and maxspare idle ones, as the SMTP workers are. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
-#include <skalibs/types.h>
 
 #include "common/fdpass.h"
 #include "common/fdwait.h"
@@ -37,6 +36,7 @@
 #define START_WAIT_MS 10000
 #define BACKOFF_MS 1000
 #define RETIRE_MS 1000
+#define LOOK_MS 1000
 
 static void sig_of(char const *fn, long long *v)
 {
@@ -167,20 +167,12 @@ void pool_tls_event(pool *p, unsigned i)
 {
   pool_tls *t = &p->tls;
   pool_tlsw *w = &t->w[i];
-  char c;
-  ssize_t r = recv(w->ctl, &c, 1, MSG_DONTWAIT);
-  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (r == 1 && c == 'D' && w->busy) {
+  int r = pool_worker_heard(w->ctl, w->pid, w->busy, w->uses, "TLS worker", &t->backoff_until);
+  if (!r) return;
+  if (r > 0) {
     w->busy = 0;
     t->busy--;
-    if (w->uses >= p->maxuse || w->gen != t->gen) drop(p, i);
-    return;
-  }
-  if (!w->uses) t->backoff_until = pool_now_ms() + BACKOFF_MS;
-  if (w->busy) {
-    char pid[PID_FMT];
-    pid[pid_fmt(pid, w->pid)] = 0;
-    strerr_warnw3x("TLS worker ", pid, " went away during a session");
+    if (w->uses < p->maxuse && w->gen == t->gen) return;
   }
   drop(p, i);
 }
@@ -188,10 +180,15 @@ void pool_tls_event(pool *p, unsigned i)
 void pool_tls_tend(pool *p)
 {
   pool_tls *t = &p->tls;
-  int ready = pool_tls_ready(p);
+  long long now = pool_now_ms();
+  /* the loop turns at each event: the files are looked at once a second */
+  if (now >= t->look_after) {
+    pool_tls_ready(p);
+    t->look_after = now + LOOK_MS;
+  }
+  int ready = t->cert && !t->bad;
   unsigned spare = 0;
   for (unsigned i = 0; i < t->nw; i++) spare += !t->w[i].busy;
-  long long now = pool_now_ms();
   if (spare > p->maxspare && now >= t->retire_after) {
     int i = idle(p);
     if (i >= 0) {

@@ -87,25 +87,32 @@ int pool_worker_give(pool *p, unsigned i, int const *fds, unsigned n, char const
   return 0;
 }
 
+int pool_worker_heard(int ctl, pid_t pid, int busy, unsigned uses, char const *what, long long *backoff_until)
+{
+  char c;
+  ssize_t r = recv(ctl, &c, 1, MSG_DONTWAIT);
+  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
+  if (r == 1 && c == 'D' && busy) return 1;
+  /* gone, or talking nonsense: either way no longer ours */
+  if (!uses) *backoff_until = pool_now_ms() + BACKOFF_MS;
+  if (busy) {
+    char s[PID_FMT];
+    s[pid_fmt(s, pid)] = 0;
+    strerr_warnw4x(what, " ", s, " went away during a session");
+  }
+  return -1;
+}
+
 void pool_worker_event(pool *p, unsigned i)
 {
   pool_worker *w = &p->w[i];
-  char c;
-  ssize_t r = recv(w->ctl, &c, 1, MSG_DONTWAIT);
-  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (r == 1 && c == 'D' && w->busy) {
+  int r = pool_worker_heard(w->ctl, w->pid, w->busy, w->uses, "worker", &p->backoff_until);
+  if (!r) return;
+  if (r > 0) {
     w->busy = 0;
     p->busy--;
     w->ip[0] = 0;
-    if (w->uses >= p->maxuse) drop(p, i);
-    return;
-  }
-  /* gone, or talking nonsense: either way no longer ours */
-  if (!w->uses) p->backoff_until = pool_now_ms() + BACKOFF_MS;
-  if (w->busy) {
-    char pid[PID_FMT];
-    pid[pid_fmt(pid, w->pid)] = 0;
-    strerr_warnw3x("worker ", pid, " went away during a session");
+    if (w->uses < p->maxuse) return;
   }
   drop(p, i);
 }

@@ -84,6 +84,9 @@ void tlsd_reap(tlsd *);
 /* tlsd_hand.c: the TLS handshake on the client's socket, each wait bounded
  * by the timeout. 0, or -1 (logged). */
 int tlsd_handshake(tlsd *);
+/* The same, then its result to posta-smtpd on the control socket,
+ * "Yversion cipher\n" (STARTTLS and implicit TLS alike). 0, or -1. */
+int tlsd_handshake_tell(tlsd *);
 /* tlsd_hand.c: writes all of s in plain text to the client. 0 or -1. */
 int tlsd_net_putall(tlsd *, char const *s, size_t n);
 /* tlsd_hand.c: the STARTTLS switch once posta-smtpd asked for it with

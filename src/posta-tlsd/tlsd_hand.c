@@ -104,14 +104,20 @@ static int flush_app(tlsd *t, tlsd_buf *a2n)
   }
 }
 
-int tlsd_switch(tlsd *t, tlsd_buf *a2n, tlsd_buf *n2a, char const *line, size_t n)
+int tlsd_handshake_tell(tlsd *t)
 {
-  char ack[8], msg[160];
-  if (flush_app(t, a2n) < 0 || tlsd_net_putall(t, line, n) < 0) return -1;
-  n2a->pos = n2a->len = 0;
+  char msg[160];
   if (tlsd_handshake(t) < 0) return -1;
   int k = snprintf(msg, sizeof msg, "Y%s %s\n", t->version, t->cipher);
-  if (tlsd_ctl_write(t, msg, (size_t)k) < 0) return -1;
+  return tlsd_ctl_write(t, msg, (size_t)k);
+}
+
+int tlsd_switch(tlsd *t, tlsd_buf *a2n, tlsd_buf *n2a, char const *line, size_t n)
+{
+  char ack[8];
+  if (flush_app(t, a2n) < 0 || tlsd_net_putall(t, line, n) < 0) return -1;
+  n2a->pos = n2a->len = 0;
+  if (tlsd_handshake_tell(t) < 0) return -1;
   ssize_t r = tlsd_ctl_read(t, ack, sizeof ack);
   return r == 2 && ack[0] == 'A' ? 0 : -1;
 }

@@ -17,7 +17,6 @@
  * ends the worker. See tlsd.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,10 +52,7 @@ static void forget(tlsd *t)
 /* The implicit TLS handshake, then its result to posta-smtpd: 0 or -1. */
 static int implicit(tlsd *t)
 {
-  char msg[160];
-  if (tlsd_handshake(t) < 0) return -1;
-  int k = snprintf(msg, sizeof msg, "Y%s %s\n", t->version, t->cipher);
-  int r = tlsd_ctl_write(t, msg, (size_t)k);
+  int r = tlsd_handshake_tell(t);
   close(t->ctl);
   t->ctl = -1;
   return r;
