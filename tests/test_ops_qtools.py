@@ -14,19 +14,10 @@ import time
 import unittest
 
 from posta import IS_ROOT, wait_for
-from sendtools import log_events, log_lines, queue_empty, requests, send_instance, wait_log
+from sendtools import FakeRemoteCase, log_events, log_lines, queue_empty, requests, wait_log
 
 
-class QueueTools(unittest.TestCase):
-    def setUp(self):
-        self.inst = send_instance(retry=[3600], fake_rspawn=True)
-
-    def tearDown(self):
-        self.inst.cleanup()
-
-    def start(self):
-        self.inst.start(services=("posta-send",))
-
+class QueueTools(FakeRemoteCase):
     def queue(self, rcpt="down@far.test", subject="x"):
         """Queues one message for rcpt; returns its id once posta-send has
         tried it once (or, posta-send being down, once it is queued)."""

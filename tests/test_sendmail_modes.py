@@ -11,7 +11,7 @@ import tempfile
 import unittest
 
 from posta import IS_ROOT, Instance, wait_for
-from sendtools import send_instance, wait_log
+from sendtools import FakeRemoteCase, wait_log
 
 DEADLINE = 10
 
@@ -233,17 +233,11 @@ class Smtp(unittest.TestCase):
             self.assertTrue(out.startswith("220 "), out)
 
 
-class Flush(unittest.TestCase):
+class Flush(FakeRemoteCase):
     """-q asks posta-send to try every message now (posta-qflush)."""
 
-    def setUp(self):
-        self.inst = send_instance(retry=[3600], fake_rspawn=True)
-
-    def tearDown(self):
-        self.inst.cleanup()
-
     def test_flush(self):
-        self.inst.start(services=("posta-send",))
+        self.start()
         self.inst.sendmail("down@far.test")
         mid = max(self.inst.queue_files("mess"))
         wait_log(self.inst, r"^delivery \d+: msg \d+: deferral: <down@far.test>")

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/durable.h"
 #include "common/qpath.h"
 #include "conf.h"
 
@@ -50,8 +49,8 @@ static int pending(cleanbatch const *b, uint64_t id)
  * mess only once their removal is durable (cleanops_sync), so that a crash
  * never leaves a todo without its message, nor one beside another
  * message's file that got the same inode: mess holds the inode until then.
- * The fsync of todo/N is shared by every removal of the batch in that
- * folder. Its answer waits for the batch: "?ID". */
+ * One sync is shared by every removal of the batch. Its answer waits for
+ * the batch: "?ID". */
 static char const *op_mess(uint64_t id, uint64_t now, cleanbatch *b)
 {
   (void)now;
@@ -59,7 +58,6 @@ static char const *op_mess(uint64_t id, uint64_t now, cleanbatch *b)
   if (!pending(b, id)) {
     if (b->n == CLEAN_BATCH) return "batch full";
     b->id[b->n++] = id;
-    b->sync[qpath_split(id)] = 1;
   }
   return "?";
 }
@@ -70,23 +68,17 @@ static char const *op_mess(uint64_t id, uint64_t now, cleanbatch *b)
  * consecutive folders. */
 int cleanops_sync(cleanbatch *b)
 {
-  int any = 0, e = 0;
-  for (unsigned i = 0; i < CONF_SPLIT; i++) any |= b->sync[i];
-  if (any) {
-    int fd = open("queue/todo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || syncfs(fd) < 0) e = errno;
-    if (fd >= 0) close(fd);
-  }
-  for (unsigned i = 0; i < CONF_SPLIT; i++) {
-    b->err[i] = b->sync[i] ? e : 0;
-    b->sync[i] = 0;
-  }
-  return e ? -1 : 0;
+  b->err = 0;
+  if (!b->n) return 0;
+  int fd = open("queue/todo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || syncfs(fd) < 0) b->err = errno;
+  if (fd >= 0) close(fd);
+  return b->err ? -1 : 0;
 }
 
 size_t cleanops_finish(cleanbatch const *b, uint64_t id, char *out)
 {
-  int e = b->err[qpath_split(id)];
+  int e = b->err;
   if (e) return (size_t)sprintf(out, "!%llu unable to sync queue/todo: %.100s\n", (unsigned long long)id, strerror(e));
   if (rm_kind("mess", id) < 0) return (size_t)sprintf(out, "!%llu %.120s\n", (unsigned long long)id, strerror(errno));
   return (size_t)sprintf(out, "+%llu\n", (unsigned long long)id);

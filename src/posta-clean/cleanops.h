@@ -3,8 +3,8 @@
  * A request is one line "OP ID". todo removes intd/N/ID and todo/N/ID, but
  * only when info/N/ID exists (state 3 to 4); mess removes intd and todo at
  * once, and mess only after the removal of todo is durable: the request
- * joins a batch, answered "?ID" for now; cleanops_sync fsyncs each folder
- * todo/N of the batch once, then cleanops_finish removes each mess and
+ * joins a batch, answered "?ID" for now; cleanops_sync syncs the queue's
+ * file system once for the whole batch, then cleanops_finish removes each mess and
  * gives its real answer (state 6 to 7: never a todo left without its mess,
  * whatever a crash keeps). pid removes pid/ID; stale (ID 0) removes the
  * files of pid/ and intd/N/ older than CLEAN_STALE seconds (abandoned
@@ -18,8 +18,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
-
 #define CLEAN_STALE (36 * 3600)
 #define CLEAN_LINE_MAX 64
 /* the most mess requests one batch holds */
@@ -29,8 +27,7 @@ typedef struct cleanbatch_s cleanbatch;
 struct cleanbatch_s {
   uint64_t id[CLEAN_BATCH];     /* the mess requests waiting, in order */
   unsigned n;
-  unsigned char sync[CONF_SPLIT]; /* todo/N to fsync */
-  int err[CONF_SPLIT];          /* its fsync's errno, set by cleanops_sync */
+  int err;                      /* the sync's errno, set by cleanops_sync */
 };
 
 /* Handles one request line (without its LF) and writes the answer line,
@@ -39,8 +36,8 @@ struct cleanbatch_s {
  * answered "?ID": cleanops_finish gives its answer after cleanops_sync.
  * now: the current time, for stale. */
 size_t cleanops_do(char const *line, size_t len, char *out, uint64_t now, cleanbatch *b);
-/* fsyncs each folder todo/N that b's requests removed a file from; 0, or
- * -1 when one failed (its requests then answer the failure and keep mess). */
+/* One syncfs of the queue's file system when b holds a request; 0, or -1
+ * when it failed (b's requests then answer the failure and keep mess). */
 int cleanops_sync(cleanbatch *b);
 /* The answer to b's request for id, after cleanops_sync: mess removed
  * ("+ID") or the failure ("!ID why"); its length. */

@@ -16,12 +16,16 @@
 
 #include "common/cmdrec.h"
 #include "common/home.h"
+#include "common/slurp.h"
 #include "posta-qrm/qrm_select.h"
 #include "sk/qmarkrun.h"
 #include "sk/qmarktool.h"
 #include "sk/qscan.h"
 
 extern char **environ;
+
+/* far more than any queue lists (a few hundred bytes a message) */
+#define LISTING_MAX (1u << 30)
 
 typedef struct opts_s opts;
 struct opts_s {
@@ -55,12 +59,14 @@ static int options(int argc, char const *const *argv, opts *o)
  * posta-qread's exit code, or 111 (after a line saying why). Run in the
  * home as the caller, before posta-qrm takes posta-s's rights: a program
  * run with a real and an effective uid that differ runs in secure mode. */
-static int listing(stralloc *out)
+static int listing(char **out, size_t *len)
 {
   char *argv[2] = { "posta-qread", 0 };
   posix_spawn_file_actions_t fa;
   int p[2], r, status;
   pid_t pid;
+  *out = 0;
+  *len = 0;
   if (pipe2(p, O_CLOEXEC) < 0) { strerr_warnwusys("make a pipe"); return 111; }
   if ((r = posix_spawn_file_actions_init(&fa)) || (r = posix_spawn_file_actions_adddup2(&fa, p[1], 1))
       || (r = posix_spawn(&pid, "bin/posta-qread", &fa, 0, argv, environ))) {
@@ -72,30 +78,25 @@ static int listing(stralloc *out)
   }
   posix_spawn_file_actions_destroy(&fa);
   close(p[1]);
-  for (;;) {
-    if (!stralloc_readyplus(out, 65536)) { r = -1; break; }
-    ssize_t k = read(p[0], out->s + out->len, 65536);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) { r = (int)k; break; }
-    out->len += (size_t)k;
-  }
+  r = slurp_stream(p[0], LISTING_MAX, out, len);
+  int e = errno;
   close(p[0]);
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) { strerr_warnwusys("wait for bin/posta-qread"); return 111; }
-  if (r < 0 || !stralloc_0(out)) { strerr_warnwusys("read the queue's listing"); return 111; }
-  out->len--;
+  if (r < 0) { errno = e; strerr_warnwusys("read the queue's listing"); return 111; }
+  if (*len == LISTING_MAX) { strerr_warnw1x("the queue's listing is too long"); return 111; }
   if (!WIFEXITED(status)) { strerr_warnw1x("bin/posta-qread crashed"); return 111; }
   return WEXITSTATUS(status);
 }
 
 /* Removes (or, dry, names) the messages the selection gives, from the
  * listing list. */
-static int selected(opts const *o, stralloc *list)
+static int selected(opts const *o, char const *list, size_t len)
 {
   stralloc ids = STRALLOC_ZERO;
   size_t n = 0;
   int code = 0;
-  if (qrm_select(list->s, list->len, o->spat, o->rpat, &ids, &n) < 0) { strerr_warnwusys("allocate"); code = 111; }
+  if (qrm_select(list, len, o->spat, o->rpat, &ids, &n) < 0) { strerr_warnwusys("allocate"); code = 111; }
   char const **argv = code ? 0 : calloc(n + 1, sizeof *argv);
   if (!code && !argv) { strerr_warnwusys("allocate"); code = 111; }
   for (size_t i = 0, at = 0; !code && i < n; i++, at += strlen(ids.s + at) + 1) argv[i] = ids.s + at;
@@ -114,17 +115,18 @@ static int selected(opts const *o, stralloc *list)
  * requests (qscan_enter). */
 static int choose(opts const *o)
 {
-  stralloc list = STRALLOC_ZERO;
+  char *list;
+  size_t len;
   char const *home = home_get();
   if (chdir(home) < 0) {
     strerr_warnsys(PROG, ": fatal: unable to change to the home folder ", home);
     return 111;
   }
-  int code = listing(&list);
+  int code = listing(&list, &len);
   if (code == 100) strerr_warn(PROG, ": fatal: only root and posta-s may change the queue");
   if (!code) code = qscan_enter("change");
-  if (!code) code = selected(o, &list);
-  stralloc_free(&list);
+  if (!code) code = selected(o, list, len);
+  free(list);
   return code;
 }
 

@@ -18,29 +18,24 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "common/slurp.h"
 #include "posta-tlsd/tlsd.h"
 #include "sk/date822.h"
 
 #define PEM_MAX (1u << 20)
 #define KEYFILE "control/serverkey.pem"
 
-/* The whole file, NUL-terminated, and its mode: 0, or -1 with errno. */
+/* The whole file, NUL-terminated (slurp_fd), and its mode: 0, or -1
+ * with errno; anything but a regular file is refused. */
 static int slurp(char const *fn, char **buf, size_t *len, mode_t *mode)
 {
   struct stat st;
   int fd = open(fn, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return -1;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PEM_MAX) {
-    int e = S_ISREG(st.st_mode) ? EFBIG : EPROTO;
-    close(fd);
-    return errno = e, -1;
-  }
-  *buf = malloc((size_t)st.st_size + 1);
-  ssize_t r = *buf ? read(fd, *buf, (size_t)st.st_size) : -1;
+  int r = fstat(fd, &st) < 0 ? -1 : !S_ISREG(st.st_mode) ? (errno = EPROTO, -1) : slurp_fd(fd, PEM_MAX, buf, len);
+  int e = errno;
   close(fd);
-  if (r < 0) { free(*buf); return -1; }
-  (*buf)[r] = 0;
-  *len = (size_t)r;
+  if (r < 0) return errno = e, -1;
   *mode = st.st_mode & 07777;
   return 0;
 }

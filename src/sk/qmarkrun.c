@@ -94,13 +94,15 @@ static int verdict(item *it, char op)
         : st == QMARK_GONE ? "released (and gone since: delivered or bounced)" : 0;
       break;
     /* it may be delivered and gone already; held meanwhile, it was not */
-    case CMDREC_FLUSH: it->say = st == QMARK_HELD ? held_not_flushed : "flushed"; break;
+    case CMDREC_FLUSH:
+      it->say = st == QMARK_HELD ? held_not_flushed : "flushed";
+      if (st == QMARK_HELD) it->code = 100;
+      break;
     default:
       if (st == QMARK_REMOVING) { it->say = "marked for removal (it goes once its deliveries in flight end)"; return 0; }
       it->say = st == QMARK_GONE ? "removed" : 0;
   }
-  if (!it->say || it->say == held_not_flushed) it->code = 100;
-  if (!it->say) it->say = "refused (see posta-send's log)";
+  if (!it->say) { it->say = "refused (see posta-send's log)"; it->code = 100; }
   it->stage = ITEM_DONE;
   return 1;
 }

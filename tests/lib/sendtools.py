@@ -144,6 +144,20 @@ def send_instance(retry=None, fake_rspawn="missing", fake_lspawn=False, bounce="
     return inst
 
 
+class FakeRemoteCase(unittest.TestCase):
+    """A test on an instance whose remote deliveries are fakespawn's
+    (send_instance), retried after an hour; start() runs posta-send."""
+
+    def setUp(self):
+        self.inst = send_instance(retry=[3600], fake_rspawn=True)
+
+    def tearDown(self):
+        self.inst.cleanup()
+
+    def start(self):
+        self.inst.start(services=("posta-send",))
+
+
 def log_lines(inst):
     """posta-send's log lines without s6-log's timestamps."""
     out = []

@@ -91,6 +91,15 @@ static void check_list(char const *name, char const *source, char const *values,
   assert_int_equal(st, status);
 }
 
+/* control/NAME written with content, then shown as the list values. */
+static void file_list(char const *name, char const *content, char const *values, int status)
+{
+  char fn[128];
+  snprintf(fn, sizeof fn, "control/%s", name);
+  write_file(fn, content);
+  check_list(name, fn, values, status);
+}
+
 static void check(char const *name, char const *source, char const *value, int status)
 {
   char n[64], s[128];
@@ -130,8 +139,7 @@ static void files(void **state)
   write_file("control/smtpgreeting", "mail.example ESMTP  ready\nsecond line\n");
   check("smtpgreeting", "control/smtpgreeting", "mail.example ESMTP  ready", SHOWCTL_OK);
   /* a list: comments and empty lines skipped, one item a line */
-  write_file("control/rcpthosts", "# mine\na.example\n\n  b.example  \n");
-  check_list("rcpthosts", "control/rcpthosts", "a.example|b.example", SHOWCTL_OK);
+  file_list("rcpthosts", "# mine\na.example\n\n  b.example  \n", "a.example|b.example", SHOWCTL_OK);
   /* an empty list is not the default */
   write_file("control/locals", "# none\n");
   check("locals", "control/locals", "", SHOWCTL_OK);
@@ -141,8 +149,7 @@ static void hostile_bytes(void **state)
 {
   (void)state;
   /* a tab, a backslash, a DEL and a space inside an item: never a new column */
-  write_file("control/badmailfrom", "a\tb@x\n\\evil\x7f\nsp ace@x\n");
-  check_list("badmailfrom", "control/badmailfrom", "a\\x09b@x|\\x5cevil\\x7f|sp ace@x", SHOWCTL_OK);
+  file_list("badmailfrom", "a\tb@x\n\\evil\x7f\nsp ace@x\n", "a\\x09b@x|\\x5cevil\\x7f|sp ace@x", SHOWCTL_OK);
   /* a line value keeps its inner spaces but not a leading one, nor CR */
   write_file("control/bouncefrom", " bounce\rs\n");
   check("bouncefrom", "control/bouncefrom", "\\x20bounce\\x0ds", SHOWCTL_OK);
@@ -153,28 +160,19 @@ static void hostile_bytes(void **state)
 static void checked_lists(void **state)
 {
   (void)state;
-  write_file("control/retryschedule", "10 20 30\n");   /* issue 22: posta-send refuses it */
-  check_list("retryschedule", "control/retryschedule", "invalid: 10 20 30", SHOWCTL_INVALID);
-  write_file("control/retryschedule", "10\n20\n0\n");
-  check_list("retryschedule", "control/retryschedule", "10|20|invalid: 0", SHOWCTL_INVALID);
-  write_file("control/retryschedule", "10\n604801\n");
-  check_list("retryschedule", "control/retryschedule", "10|invalid: 604801", SHOWCTL_INVALID);
-  write_file("control/retryschedule", "# none\n");
-  check_list("retryschedule", "control/retryschedule", "invalid, no item", SHOWCTL_INVALID);
-  write_file("control/retryschedule", "10\n20\n");
-  check_list("retryschedule", "control/retryschedule", "10|20", SHOWCTL_OK);
-  write_file("control/smtproutes", "a.example:relay.example:2525\n:smarthost\nb.example:relay:99999\n");
-  check_list("smtproutes", "control/smtproutes", "a.example:relay.example:2525|:smarthost|invalid: b.example:relay:99999",
-             SHOWCTL_INVALID);
-  write_file("control/smtproutes", "nocolon\n");
-  check_list("smtproutes", "control/smtproutes", "invalid: nocolon", SHOWCTL_INVALID);
-  write_file("control/tlsdestinations", "bank.example ca=/etc/ca.pem\nx.example colour=red\n");
-  check_list("tlsdestinations", "control/tlsdestinations", "bank.example ca=/etc/ca.pem|invalid: x.example colour=red",
-             SHOWCTL_INVALID);
-  write_file("control/moreipme", "192.0.2.1\n10.0.0.0/8\n2001:db8::/129\n");
-  check_list("moreipme", "control/moreipme", "192.0.2.1|10.0.0.0/8|invalid: 2001:db8::/129", SHOWCTL_INVALID);
-  write_file("control/moreipme", "192.0.2.1\n");
-  check_list("moreipme", "control/moreipme", "192.0.2.1", SHOWCTL_OK);
+  file_list("retryschedule", "10 20 30\n", "invalid: 10 20 30", SHOWCTL_INVALID);   /* issue 22: posta-send refuses it */
+  file_list("retryschedule", "10\n20\n0\n", "10|20|invalid: 0", SHOWCTL_INVALID);
+  file_list("retryschedule", "10\n604801\n", "10|invalid: 604801", SHOWCTL_INVALID);
+  file_list("retryschedule", "# none\n", "invalid, no item", SHOWCTL_INVALID);
+  file_list("retryschedule", "10\n20\n", "10|20", SHOWCTL_OK);
+  file_list("smtproutes", "a.example:relay.example:2525\n:smarthost\nb.example:relay:99999\n",
+            "a.example:relay.example:2525|:smarthost|invalid: b.example:relay:99999", SHOWCTL_INVALID);
+  file_list("smtproutes", "nocolon\n", "invalid: nocolon", SHOWCTL_INVALID);
+  file_list("tlsdestinations", "bank.example ca=/etc/ca.pem\nx.example colour=red\n",
+            "bank.example ca=/etc/ca.pem|invalid: x.example colour=red", SHOWCTL_INVALID);
+  file_list("moreipme", "192.0.2.1\n10.0.0.0/8\n2001:db8::/129\n", "192.0.2.1|10.0.0.0/8|invalid: 2001:db8::/129",
+            SHOWCTL_INVALID);
+  file_list("moreipme", "192.0.2.1\n", "192.0.2.1", SHOWCTL_OK);
 }
 
 static void cdb_freshness(void **state)
