@@ -22,6 +22,18 @@ def lines(maildir):
         return f.read().splitlines()
 
 
+def settled(maildir, count):
+    """maildirsize's lines once its usage counts count messages: posta-local
+    appends a message's line after linking it, so after wait_mail sees it."""
+    def counted():
+        got = lines(maildir)
+        try:
+            return got if sum(int(l.split()[1]) for l in got[1:]) == count else None
+        except (IndexError, ValueError):
+            return None
+    return wait_for(counted, what="%d messages in %smaildirsize" % (count, maildir))
+
+
 class QuotaTest(InstanceCase):
     @classmethod
     def prepare(cls):
@@ -49,7 +61,7 @@ class QuotaTest(InstanceCase):
         self.send("under@posta.example")
         files = self.inst.wait_mail(box, 1)
         size = os.path.getsize(files[0])
-        self.assertEqual(lines(box), ["100000S", "0 0", "%d 1" % size])
+        self.assertEqual(settled(box, 1), ["100000S", "0 0", "%d 1" % size])
         # a count as well, and the mailbox's usage counted when it is set
         self.quota("under@posta.example", "100000,10")
         self.assertEqual(lines(box), ["100000S,10C", "%d 1" % size])
@@ -134,7 +146,7 @@ class QuotaTest(InstanceCase):
             s.rset()
         self.send("stale@posta.example")
         files = self.inst.wait_mail(box, 1)
-        self.assertEqual(lines(box), ["100000S", "0 0", "%d 1" % os.path.getsize(files[0])])
+        self.assertEqual(settled(box, 1), ["100000S", "0 0", "%d 1" % os.path.getsize(files[0])])
         # a fresh "full" file is believed
         with open(box + "maildirsize", "a") as f:
             f.write("99999999 7\n")
@@ -169,12 +181,32 @@ class QuotaTest(InstanceCase):
             files = self.inst.wait_mail(box, n, timeout=15)
             if quota:
                 total = sum(os.path.getsize(f) for f in files)
-                got = lines(box)
+                got = settled(box, n)
                 self.assertEqual(got[0], quota, repr(text))
                 # recalculated (the earlier messages), then this one added
                 self.assertEqual(sum(int(l.split()[0]) for l in got[1:]), total, repr(text))
                 self.assertEqual(sum(int(l.split()[1]) for l in got[1:]), n, repr(text))
         self.assertNotIn("killed by signal", self.inst.log("posta-send"))
+
+    def test_huge_sizes_in_file_names(self):
+        # the ",S=" of a message's name is its mailbox owner's to choose:
+        # sizes whose sum overflows are counted as "very full", never
+        # summed past what the parser believes (UBSan aborted here)
+        box = self.inst.add_mailbox("huge@posta.example")
+        uid, gid = owner("posta-v")
+        for i in range(3):
+            fn = os.path.join(box, "cur", "%d.x,S=%d:2," % (i, 2**63 - 1))
+            write_file(fn)
+            os.chown(fn, uid, gid)
+        self.quota("huge@posta.example", "100000")
+        got = lines(box)
+        self.assertEqual(got[0], "100000S")
+        self.assertEqual(got[1].split()[1], "3")
+        with self.inst.smtp() as s:
+            s.ehlo("client.example")
+            s.mail("alice@posta.example")
+            self.assertEqual(s.rcpt("huge@posta.example")[0], 452)
+            s.rset()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,15 @@
 
 #include "common/durable.h"
 
+#define SUM_MAX (INT64_MAX / 4)
+
+/* v octets added to m's usage, saturating where the parser stops
+ * believing a sum: a file name's ",S=" is its owner's to choose */
+static void add_bytes(mdsize *m, uint64_t v)
+{
+  m->bytes = v >= (uint64_t)(SUM_MAX - m->bytes) ? SUM_MAX : m->bytes + (int64_t)v;
+}
+
 /* the messages of one folder (new/ or cur/) added to m */
 static int scan_one(char const *path, mdsize *m)
 {
@@ -26,8 +35,8 @@ static int scan_one(char const *path, mdsize *m)
     char const *sz;
     if (e->d_name[0] == '.') continue;
     sz = strstr(e->d_name, ",S=");
-    if (sz && sz[3] >= '0' && sz[3] <= '9') m->bytes += strtoll(sz + 3, 0, 10);
-    else if (!fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) m->bytes += st.st_size;
+    if (sz && sz[3] >= '0' && sz[3] <= '9') add_bytes(m, strtoull(sz + 3, 0, 10));
+    else if (!fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) add_bytes(m, (uint64_t)st.st_size);
     else continue;
     m->count++;
   }

@@ -133,7 +133,7 @@ int maildir_deliver(local_ctx *c, char const *dir)
   if (fd < 0)
     return result_setsys(&c->res, 111, errno == ENOENT ? "4.2.1" : result_status_write(errno), "unable to create ",
                          tmp);
-  if (msg_copy(fd, c, MSG_RP | MSG_DT) < 0 || fsync(fd) < 0 || fstat(fd, &st) < 0) {
+  if (msg_copy(fd, c, MSG_RP | MSG_DT) < 0 || fsync(fd) < 0 || (quota && fstat(fd, &st) < 0)) {
     int e = errno;
     close(fd);
     unlink(tmp);

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/slurp.h"
 #include "sk/assign.h"
 
 #define DIRFLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
@@ -114,20 +115,15 @@ static unsigned assigned_boxes(int home, char const *hpath)
 {
   char p[4200], boxes[4200], last[4200] = "", *text;
   unsigned bad = 0;
-  struct stat st;
-  size_t blen = (size_t)snprintf(boxes, sizeof boxes, "%s/mailboxes/", hpath);
+  size_t n, blen = (size_t)snprintf(boxes, sizeof boxes, "%s/mailboxes/", hpath);
   if (blen >= sizeof boxes) return 0;
   int fd = openat(home, "users/assign", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > ASSIGN_FILE_MAX
-      || !(text = malloc((size_t)st.st_size + 1))) {
-    if (fd >= 0) close(fd);
-    return 0;
-  }
-  ssize_t n = read(fd, text, (size_t)st.st_size);
-  close(fd);
-  for (size_t at = 0; n > 0 && at < (size_t)n;) {
-    char *nl = memchr(text + at, '\n', (size_t)n - at);
-    size_t len = nl ? (size_t)(nl - text) - at : (size_t)n - at;
+  int r = fd < 0 ? -1 : slurp_fd(fd, ASSIGN_FILE_MAX, &text, &n);
+  if (fd >= 0) close(fd);
+  if (r < 0) return 0;
+  for (size_t at = 0; at < n;) {
+    char *nl = memchr(text + at, '\n', n - at);
+    size_t len = nl ? (size_t)(nl - text) - at : n - at;
     assign_line a;
     char const *why;
     char save = text[at + len];
